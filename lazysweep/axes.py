@@ -1,0 +1,221 @@
+"""Axes: the digits of a sweep's mixed-radix index space.
+
+An axis is an ordered, finite sequence of values with exact integer
+arithmetic for its size, for reading the value at a position, and for
+finding the positions that hold a value. Three kinds exist:
+
+* :class:`ValuesAxis`: an explicit list of values (any YAML values);
+* :class:`ArithmeticRange`: ``start, start+step, ...`` while ``<= stop``;
+* :class:`GeometricRange`: ``start, start*factor, ...`` while ``< stop``,
+  then ``stop`` itself (InferenceMAX's concurrency rule).
+
+Values compare the way JSON and GitHub Actions compare them: by type and
+value, except that ``1`` and ``1.0`` are the same number; ``True`` is not
+``1``, ``"1"`` is not ``1``, and ``{"a": 1}`` equals ``{"a": 1}`` whatever
+its key order.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator, Sequence
+
+__all__ = ["Axis", "ValuesAxis", "ArithmeticRange", "GeometricRange", "value_key"]
+
+
+def value_key(value: Any) -> Any:
+    """A hashable key such that two values are equal exactly when their keys are.
+
+    Cost: O(size of the value).
+
+    >>> value_key(1) == value_key(1.0), value_key(1) == value_key(True)
+    (True, False)
+    >>> value_key({"a": [1, 2], "b": None}) == value_key({"b": None, "a": [1, 2]})
+    True
+    """
+    if isinstance(value, bool) or value is None:
+        return ("const", value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return ("nan",)
+        return ("number", value)
+    if isinstance(value, str):
+        return ("str", value)
+    if isinstance(value, dict):
+        return ("map", frozenset((value_key(k), value_key(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("seq", tuple(value_key(item) for item in value))
+    return ("other", type(value).__name__, value)
+
+
+class Axis:
+    """Base class: a named, finite, non-empty sequence of values.
+
+    Subclasses set ``name`` and ``size`` and implement ``__getitem__`` (for
+    ``0 <= i < size``), :meth:`segment` and :meth:`positions`.
+    """
+
+    name: str
+    size: int
+
+    def __getitem__(self, position: int) -> Any:
+        raise NotImplementedError
+
+    def segment(self, start: int, stop: int) -> Sequence[Any]:
+        """The values at positions ``start .. stop-1``, as a tuple or a lazy range."""
+        raise NotImplementedError
+
+    def positions(self, value: Any, reverse: bool = False) -> Sequence[int]:
+        """Every position holding ``value``, ascending (descending with ``reverse``)."""
+        raise NotImplementedError
+
+    def index(self, value: Any) -> int:
+        """The first position holding ``value``; ValueError when there is none."""
+        found = self.positions(value)
+        if not found:
+            raise ValueError(f"{value!r} is not in axis {self.name!r}")
+        return found[0]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.segment(0, self.size))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, {self._describe()})"
+
+    def _describe(self) -> str:
+        raise NotImplementedError
+
+
+class ValuesAxis(Axis):
+    """An explicit list of values.
+
+    Reading a position is O(1); :meth:`positions` is O(1) on average after
+    a one-off O(size) table build on the first look-up.
+
+    >>> axis = ValuesAxis("os", ["linux", "mac", "linux"])
+    >>> axis.size, axis[1], list(axis.positions("linux"))
+    (3, 'mac', [0, 2])
+    """
+
+    def __init__(self, name: str, values: Sequence[Any]) -> None:
+        self.name = name
+        self.values = tuple(values)
+        self.size = len(self.values)
+        self._table: dict[Any, list[int]] | None = None
+
+    def __getitem__(self, position: int) -> Any:
+        return self.values[position]
+
+    def segment(self, start: int, stop: int) -> Sequence[Any]:
+        if start == 0 and stop >= self.size:
+            return self.values
+        return self.values[start:stop]
+
+    def positions(self, value: Any, reverse: bool = False) -> Sequence[int]:
+        if self._table is None:
+            table: dict[Any, list[int]] = {}
+            for position, item in enumerate(self.values):
+                table.setdefault(value_key(item), []).append(position)
+            self._table = table
+        try:
+            found = self._table.get(value_key(value), [])
+        except TypeError:  # an unhashable value of a type YAML never produces
+            found = []
+        return found[::-1] if reverse else found
+
+    def _describe(self) -> str:
+        return repr(list(self.values))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _as_exact_int(value: Any) -> int | None:
+    """``value`` as an int when it is a whole number (``4`` or ``4.0``), else None."""
+    if not _is_number(value):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return value
+
+
+class ArithmeticRange(Axis):
+    """``start, start+step, ...`` while ``<= stop`` (``stop`` only when landed on).
+
+    Every operation is O(1) integer arithmetic, for any size (10**30 values
+    is fine); :meth:`segment` returns a lazy ``range``.
+
+    >>> axis = ArithmeticRange("seed", 0, 10**30, 3)
+    >>> axis.size, axis[2], axis.index(9)
+    (333333333333333333333333333334, 6, 3)
+    """
+
+    def __init__(self, name: str, start: int, stop: int, step: int = 1) -> None:
+        if step < 1:
+            raise ValueError("step must be at least 1")
+        if start > stop:
+            raise ValueError("start must not be after stop")
+        self.name = name
+        self.start, self.stop, self.step = start, stop, step
+        self.size = (stop - start) // step + 1
+
+    def __getitem__(self, position: int) -> int:
+        return self.start + position * self.step
+
+    def segment(self, start: int, stop: int) -> range:
+        return range(self.start + start * self.step, self.start + stop * self.step, self.step)
+
+    def positions(self, value: Any, reverse: bool = False) -> Sequence[int]:
+        number = _as_exact_int(value)
+        if number is None:
+            return ()
+        offset = number - self.start
+        if offset < 0 or offset % self.step:
+            return ()
+        position = offset // self.step
+        return (position,) if position < self.size else ()
+
+    def _describe(self) -> str:
+        return f"start={self.start}, stop={self.stop}, step={self.step}"
+
+
+def geometric_values(start: int, stop: int, factor: int) -> list[int]:
+    """``start, start*factor, ...`` while below ``stop``, then ``stop``.
+
+    O(log(stop/start)) integer multiplications, no floating point.
+
+    >>> geometric_values(4, 100, 2)
+    [4, 8, 16, 32, 64, 100]
+    """
+    values = []
+    value = start
+    while value < stop:
+        values.append(value)
+        value *= factor
+    values.append(stop)
+    return values
+
+
+class GeometricRange(ValuesAxis):
+    """``start, start*factor, ...`` while below ``stop``, then ``stop`` itself.
+
+    Its size is logarithmic in ``stop/start``, so its values are held as a
+    tuple (at most a few thousand even for numbers of hundreds of digits).
+
+    >>> list(GeometricRange("conc", 4, 100, 2))
+    [4, 8, 16, 32, 64, 100]
+    """
+
+    def __init__(self, name: str, start: int, stop: int, factor: int) -> None:
+        if start < 1:
+            raise ValueError("start must be at least 1")
+        if factor < 2:
+            raise ValueError("factor must be at least 2")
+        if start > stop:
+            raise ValueError("start must not be after stop")
+        super().__init__(name, geometric_values(start, stop, factor))
+        self.start, self.stop, self.factor = start, stop, factor
+
+    def _describe(self) -> str:
+        return f"start={self.start}, stop={self.stop}, factor={self.factor}"

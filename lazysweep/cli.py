@@ -1,0 +1,214 @@
+"""The ``lazysweep`` command: a thin shell over the library.
+
+Every command maps to one library call (``count`` -> :attr:`Sweep.count`,
+``batch`` -> :meth:`Sweep.batch`, ...) and prints compact JSON, one
+document per line. Errors are one line on stderr: exit 1 for bad data,
+2 for bad usage, 130 on Ctrl-C; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from itertools import islice
+from typing import Callable, Iterable, Iterator, NoReturn, Sequence
+
+from .batching import DEFAULT_BATCH_SIZE
+from .errors import SweepError
+from .space import Sweep
+from .sweepfile import load
+
+__all__ = ["main", "UsageError"]
+
+_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+_CHUNK = 1024  # points encoded per write while streaming
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, not usage plus a line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer {text[:40]!r}") from None
+
+
+def _natural(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lazysweep",
+        description="Count, slice and address huge parameter sweeps without expanding them.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("files", nargs="+", metavar="FILE", help="sweep files, concatenated in order")
+        sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
+        sub.set_defaults(run=run)
+        return sub
+
+    command("count", _count, "print the number of points")
+
+    sub = command("batches", _batches, "print the JSON list of batch indices [0, 1, ...]")
+    _size_option(sub)
+    sub.add_argument("--count", action="store_true", help="print the number of batches instead")
+
+    sub = command("batch", _batch, "print batch K as a JSON list of points")
+    sub.add_argument("--index", "-k", type=_natural, required=True, metavar="K", help="batch index, from 0")
+    _size_option(sub)
+
+    sub = command("get", _get, "print point I as a JSON object")
+    sub.add_argument("--index", "-i", type=_natural, required=True, metavar="I", help="point index, from 0")
+
+    sub = command("stream", _stream, "print points START..STOP-1, streamed")
+    sub.add_argument("--start", type=_integer, metavar="A", help="first index (negative counts from the end)")
+    sub.add_argument("--stop", type=_integer, metavar="B", help="index to stop before (negative: from the end)")
+    sub.add_argument(
+        "--format", choices=("jsonl", "json"), default="jsonl", help="one object per line, or one JSON list"
+    )
+    return parser
+
+
+def _size_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--size", "-s", type=_positive, default=DEFAULT_BATCH_SIZE, metavar="N",
+        help=f"points per batch (default {DEFAULT_BATCH_SIZE}, GitHub's matrix limit)",
+    )
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _check_index(index: int, count: int, what: str) -> None:
+    if index >= count:
+        raise UsageError(f"lazysweep: error: {what} {index} is out of range: valid range is 0 to {count - 1}")
+
+
+def _count(args: argparse.Namespace) -> int:
+    _out(f"{load(args.files).count}\n")
+    return 0
+
+
+def _batches(args: argparse.Namespace) -> int:
+    batches = load(args.files).batch_count(args.size)
+    if args.count:
+        _out(f"{batches}\n")
+    else:
+        _write_json_list(map(str, range(batches)))
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    sweep = load(args.files)
+    _check_index(args.index, sweep.batch_count(args.size), "batch index")
+    _out(_encode(sweep.batch(args.index, args.size)) + "\n")
+    return 0
+
+
+def _get(args: argparse.Namespace) -> int:
+    sweep = load(args.files)
+    _check_index(args.index, sweep.count, "index")
+    _out(_encode(sweep[args.index]) + "\n")
+    return 0
+
+
+def _stream(args: argparse.Namespace) -> int:
+    sweep: Sweep = load(args.files)[args.start : args.stop]
+    encoded = map(_encode, sweep)
+    if args.format == "json":
+        _write_json_list(encoded)
+    else:
+        for chunk in _chunks(encoded):
+            _out("\n".join(chunk) + "\n")
+    return 0
+
+
+def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    items = iter(items)
+    while chunk := list(islice(items, _CHUNK)):
+        yield chunk
+
+
+def _write_json_list(encoded: Iterable[str]) -> None:
+    """Write ``[a,b,...]`` and a newline, a chunk at a time, from encoded items."""
+    opening = "["
+    for chunk in _chunks(encoded):
+        _out(opening + ",".join(chunk))
+        opening = ","
+    _out("[]\n" if opening == "[" else "]\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    try:
+        args = _build_parser().parse_args(arguments)
+        status: int = args.run(args)
+        sys.stdout.flush()
+        return status
+    except SweepError as error:
+        return _fail(f"lazysweep: error: {error}", 1, debug)
+    except UsageError as error:
+        return _fail(f"{error}", 2, debug)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        return _fail("lazysweep: interrupted", 130, debug)
+    except Exception as error:  # a bug: still one line, unless --debug
+        return _fail(f"lazysweep: internal error: {type(error).__name__}: {error} (rerun with --debug)", 1, debug)
+
+
+def _fail(message: str, status: int, debug: bool) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    sys.stderr.write(" ".join(message.split()) + "\n")
+    return status
+
+
+def _silence_stdout() -> None:
+    """After the reader went away: point stdout at /dev/null so the final flush is quiet."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+

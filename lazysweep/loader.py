@@ -1,0 +1,309 @@
+"""Safe YAML loading with positions, for files nobody has checked.
+
+PyYAML's own loaders keep the last of two equal mapping keys without a
+word, crash the interpreter on deeply nested input (the C composer
+recurses) and hand back structures that expand without bound when aliases
+nest ("billion laughs"). This module builds plain Python values straight
+from the parser's events instead (libyaml's C parser when present), so it
+can refuse all of that before any harm is done:
+
+* only plain data: strings, integers, finite floats, booleans, null, lists
+  and mappings; any other tag (``!!python/object``, ``!!binary``, ``!foo``)
+  is an error, and nothing is ever constructed or run;
+* duplicate keys are errors; timestamps stay strings, as GitHub reads them;
+* limits on file size, nesting depth and the size of the expanded document.
+
+Every error is a :class:`~lazysweep.errors.SweepError` naming the file,
+line and column. A loaded :class:`Document` remembers where each value of
+each list and mapping was written, for the errors of later stages.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import yaml
+from yaml import events as ev
+
+from .errors import SweepError
+
+__all__ = ["Limits", "Document", "Position", "load_document", "parse_document"]
+
+try:
+    _Parser: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_scalar_maker = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a file may cost to load. Raise them by passing your own.
+
+    The defaults come from the environment when set: ``LAZYSWEEP_MAX_BYTES``,
+    ``LAZYSWEEP_MAX_DEPTH``, ``LAZYSWEEP_MAX_NODES``.
+    """
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 100
+    max_nodes: int = 10_000_000
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        values = {}
+        for field, variable in (
+            ("max_bytes", "LAZYSWEEP_MAX_BYTES"),
+            ("max_depth", "LAZYSWEEP_MAX_DEPTH"),
+            ("max_nodes", "LAZYSWEEP_MAX_NODES"),
+        ):
+            text = os.environ.get(variable)
+            if text is not None:
+                if not text.strip().isdigit():
+                    raise SweepError(f"{variable} must be a positive integer, got {text!r}")
+                values[field] = int(text)
+        return cls(**values)
+
+
+class Position(NamedTuple):
+    """A 1-based line and column."""
+
+    line: int
+    column: int
+
+
+class Document:
+    """A loaded YAML document: its ``value`` and where each part of it was written."""
+
+    def __init__(self, path: str | None, value: Any, positions: dict[int, Any], root: Position | None) -> None:
+        self.path = path
+        self.value = value
+        self._positions = positions  # id(container) -> (own position, {key or index: position})
+        self._root = root  # `value` keeps every container alive, so their ids stay valid
+
+    def position(self, container: Any = None, key: Any = None) -> Position | None:
+        """Where ``container[key]`` was written (the container itself without ``key``)."""
+        if container is None:
+            return self._root
+        entry = self._positions.get(id(container))
+        if entry is None:
+            return None
+        own, children = entry
+        return own if key is None else children.get(key, own)
+
+    def error(self, message: str, container: Any = None, key: Any = None) -> SweepError:
+        """A SweepError about ``container[key]``, located in this file."""
+        where = self.position(container, key)
+        if where is None:
+            return SweepError(message, path=self.path)
+        return SweepError(message, path=self.path, line=where.line, column=where.column)
+
+
+def load_document(path: str | os.PathLike[str], limits: Limits | None = None) -> Document:
+    """Read and parse one YAML file. O(file size), bounded by ``limits``."""
+    name = os.fspath(path)
+    limits = limits or Limits.from_environment()
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except IsADirectoryError:
+        raise SweepError("is a directory, not a file", path=name) from None
+    except FileNotFoundError:
+        raise SweepError("no such file", path=name) from None
+    except OSError as error:
+        raise SweepError(f"cannot read: {error.strerror or error}", path=name) from None
+    if len(data) > limits.max_bytes:
+        raise SweepError(
+            f"file is larger than {limits.max_bytes} bytes (raise LAZYSWEEP_MAX_BYTES to allow it)",
+            path=name,
+        )
+    return parse_document(data, name, limits)
+
+
+def parse_document(data: bytes | str, path: str = "<string>", limits: Limits | None = None) -> Document:
+    """Parse YAML text (bytes must be UTF-8) into a :class:`Document`."""
+    limits = limits or Limits.from_environment()
+    if isinstance(data, bytes):
+        if b"\0" in data:
+            raise SweepError("binary data, not YAML text", path=path)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            raise SweepError("not UTF-8 text", path=path, line=line, column=column) from None
+    else:
+        text = data
+    if not text.strip():
+        raise SweepError("file is empty", path=path)
+    return _Builder(text, path, limits).build()
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _position(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _Frame:
+    __slots__ = ("container", "anchor", "children", "own", "key", "key_position", "nodes")
+
+    def __init__(self, container: Any, anchor: str | None, own: Position) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.own = own
+        self.children: dict[Any, Position] = {}
+        self.key: Any = _NO_KEY
+        self.key_position = own
+        self.nodes = 1
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    """Turns a stream of parser events into values, iteratively (no recursion)."""
+
+    def __init__(self, text: str, path: str, limits: Limits) -> None:
+        self.text, self.path, self.limits = text, path, limits
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.positions: dict[int, Any] = {}
+        self.nodes = 0
+
+    def fail(self, message: str, mark: Any) -> SweepError:
+        return self.fail_at(message, _position(mark))
+
+    def fail_at(self, message: str, where: Position) -> SweepError:
+        return SweepError(message, path=self.path, line=where.line, column=where.column)
+
+    def build(self) -> Document:
+        parser = _Parser(self.text)
+        try:
+            return self._build(parser)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            message = ": ".join(part for part in (error.context, error.problem) if part)
+            if mark is None:
+                raise SweepError(f"invalid YAML: {message}", path=self.path) from None
+            raise self.fail(f"invalid YAML: {message}", mark) from None
+        except yaml.YAMLError as error:
+            raise SweepError(f"invalid YAML: {error}", path=self.path) from None
+        finally:
+            parser.dispose()
+
+    def _build(self, parser: Any) -> Document:
+        parser.get_event()  # StreamStartEvent
+        if parser.check_event(ev.StreamEndEvent):
+            raise SweepError("file is empty", path=self.path)
+        parser.get_event()  # DocumentStartEvent
+        root_mark = parser.peek_event().start_mark
+        value = self._value(parser)
+        parser.get_event()  # DocumentEndEvent
+        if not parser.check_event(ev.StreamEndEvent):
+            raise self.fail("more than one YAML document in the file", parser.peek_event().start_mark)
+        return Document(self.path, value, self.positions, _position(root_mark))
+
+    def _value(self, parser: Any) -> Any:
+        stack: list[_Frame] = []
+        while True:
+            event = parser.get_event()
+            if isinstance(event, ev.ScalarEvent):
+                done, nodes = self._scalar(parser, event), 1
+            elif isinstance(event, ev.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise self.fail(f"unknown or recursive alias *{event.anchor}", event.start_mark)
+                done, nodes = self.anchors[event.anchor]
+            elif isinstance(event, (ev.SequenceStartEvent, ev.MappingStartEvent)):
+                is_map = isinstance(event, ev.MappingStartEvent)
+                self._check_collection_tag(event, "map" if is_map else "seq")
+                if len(stack) >= self.limits.max_depth:
+                    raise self.fail(
+                        f"nested deeper than {self.limits.max_depth} levels "
+                        "(raise LAZYSWEEP_MAX_DEPTH to allow it)",
+                        event.start_mark,
+                    )
+                self._count(1, event)
+                stack.append(_Frame({} if is_map else [], event.anchor, _position(event.start_mark)))
+                continue
+            else:  # SequenceEndEvent or MappingEndEvent
+                frame = stack.pop()
+                done, nodes = frame.container, frame.nodes
+                self.positions[id(done)] = (frame.own, frame.children)
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (done, nodes)
+                if not stack:
+                    return done
+                self._attach(stack[-1], done, nodes, frame.own)
+                continue
+            self._count(nodes, event)
+            if not stack:
+                return done
+            self._attach(stack[-1], done, nodes, _position(event.start_mark))
+
+    def _count(self, nodes: int, event: Any) -> None:
+        self.nodes += nodes
+        if self.nodes > self.limits.max_nodes:
+            raise self.fail(
+                f"document expands to more than {self.limits.max_nodes} values through aliases "
+                "(raise LAZYSWEEP_MAX_NODES to allow it)",
+                event.start_mark,
+            )
+
+    def _attach(self, frame: _Frame, value: Any, nodes: int, where: Position) -> None:
+        frame.nodes += nodes
+        container = frame.container
+        if isinstance(container, list):
+            frame.children[len(container)] = where
+            container.append(value)
+        elif frame.key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise self.fail_at("a mapping key must be a scalar", where)
+            if value in container:
+                first = frame.children[value].line
+                raise self.fail_at(f"duplicate key {_short(value)} (first at line {first})", where)
+            frame.key, frame.key_position = value, where
+        else:
+            container[frame.key] = value
+            frame.children[frame.key] = where
+            frame.key = _NO_KEY
+
+    def _check_collection_tag(self, event: Any, kind: str) -> None:
+        if event.tag not in (None, "!", _TAG + kind):
+            raise self.fail(f"unsupported YAML tag {_short_tag(event.tag)}", event.start_mark)
+
+    def _scalar(self, parser: Any, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _TAG + "merge":
+            raise self.fail("merge keys (<<) are not supported", event.start_mark)
+        if tag not in _PLAIN_TAGS:
+            raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
+        if tag in (_TAG + "str", _TAG + "timestamp"):
+            value: Any = event.value
+        else:
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+            kind = tag[len(_TAG) :]
+            try:
+                value = getattr(_scalar_maker, "construct_yaml_" + kind)(node)
+            except (ValueError, yaml.YAMLError) as error:
+                reason = str(error).split(":")[0]
+                raise self.fail(f"invalid {kind} {_short(event.value)}: {reason}", event.start_mark) from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self.fail(f"{_short(event.value)} is not a finite number", event.start_mark)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        return value

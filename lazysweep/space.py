@@ -1,0 +1,380 @@
+"""Lazy index spaces: products of axes, their concatenations, and slices.
+
+A :class:`Sweep` is a sequence of points (dicts) that is never expanded.
+Its subclasses supply four primitives (``count``, ``_point``,
+``_iter_range`` and ``_matches``); everything users call is built on them
+in :class:`Sweep`:
+
+* :class:`Product`: the Cartesian product of axes as a mixed-radix number,
+  first axis slowest, last fastest (``itertools.product`` order);
+* :class:`Chain`: sweeps one after another, found by prefix sums + bisect;
+* :class:`SweepSlice`: ``sweep[a:b:c]``, itself lazy.
+
+Counts are Python ints, exact at any size; ``len()`` works up to
+``sys.maxsize`` and :attr:`Sweep.count` beyond it.
+"""
+
+from __future__ import annotations
+
+import operator
+import sys
+from bisect import bisect_right
+from collections.abc import Mapping
+from itertools import islice, product, repeat
+from typing import Any, Iterable, Iterator, Sequence, overload
+
+from .axes import Axis
+from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
+
+__all__ = ["Sweep", "Product", "Chain", "SweepSlice"]
+
+Point = dict[str, Any]
+
+#: The most values a single ``itertools.product`` block may be handed, per
+#: axis and in total over its fully-spanned inner axes. It bounds the setup
+#: work of a block, so iteration costs what it yields, whatever the sizes.
+BLOCK_VALUES = 4096
+
+
+class Sweep:
+    """A lazy, immutable sequence of points: count, index, slice and batch it.
+
+    Do not instantiate directly: use :func:`lazysweep.load`,
+    :meth:`Sweep.from_matrix`, :class:`Product` or :class:`Chain`.
+    Points are fresh dicts, but values inside them (lists, mappings) are
+    shared between points: copy before mutating them.
+    """
+
+    __slots__ = ()
+
+    # -- primitives supplied by subclasses --------------------------------
+
+    @property
+    def count(self) -> int:
+        """The exact number of points, as a Python int of any size. O(1)."""
+        raise NotImplementedError
+
+    def _point(self, index: int) -> Point:
+        """The point at ``0 <= index < count``."""
+        raise NotImplementedError
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        """The points at ``start .. stop-1`` (``0 <= start <= stop <= count``)."""
+        raise NotImplementedError
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        """Every index holding ``point``, ascending (descending with ``reverse``)."""
+        raise NotImplementedError
+
+    # -- construction -----------------------------------------------------
+
+    @classmethod
+    def from_matrix(cls, matrix: Mapping[str, Any]) -> Sweep:
+        """The sweep of a matrix mapping, as written under ``matrix:`` in a sweep file.
+
+        >>> Sweep.from_matrix({"os": ["linux", "mac"], "n": {"start": 1, "stop": 3}}).count
+        6
+        """
+        from .sweepfile import sweep_from_matrix
+
+        return sweep_from_matrix(matrix)
+
+    # -- sequence protocol ------------------------------------------------
+
+    def __len__(self) -> int:
+        count = self.count
+        if count > sys.maxsize:
+            raise OverflowError(f"sweep has {count} points, more than len() can return; use .count")
+        return count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @overload
+    def __getitem__(self, index: int) -> Point: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sweep: ...
+
+    def __getitem__(self, index: int | slice) -> Point | Sweep:
+        """``sweep[i]`` (negative too) in O(axes); ``sweep[a:b:c]`` as a lazy view in O(1)."""
+        if isinstance(index, slice):
+            return SweepSlice(self, range(self.count)[index])
+        position = _as_index(index, "sweep index")
+        count = self.count
+        if position < 0:
+            position += count
+        if not 0 <= position < count:
+            raise IndexError("sweep index out of range")
+        return self._point(position)
+
+    def __iter__(self) -> Iterator[Point]:
+        """All points in order; O(1) amortised per point beyond building its dict."""
+        return self._iter_range(0, self.count)
+
+    def __reversed__(self) -> Iterator[Point]:
+        return iter(self[::-1])
+
+    def __contains__(self, point: object) -> bool:
+        return next(self._matches(point), None) is not None
+
+    def index(self, point: Mapping[str, Any]) -> int:
+        """The first index of ``point``; ValueError when the sweep does not hold it.
+
+        O(axes) when every axis holds distinct values.
+        """
+        found = next(self._matches(point), None)
+        if found is None:
+            raise ValueError("point is not in the sweep")
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another sweep, list or tuple holding the same points in the same order."""
+        if isinstance(other, Sweep):
+            if other.count != self.count:
+                return False
+        elif isinstance(other, (list, tuple)):
+            if len(other) != self.count:
+                return False
+        else:
+            return NotImplemented
+        return all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.count} points>"
+
+    # -- batches ----------------------------------------------------------
+
+    def batch_count(self, size: int = DEFAULT_BATCH_SIZE) -> int:
+        """How many batches of ``size`` points cover the sweep: ceil(count/size). O(1)."""
+        return batch_count(self.count, size)
+
+    def batch(self, index: int, size: int = DEFAULT_BATCH_SIZE) -> list[Point]:
+        """Batch ``index`` (points ``index*size ..``, negative counts from the end).
+
+        Costs what the batch holds, O(size + axes), whatever the index and the
+        sweep's size. IndexError when there is no such batch.
+
+        >>> sweep = Sweep.from_matrix({"x": [1, 2, 3], "y": ["a", "b"]})
+        >>> sweep.batch(1, size=4)
+        [{'x': 3, 'y': 'a'}, {'x': 3, 'y': 'b'}]
+        """
+        start, stop = batch_bounds(index, self.count, size)
+        return list(self._iter_range(start, stop))
+
+    def batches(self, size: int = DEFAULT_BATCH_SIZE) -> Iterator[list[Point]]:
+        """Every batch in order, each a list of at most ``size`` points, streamed."""
+        size = check_batch_size(size)
+        points = iter(self)
+        while chunk := list(islice(points, size)):
+            yield chunk
+
+
+def _as_index(value: Any, what: str) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"{what} must be an integer, not bool")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{what} must be an integer, not {type(value).__name__}") from None
+
+
+def _range_count(indices: range) -> int:
+    """len(indices) without the sys.maxsize limit."""
+    start, stop, step = indices.start, indices.stop, indices.step
+    if step > 0:
+        return max(0, (stop - start + step - 1) // step)
+    return max(0, (start - stop - step - 1) // -step)
+
+
+def _compose(outer: range, inner: range) -> range:
+    """The range of ``outer[i] for i in inner``, for any sizes."""
+    count = _range_count(inner)
+    first = outer.start + inner.start * outer.step
+    step = outer.step * inner.step
+    return range(first, first + count * step, step)
+
+
+class Product(Sweep):
+    """The Cartesian product of axes, as a mixed-radix number.
+
+    The first axis is the most significant digit, the last the least, so the
+    order is ``itertools.product``'s. ``count`` is O(1); ``sweep[i]`` and
+    ``index`` are O(axes); iterating ``n`` points from any position costs
+    O(n + axes**2) plus building the dicts, with no skipping.
+
+    >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+    >>> sweep = Product([ValuesAxis("os", ["linux", "mac"]), ArithmeticRange("seed", 0, 10**20)])
+    >>> sweep.count, sweep[-1], sweep.index({"os": "mac", "seed": 7})
+    (200000000000000000002, {'os': 'mac', 'seed': 100000000000000000000}, 100000000000000000008)
+    """
+
+    __slots__ = ("axes", "keys", "_sizes", "_strides", "_inner_values", "_count")
+
+    def __init__(self, axes: Sequence[Axis]) -> None:
+        self.axes = tuple(axes)
+        self.keys = tuple(axis.name for axis in self.axes)
+        if len(set(self.keys)) != len(self.keys):
+            raise ValueError("axis names must be unique")
+        if not self.axes:
+            raise ValueError("a product needs at least one axis")
+        self._sizes = [axis.size for axis in self.axes]
+        strides = [1] * len(self.axes)
+        for level in range(len(self.axes) - 2, -1, -1):
+            strides[level] = strides[level + 1] * self._sizes[level + 1]
+        self._strides = strides
+        self._count = strides[0] * self._sizes[0]
+        # _inner_values[level]: how many values the axes after `level` hold together.
+        self._inner_values = [sum(self._sizes[level + 1 :]) for level in range(len(self.axes))]
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def _digits(self, index: int) -> list[int]:
+        digits = []
+        for stride in self._strides:
+            digit, index = divmod(index, stride)
+            digits.append(digit)
+        return digits
+
+    def _point(self, index: int) -> Point:
+        return dict(zip(self.keys, [axis[d] for axis, d in zip(self.axes, self._digits(index))]))
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        # Walk like an odometer, but a block at a time: at each step take the
+        # highest level whose lower digits are all zero, and hand
+        # itertools.product the fixed digits above it as singletons, a run of
+        # that level's values, and the full axes below it. Each block is
+        # bounded by the points still wanted and by BLOCK_VALUES, so there is
+        # no skipping and no setup work out of proportion to the output.
+        axes, sizes, strides, keys = self.axes, self._sizes, self._strides, self.keys
+        last = len(axes) - 1
+        digits = self._digits(start)
+        remaining = stop - start
+        while remaining > 0:
+            level = last
+            while level > 0 and digits[level] == 0:
+                level -= 1
+            while True:
+                run = min(sizes[level] - digits[level], remaining // strides[level], BLOCK_VALUES)
+                if run and self._inner_values[level] <= BLOCK_VALUES:
+                    break
+                level += 1
+            first = digits[level]
+            block = product(
+                *[(axes[above][digits[above]],) for above in range(level)],
+                axes[level].segment(first, first + run),
+                *[axes[below].segment(0, sizes[below]) for below in range(level + 1, last + 1)],
+            )
+            yield from map(dict, map(zip, repeat(keys), block))
+            remaining -= run * strides[level]
+            digits[level] += run
+            while level > 0 and digits[level] == sizes[level]:
+                digits[level] = 0
+                level -= 1
+                digits[level] += 1
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        if not isinstance(point, Mapping) or len(point) != len(self.keys):
+            return
+        try:
+            choices = [axis.positions(point[axis.name], reverse) for axis in self.axes]
+        except KeyError:
+            return
+        for digits in product(*choices):
+            yield sum(map(operator.mul, digits, self._strides))
+
+    def __repr__(self) -> str:
+        return f"<Product of {self.count} points: {', '.join(map(repr, self.axes))}>"
+
+
+class Chain(Sweep):
+    """Sweeps one after another (a union, in order, duplicates kept).
+
+    ``count`` is O(1); ``sweep[i]`` is one bisect over the parts' prefix sums
+    plus the part's own cost.
+
+    >>> a, b = Sweep.from_matrix({"x": [1, 2]}), Sweep.from_matrix({"y": ["a"]})
+    >>> chain = Chain([a, b])
+    >>> chain.count, chain[2], list(chain)
+    (3, {'y': 'a'}, [{'x': 1}, {'x': 2}, {'y': 'a'}])
+    """
+
+    __slots__ = ("parts", "_offsets")
+
+    def __init__(self, parts: Iterable[Sweep]) -> None:
+        self.parts = tuple(parts)
+        offsets = [0]
+        for part in self.parts:
+            offsets.append(offsets[-1] + part.count)
+        self._offsets = offsets
+
+    @property
+    def count(self) -> int:
+        return self._offsets[-1]
+
+    def _part_at(self, index: int) -> int:
+        return bisect_right(self._offsets, index) - 1
+
+    def _point(self, index: int) -> Point:
+        part = self._part_at(index)
+        return self.parts[part]._point(index - self._offsets[part])
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        part = self._part_at(start)
+        while start < stop:
+            offset = self._offsets[part]
+            part_stop = min(stop, self._offsets[part + 1])
+            yield from self.parts[part]._iter_range(start - offset, part_stop - offset)
+            start = part_stop
+            part += 1
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        order = range(len(self.parts) - 1, -1, -1) if reverse else range(len(self.parts))
+        for part in order:
+            offset = self._offsets[part]
+            for found in self.parts[part]._matches(point, reverse):
+                yield offset + found
+
+
+class SweepSlice(Sweep):
+    """A lazy view ``base[a:b:c]``: the base's points at the indices of a range.
+
+    Slicing a slice composes the ranges, so views never nest. Contiguous
+    iteration costs what the base's does; with a step, O(axes) per point.
+
+    >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**30}})
+    >>> view = sweep[10**29 :: -(10**28)]
+    >>> view.count, view[1], view[1:3].count
+    (11, {'n': 90000000000000000000000000000}, 2)
+    """
+
+    __slots__ = ("base", "indices")
+
+    def __init__(self, base: Sweep, indices: range) -> None:
+        if isinstance(base, SweepSlice):
+            base, indices = base.base, _compose(base.indices, indices)
+        self.base = base
+        self.indices = indices
+
+    @property
+    def count(self) -> int:
+        return _range_count(self.indices)
+
+    def _point(self, index: int) -> Point:
+        return self.base._point(self.indices[index])
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        chosen = self.indices[start:stop]
+        if chosen.step == 1:
+            return self.base._iter_range(chosen.start, chosen.stop)
+        return map(self.base._point, chosen)
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        indices = self.indices
+        for found in self.base._matches(point, reverse != (indices.step < 0)):
+            if found in indices:
+                yield indices.index(found)

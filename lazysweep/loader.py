@@ -83,22 +83,26 @@ class Document:
     def __init__(self, path: str | None, value: Any, positions: dict[int, Any], root: Position | None) -> None:
         self.path = path
         self.value = value
-        self._positions = positions  # id(container) -> (own position, {key or index: position})
+        # id(container) -> (its position, {key or index: value position}, {key: key position})
+        self._positions = positions
         self._root = root  # `value` keeps every container alive, so their ids stay valid
 
-    def position(self, container: Any = None, key: Any = None) -> Position | None:
-        """Where ``container[key]`` was written (the container itself without ``key``)."""
+    def position(self, container: Any = None, key: Any = None, at_key: bool = False) -> Position | None:
+        """Where ``container[key]`` was written (the key itself with ``at_key``,
+        the container without ``key``)."""
         if container is None:
             return self._root
         entry = self._positions.get(id(container))
         if entry is None:
             return None
-        own, children = entry
-        return own if key is None else children.get(key, own)
+        own, values, keys = entry
+        if key is None:
+            return own
+        return (keys if at_key else values).get(key, own)
 
-    def error(self, message: str, container: Any = None, key: Any = None) -> SweepError:
-        """A SweepError about ``container[key]``, located in this file."""
-        where = self.position(container, key)
+    def error(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:
+        """A SweepError about ``container[key]`` (or that key), located in this file."""
+        where = self.position(container, key, at_key)
         if where is None:
             return SweepError(message, path=self.path)
         return SweepError(message, path=self.path, line=where.line, column=where.column)
@@ -159,13 +163,14 @@ def _position(mark: Any) -> Position:
 
 
 class _Frame:
-    __slots__ = ("container", "anchor", "children", "own", "key", "key_position", "nodes")
+    __slots__ = ("container", "anchor", "children", "keys", "own", "key", "key_position", "nodes")
 
     def __init__(self, container: Any, anchor: str | None, own: Position) -> None:
         self.container = container
         self.anchor = anchor
         self.own = own
         self.children: dict[Any, Position] = {}
+        self.keys: dict[Any, Position] = {}
         self.key: Any = _NO_KEY
         self.key_position = own
         self.nodes = 1
@@ -241,7 +246,7 @@ class _Builder:
             else:  # SequenceEndEvent or MappingEndEvent
                 frame = stack.pop()
                 done, nodes = frame.container, frame.nodes
-                self.positions[id(done)] = (frame.own, frame.children)
+                self.positions[id(done)] = (frame.own, frame.children, frame.keys)
                 if frame.anchor is not None:
                     self.anchors[frame.anchor] = (done, nodes)
                 if not stack:
@@ -272,12 +277,13 @@ class _Builder:
             if isinstance(value, (dict, list)):
                 raise self.fail_at("a mapping key must be a scalar", where)
             if value in container:
-                first = frame.children[value].line
+                first = frame.keys[value].line
                 raise self.fail_at(f"duplicate key {_short(value)} (first at line {first})", where)
             frame.key, frame.key_position = value, where
         else:
             container[frame.key] = value
             frame.children[frame.key] = where
+            frame.keys[frame.key] = frame.key_position
             frame.key = _NO_KEY
 
     def _check_collection_tag(self, event: Any, kind: str) -> None:

@@ -72,8 +72,8 @@ class _Interpreter:
     def __init__(self, document: Document) -> None:
         self.document = document
 
-    def fail(self, message: str, container: Any = None, key: Any = None) -> SweepError:
-        return self.document.error(message, container, key)
+    def fail(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:
+        return self.document.error(message, container, key, at_key)
 
     def top(self) -> Sweep:
         top = self.document.value
@@ -81,7 +81,7 @@ class _Interpreter:
             raise self.fail(f"the top level must be a mapping with 'matrix' or 'sweeps', not {_kind(top)}")
         for key in top:
             if key not in ("matrix", "sweeps"):
-                raise self.fail(f"unknown key {key!r} (expected 'matrix' or 'sweeps')", top, key)
+                raise self.fail(f"unknown key {key!r} (expected 'matrix' or 'sweeps')", top, key, at_key=True)
         if ("matrix" in top) == ("sweeps" in top):
             raise self.fail("expected exactly one of 'matrix' or 'sweeps' at the top level")
         if "matrix" in top:
@@ -105,9 +105,9 @@ class _Interpreter:
         axes = []
         for name, values in matrix.items():
             if name in _MATRIX_RULES:
-                raise self.fail(_MATRIX_RULES[name], matrix, name)
+                raise self.fail(_MATRIX_RULES[name], matrix, name, at_key=True)
             if not isinstance(name, str):
-                raise self.fail(f"axis name {name!r} must be a string (quote it)", matrix, name)
+                raise self.fail(f"axis name {name!r} must be a string (quote it)", matrix, name, at_key=True)
             axes.append(self.axis(matrix, name, values))
         return Product(axes)
 
@@ -133,12 +133,13 @@ class _Interpreter:
                     f"unknown key {key!r} in range axis {name!r} (expected start, stop, and step or factor)",
                     spec,
                     key,
+                    at_key=True,
                 )
         for key in ("start", "stop"):
             if key not in spec:
                 raise self.fail(f"range axis {name!r} needs {key!r}", matrix, name)
         if "step" in spec and "factor" in spec:
-            raise self.fail(f"range axis {name!r} takes 'step' or 'factor', not both", spec, "factor")
+            raise self.fail(f"range axis {name!r} takes 'step' or 'factor', not both", spec, "factor", at_key=True)
         numbers = {}
         for key, value in spec.items():
             if isinstance(value, bool) or not isinstance(value, int):

@@ -1,0 +1,43 @@
+"""Shared helpers: an eager oracle for sweeps, and running the CLI."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+
+def eager_axis(values: Any) -> list[Any]:
+    """An axis's values the plain way: lists stay, ranges are listed by loops."""
+    if isinstance(values, list):
+        return values
+    start, stop = values["start"], values["stop"]
+    if "factor" in values:
+        out, value = [], start
+        while value < stop:
+            out.append(value)
+            value *= values["factor"]
+        return out + [stop]
+    return list(range(start, stop + 1, values.get("step", 1)))
+
+
+def eager_points(matrix: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every point of a matrix, built with itertools.product: the test oracle."""
+    keys = list(matrix)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(eager_axis(v) for v in matrix.values()))]
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write text to a file in a temporary folder and return its path as a string."""
+
+    def write(text: str | bytes, name: str = "sweep.yaml") -> str:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
+        return str(path)
+
+    return write

@@ -1,0 +1,96 @@
+import pytest
+
+from lazysweep.axes import ArithmeticRange, GeometricRange, ValuesAxis, geometric_values, value_key
+
+
+def test_value_key_compares_like_json():
+    assert value_key(1) == value_key(1.0)
+    assert value_key(1) != value_key(True)
+    assert value_key("1") != value_key(1)
+    assert value_key(None) != value_key(False)
+    assert value_key({"a": 1, "b": [1, {"c": None}]}) == value_key({"b": [1, {"c": None}], "a": 1.0})
+    assert value_key([1, 2]) != value_key([2, 1])
+    assert value_key(float("nan")) == value_key(float("nan"))
+
+
+def test_values_axis_positions_duplicates_and_unhashable():
+    axis = ValuesAxis("x", ["a", {"k": [1]}, "a", 3])
+    assert axis.size == 4
+    assert list(axis.positions("a")) == [0, 2]
+    assert list(axis.positions("a", reverse=True)) == [2, 0]
+    assert list(axis.positions({"k": [1]})) == [1]
+    assert list(axis.positions(3.0)) == [3]
+    assert list(axis.positions(True)) == []
+    assert axis.index("a") == 0
+    with pytest.raises(ValueError):
+        axis.index("missing")
+    assert axis.segment(1, 3) == ({"k": [1]}, "a")
+    assert list(axis) == ["a", {"k": [1]}, "a", 3]
+
+
+@pytest.mark.parametrize(
+    "start, stop, step",
+    [(0, 0, 1), (0, 10, 1), (0, 10, 3), (5, 9, 10), (-7, 7, 2), (3, 100, 7)],
+)
+def test_arithmetic_range_matches_range(start, stop, step):
+    axis = ArithmeticRange("n", start, stop, step)
+    expected = list(range(start, stop + 1, step))
+    assert axis.size == len(expected)
+    assert [axis[i] for i in range(axis.size)] == expected
+    assert list(axis) == expected
+    for position, value in enumerate(expected):
+        assert axis.index(value) == position
+    for missing in (start - 1, stop + 1, start + step * axis.size, "1", True, 1.5):
+        if missing not in expected or isinstance(missing, (str, bool)):
+            assert list(axis.positions(missing)) == []
+
+
+def test_arithmetic_range_is_exact_at_huge_sizes():
+    axis = ArithmeticRange("n", 0, 10**30, 7)
+    assert axis.size == 10**30 // 7 + 1
+    assert axis[axis.size - 1] == (10**30 // 7) * 7
+    assert axis.index(7 * 10**28) == 10**28
+    assert list(axis.positions(7 * 10**28 + 1)) == []
+    assert list(axis.segment(10**28, 10**28 + 2)) == [7 * 10**28, 7 * 10**28 + 7]
+    assert axis.index(float(7 * 10**3)) == 10**3
+
+
+@pytest.mark.parametrize("start, stop, step", [(0, 10, 0), (0, 10, -1), (5, 4, 1)])
+def test_arithmetic_range_rejects_bad_bounds(start, stop, step):
+    with pytest.raises(ValueError):
+        ArithmeticRange("n", start, stop, step)
+
+
+@pytest.mark.parametrize(
+    "start, stop, factor, expected",
+    [
+        (4, 100, 2, [4, 8, 16, 32, 64, 100]),
+        (4, 64, 2, [4, 8, 16, 32, 64]),
+        (1, 1, 2, [1]),
+        (3, 10, 10, [3, 10]),
+        (1, 1000, 10, [1, 10, 100, 1000]),
+    ],
+)
+def test_geometric_range_always_ends_at_stop(start, stop, factor, expected):
+    assert geometric_values(start, stop, factor) == expected
+    axis = GeometricRange("c", start, stop, factor)
+    assert list(axis) == expected
+    assert axis.index(stop) == len(expected) - 1
+
+
+def test_geometric_range_huge_is_logarithmic():
+    axis = GeometricRange("c", 1, 10**30, 2)
+    assert axis.size == 101  # 2**0 .. 2**99 < 10**30 < 2**100, then 10**30
+    assert axis[100] == 10**30
+
+
+@pytest.mark.parametrize("start, stop, factor", [(0, 10, 2), (1, 10, 1), (10, 1, 2)])
+def test_geometric_range_rejects_bad_bounds(start, stop, factor):
+    with pytest.raises(ValueError):
+        GeometricRange("c", start, stop, factor)
+
+
+def test_repr_names_the_axis():
+    assert repr(ArithmeticRange("n", 0, 9, 3)) == "ArithmeticRange('n', start=0, stop=9, step=3)"
+    assert "factor=2" in repr(GeometricRange("c", 1, 8, 2))
+    assert repr(ValuesAxis("x", [1])) == "ValuesAxis('x', [1])"

@@ -1,0 +1,97 @@
+"""The safe loader: plain data only, exact positions, limits that hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from lazysweep import Limits, SweepError
+from lazysweep.loader import load_document, parse_document
+
+
+def error_of(text, limits=None):
+    with pytest.raises(SweepError) as caught:
+        parse_document(text, "f.yaml", limits)
+    return str(caught.value)
+
+
+def test_plain_values_and_positions():
+    doc = parse_document(b"m:\n  os: [a, 'b']\n  n: {start: 1, stop: 0x10}\n  when: 2024-01-01\n", "f.yaml")
+    assert doc.value == {"m": {"os": ["a", "b"], "n": {"start": 1, "stop": 16}, "when": "2024-01-01"}}
+    m = doc.value["m"]
+    assert doc.position(m, "n") == (3, 6)
+    assert doc.position(m["os"], 1) == (2, 11)
+    assert doc.position(m) == (2, 3)
+    assert doc.position() == (1, 1)
+    assert str(doc.error("bad", m, "os")) == "f.yaml:2:7: bad"
+
+
+def test_aliases_share_values():
+    doc = parse_document("base: &b [1, 2]\ncopy: *b\nscalar: &s x\nagain: *s\n")
+    assert doc.value == {"base": [1, 2], "copy": [1, 2], "scalar": "x", "again": "x"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b"a: 1\na: 2\n", "f.yaml:2:1: duplicate key 'a' (first at line 1)"),
+        (b"a:\n  b: 1\n  b: 1\n", "f.yaml:3:3: duplicate key 'b' (first at line 2)"),
+        (b"a: [1, 2\n", "f.yaml:2:1: invalid YAML: while parsing a flow sequence"),
+        (b"\tfoo: 1", "f.yaml:1:1: invalid YAML"),
+        (b"a: !!python/object/apply:os.system [echo hi]\n", "f.yaml:1:4: unsupported YAML tag !!python/object/apply:os.system"),
+        (b"a: !!binary aGVsbG8=\n", "unsupported YAML tag !!binary"),
+        (b"a: !!set {x}\n", "unsupported YAML tag !!set"),
+        (b"a: !custom 1\n", "unsupported YAML tag !custom"),
+        (b"a: &x [1, *x]\n", "f.yaml:1:11: unknown or recursive alias *x"),
+        (b"a: *nope\n", "unknown or recursive alias *nope"),
+        (b"[1]\n---\n[2]\n", "f.yaml:2:1: more than one YAML document"),
+        (b"a: .inf\n", "'.inf' is not a finite number"),
+        (b"a: .nan\n", "'.nan' is not a finite number"),
+        (b"a: " + b"9" * 5000 + b"\n", "invalid int '99999"),
+        (b"\xff\xfe\x00", "f.yaml: binary data"),
+        (b"a: b\n\xffc", "f.yaml:2:1: not UTF-8 text"),
+        (b"<<: {a: 1}\n", "merge keys (<<) are not supported"),
+        (b"? [a]\n: 1\n", "f.yaml:1:3: a mapping key must be a scalar"),
+        (b"", "f.yaml: file is empty"),
+        (b"  \n# just a comment\n", "f.yaml: file is empty"),
+    ],
+)
+def test_bad_yaml_is_one_located_line(text, expected):
+    message = error_of(text)
+    assert message.startswith(expected) or expected in message
+    assert "\n" not in message
+
+
+def test_limits():
+    assert "nested deeper than 5 levels" in error_of("[" * 6 + "]" * 6, Limits(max_depth=5))
+    assert parse_document("[" * 5 + "]" * 5, limits=Limits(max_depth=5)).value == [[[[[]]]]]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9)
+    )
+    assert "expands to more than 10000000 values" in error_of(bomb)
+    assert "more than 50 values" in error_of("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [*a, *a, *a, *a, *a]\n", Limits(max_nodes=50))
+
+
+def test_deep_nesting_does_not_crash():
+    # PyYAML's C composer segfaults near this depth; we (or a newer libyaml) refuse it cleanly.
+    message = error_of("[" * 100000 + "]" * 100000)
+    assert "nested deeper than 100 levels" in message or "exceeded maximum nesting depth" in message
+    assert "nested deeper than 100 levels" in error_of("a:\n" + "".join("  " * i + "- \n" for i in range(1, 200)))
+
+
+def test_file_errors(tmp_path, write):
+    with pytest.raises(SweepError, match="no such file"):
+        load_document(tmp_path / "missing.yaml")
+    with pytest.raises(SweepError, match="is a directory"):
+        load_document(tmp_path)
+    big = write("a: " + "x" * 100)
+    with pytest.raises(SweepError, match="larger than 10 bytes"):
+        load_document(big, Limits(max_bytes=10))
+
+
+def test_limits_from_environment(monkeypatch):
+    monkeypatch.setenv("LAZYSWEEP_MAX_DEPTH", "7")
+    monkeypatch.setenv("LAZYSWEEP_MAX_NODES", "1000")
+    assert Limits.from_environment() == Limits(max_depth=7, max_nodes=1000)
+    monkeypatch.setenv("LAZYSWEEP_MAX_BYTES", "lots")
+    with pytest.raises(SweepError, match="LAZYSWEEP_MAX_BYTES must be a positive integer"):
+        Limits.from_environment()

@@ -1,0 +1,57 @@
+"""The README's examples are run as written, so they stay true."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def console_examples() -> list[tuple[str, str]]:
+    examples = []
+    for block in blocks("console"):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize("code", blocks("python"))
+def test_python_examples(code, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+
+
+@pytest.mark.parametrize("command, expected", console_examples())
+def test_console_examples(command, expected):
+    argv = shlex.split(command)
+    assert argv[0] == "lazysweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
+
+
+def test_quick_start_is_what_ci_runs():
+    install, example, test = blocks("sh")[0].strip().splitlines()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert install in ci and test in ci
+    argv = shlex.split(example)
+    result = subprocess.run(
+        [sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0 and result.stdout == "118\n"

@@ -1,0 +1,89 @@
+"""Sweep files: the format, and one located error for each way to break it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import eager_points
+
+import lazysweep
+from lazysweep import Chain, Product, Sweep, SweepError
+
+
+def test_matrix_file(write):
+    path = write("matrix:\n  os: [linux, mac]\n  conc: {start: 4, stop: 100, factor: 2}\n  seed: {start: 0, stop: 4}\n")
+    sweep = lazysweep.load(path)
+    assert isinstance(sweep, Product)
+    assert sweep.count == 2 * 6 * 5
+    assert list(sweep) == eager_points(
+        {"os": ["linux", "mac"], "conc": [4, 8, 16, 32, 64, 100], "seed": [0, 1, 2, 3, 4]}
+    )
+    assert list(sweep[0]) == ["os", "conc", "seed"]
+
+
+def test_sweeps_file_and_several_files_concatenate(write):
+    first = write("sweeps:\n  - matrix: {x: [1, 2]}\n  - matrix: {y: [a]}\n", "a.yaml")
+    second = write("matrix:\n  z: {start: 0, stop: 9, step: 5}\n", "b.yaml")
+    assert list(lazysweep.load(first)) == [{"x": 1}, {"x": 2}, {"y": "a"}]
+    both = lazysweep.load([first, second])
+    assert isinstance(both, Chain)
+    assert list(both) == [{"x": 1}, {"x": 2}, {"y": "a"}, {"z": 0}, {"z": 5}]
+    assert list(lazysweep.load([second])) == [{"z": 0}, {"z": 5}]
+    with pytest.raises(SweepError, match="no sweep files given"):
+        lazysweep.load([])
+
+
+def test_values_may_be_any_yaml_data(write):
+    path = write("matrix:\n  node: [{version: 20, env: x}, [1, 2], null, true, 1.5]\n")
+    assert [p["node"] for p in lazysweep.load(path)] == [{"version": 20, "env": "x"}, [1, 2], None, True, 1.5]
+
+
+def test_from_matrix_accepts_python_data():
+    sweep = Sweep.from_matrix({"a": (1, 2), "b": range(0, 10, 5), "c": range(3, 0, -1)})
+    assert list(sweep) == eager_points({"a": [1, 2], "b": [0, 5], "c": [3, 2, 1]})
+    with pytest.raises(SweepError, match="axis 'a' is empty"):
+        Sweep.from_matrix({"a": range(0)})
+    with pytest.raises(SweepError, match="^'matrix' must be a mapping"):
+        Sweep.from_matrix([1, 2])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("- 1\n", "f.yaml:1:1: the top level must be a mapping with 'matrix' or 'sweeps', not a list"),
+        ("42\n", "not the number 42"),
+        ("---\n", "not null"),
+        ("matrix: {a: [1]}\nother: 1\n", "f.yaml:2:1: unknown key 'other' (expected 'matrix' or 'sweeps')"),
+        ("matrix: {a: [1]}\nsweeps: []\n", "expected exactly one of 'matrix' or 'sweeps'"),
+        ("{}\n", "expected exactly one of 'matrix' or 'sweeps'"),
+        ("sweeps: []\n", "f.yaml:1:9: 'sweeps' must be a non-empty list"),
+        ("sweeps: [{matrix: {a: [1]}, x: 1}]\n", "f.yaml:1:10: each entry of 'sweeps' must be a mapping with just 'matrix'"),
+        ("matrix: [a, b]\n", "f.yaml:1:9: 'matrix' must be a mapping of axes, not a list"),
+        ("matrix: {}\n", "f.yaml:1:9: 'matrix' has no axes"),
+        ("matrix:\n  os: []\n", "f.yaml:2:7: axis 'os' is empty"),
+        ("matrix:\n  os: linux\n", "f.yaml:2:7: axis 'os' must be a list or a range, not a string"),
+        ("matrix:\n  1: [a]\n", "f.yaml:2:3: axis name 1 must be a string (quote it)"),
+        ("matrix:\n  on: [a]\n", "axis name True must be a string (quote it)"),
+        ("matrix:\n  a: [1]\n  include: [{a: 2}]\n", "f.yaml:3:3: 'include' is not supported yet"),
+        ("matrix:\n  a: [1]\n  exclude: [{a: 1}]\n", "'exclude' is not supported yet"),
+        ("matrix:\n  n: {start: 1, stop: 5, stpe: 1}\n", "f.yaml:2:26: unknown key 'stpe' in range axis 'n'"),
+        ("matrix:\n  n: {stop: 5}\n", "f.yaml:2:6: range axis 'n' needs 'start'"),
+        ("matrix:\n  n: {start: 5}\n", "range axis 'n' needs 'stop'"),
+        ("matrix:\n  n: {start: 1, stop: 5, step: 1, factor: 2}\n", "takes 'step' or 'factor', not both"),
+        ("matrix:\n  n: {start: 1.5, stop: 5}\n", "f.yaml:2:14: 'start' of range axis 'n' must be an integer, not the number 1.5"),
+        ("matrix:\n  n: {start: true, stop: 5}\n", "'start' of range axis 'n' must be an integer, not a boolean"),
+        ("matrix:\n  n: {start: '1', stop: 5}\n", "must be an integer, not a string"),
+        ("matrix:\n  n: {start: 1, stop: 5, step: 0}\n", "f.yaml:2:32: 'step' of range axis 'n' must be at least 1"),
+        ("matrix:\n  n: {start: 1, stop: 5, step: -2}\n", "'step' of range axis 'n' must be at least 1"),
+        ("matrix:\n  n: {start: 1, stop: 5, factor: 1}\n", "'factor' of range axis 'n' must be at least 2"),
+        ("matrix:\n  n: {start: 0, stop: 5, factor: 2}\n", "a geometric range axis 'n' must start at 1 or more"),
+        ("matrix:\n  n: {start: 6, stop: 5}\n", "f.yaml:2:14: range axis 'n' starts after it stops (6 > 5)"),
+    ],
+)
+def test_bad_sweep_files(write, text, expected):
+    path = write(text, "f.yaml")
+    with pytest.raises(SweepError) as caught:
+        lazysweep.load(path)
+    message = str(caught.value)
+    assert message.startswith(path[: -len("f.yaml")])
+    assert expected in message, message
+    assert "\n" not in message

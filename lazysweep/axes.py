@@ -180,31 +180,42 @@ class ArithmeticRange(Axis):
         return f"start={self.start}, stop={self.stop}, step={self.step}"
 
 
-def geometric_values(start: int, stop: int, factor: int) -> list[int]:
-    """``start, start*factor, ...`` while below ``stop``, then ``stop``.
+def _powers_below(start: int, stop: int, factor: int) -> int:
+    """How many ``k >= 0`` have ``start * factor**k < stop``: a binary search on ``k``.
 
-    O(log(stop/start)) integer multiplications, no floating point.
-
-    >>> geometric_values(4, 100, 2)
-    [4, 8, 16, 32, 64, 100]
+    O(log log(stop/start)) big-integer powers, never a float logarithm.
     """
-    values = []
-    value = start
-    while value < stop:
-        values.append(value)
-        value *= factor
-    values.append(stop)
-    return values
+    if start >= stop:
+        return 0
+    low, high = 0, stop.bit_length() + 1  # start * factor**high >= 2**high > stop
+    while high - low > 1:  # invariant: start*factor**low < stop <= start*factor**high
+        middle = (low + high) // 2
+        if start * factor**middle < stop:
+            low = middle
+        else:
+            high = middle
+    return high
 
 
-class GeometricRange(ValuesAxis):
+def geometric_count(start: int, stop: int, factor: int) -> int:
+    """The number of values of the geometric range ``start..stop`` by ``factor``.
+
+    >>> geometric_count(4, 100, 2), geometric_count(4, 64, 2), geometric_count(7, 7, 3)
+    (6, 5, 1)
+    """
+    return _powers_below(start, stop, factor) + 1
+
+
+class GeometricRange(Axis):
     """``start, start*factor, ...`` while below ``stop``, then ``stop`` itself.
 
-    Its size is logarithmic in ``stop/start``, so its values are held as a
-    tuple (at most a few thousand even for numbers of hundreds of digits).
+    Lazy and exact: the size comes from a binary search on the exponent, a
+    value from one power, a look-up from one integer logarithm, so numbers of
+    hundreds of digits cost no more than small ones.
 
-    >>> list(GeometricRange("conc", 4, 100, 2))
-    [4, 8, 16, 32, 64, 100]
+    >>> axis = GeometricRange("conc", 4, 100, 2)
+    >>> list(axis), axis.index(32), axis.index(100), axis.positions(48)
+    ([4, 8, 16, 32, 64, 100], 3, 5, ())
     """
 
     def __init__(self, name: str, start: int, stop: int, factor: int) -> None:
@@ -214,8 +225,38 @@ class GeometricRange(ValuesAxis):
             raise ValueError("factor must be at least 2")
         if start > stop:
             raise ValueError("start must not be after stop")
-        super().__init__(name, geometric_values(start, stop, factor))
+        self.name = name
         self.start, self.stop, self.factor = start, stop, factor
+        self.size = geometric_count(start, stop, factor)
+
+    def __getitem__(self, position: int) -> int:
+        if position == self.size - 1:
+            return self.stop
+        return self.start * self.factor**position
+
+    def segment(self, start: int, stop: int) -> Sequence[int]:
+        stop = min(stop, self.size)
+        if start >= stop:
+            return ()
+        values = []
+        value = self[start]
+        for _ in range(start, min(stop, self.size - 1)):
+            values.append(value)
+            value *= self.factor
+        if stop == self.size:
+            values.append(self.stop)
+        return values
+
+    def positions(self, value: Any, reverse: bool = False) -> Sequence[int]:
+        number = _as_exact_int(value)
+        if number is None or number < self.start or number > self.stop:
+            return ()
+        if number == self.stop:
+            return (self.size - 1,)
+        if number % self.start:
+            return ()
+        power = _powers_below(1, number // self.start + 1, self.factor) - 1  # floor(log_factor)
+        return (power,) if self.factor**power * self.start == number else ()
 
     def _describe(self) -> str:
         return f"start={self.start}, stop={self.stop}, factor={self.factor}"

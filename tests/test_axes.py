@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lazysweep.axes import ArithmeticRange, GeometricRange, ValuesAxis, geometric_values, value_key
+from lazysweep.axes import ArithmeticRange, GeometricRange, ValuesAxis, geometric_count, value_key
 
 
 def test_value_key_compares_like_json():
@@ -72,16 +74,42 @@ def test_arithmetic_range_rejects_bad_bounds(start, stop, step):
     ],
 )
 def test_geometric_range_always_ends_at_stop(start, stop, factor, expected):
-    assert geometric_values(start, stop, factor) == expected
+    assert geometric_count(start, stop, factor) == len(expected)
     axis = GeometricRange("c", start, stop, factor)
     assert list(axis) == expected
-    assert axis.index(stop) == len(expected) - 1
+    assert [axis[i] for i in range(axis.size)] == expected
+    for position, value in enumerate(expected):
+        assert axis.index(value) == position
+        assert list(axis.segment(position, axis.size)) == expected[position:]
+        assert list(axis.segment(0, position)) == expected[:position]
+    for absent in set(range(start - 2, stop + 3)) - set(expected):
+        assert list(axis.positions(absent)) == []
+    assert list(axis.positions(str(start))) == [] and list(axis.positions(float(stop))) == [len(expected) - 1]
 
 
-def test_geometric_range_huge_is_logarithmic():
+@given(st.integers(1, 10**40), st.integers(0, 10**40), st.integers(2, 1000))
+def test_geometric_range_agrees_with_a_loop(start, extra, factor):
+    stop = start + extra
+    expected, value = [], start
+    while value < stop:
+        expected.append(value)
+        value *= factor
+    expected.append(stop)
+    axis = GeometricRange("c", start, stop, factor)
+    assert axis.size == len(expected)
+    assert list(axis) == expected
+    for position, value in enumerate(expected):
+        assert axis[position] == value
+        assert axis.index(value) == position
+        assert list(axis.positions(value + 1)) == ([position + 1] if position + 1 < len(expected) and expected[position + 1] == value + 1 else [])
+
+
+def test_geometric_range_huge_is_exact():
     axis = GeometricRange("c", 1, 10**30, 2)
     assert axis.size == 101  # 2**0 .. 2**99 < 10**30 < 2**100, then 10**30
-    assert axis[100] == 10**30
+    assert axis[100] == 10**30 and axis[99] == 2**99 and axis.index(2**77) == 77
+    huge = GeometricRange("c", 3, 10**300, 7)
+    assert huge[huge.size - 2] < 10**300 <= huge[huge.size - 2] * 7
 
 
 @pytest.mark.parametrize("start, stop, factor", [(0, 10, 2), (1, 10, 1), (10, 1, 2)])

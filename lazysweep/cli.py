@@ -92,6 +92,10 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--format", choices=("jsonl", "json"), default="jsonl", help="one object per line, or one JSON list"
     )
+    commands.add_parser(
+        "inferencemax", add_help=False,
+        help="InferenceMAX's generate_sweep_configs.py, lazy and batched (see 'lazysweep inferencemax --help')",
+    )
     return parser
 
 
@@ -174,6 +178,8 @@ def _write_json_list(encoded: Iterable[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["inferencemax"]:
+        return _inferencemax(arguments[1:])
     debug = "--debug" in arguments
     try:
         args = _build_parser().parse_args(arguments)
@@ -191,6 +197,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("lazysweep: interrupted", 130, debug)
     except Exception as error:  # a bug: still one line, unless --debug
         return _fail(f"lazysweep: internal error: {type(error).__name__}: {error} (rerun with --debug)", 1, debug)
+
+
+def _inferencemax(arguments: list[str]) -> int:
+    from .inferencemax import main as inferencemax_main
+
+    try:
+        inferencemax_main(arguments, prog="lazysweep inferencemax")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0
 
 
 def _fail(message: str, status: int, debug: bool) -> int:

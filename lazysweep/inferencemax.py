@@ -113,6 +113,18 @@ def _fits(value: Any, kind: type) -> bool:
     return isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS
 
 
+def _entry_problems(fields: Mapping[str, Any]) -> list[str]:
+    """What a pydantic MatrixEntry would refuse in ``fields`` (dashed names), or []."""
+    problems = [f"{name}: missing" for name in _ENTRY_TYPES if name not in fields]
+    for name, value in fields.items():
+        kind = _ENTRY_TYPES.get(name)
+        if kind is None:
+            problems.append(f"{name}: extra field not permitted")
+        elif type(value) is not kind and not _fits(value, kind):
+            problems.append(f"{name}: expected {kind.__name__}, got {type(value).__name__} {value!r}")
+    return problems
+
+
 class MatrixEntry:
     """Validates one emitted entry, as upstream's pydantic model does, without pydantic.
 
@@ -127,13 +139,7 @@ class MatrixEntry:
 
     def __init__(self, **fields: Any) -> None:
         given = {name.replace("_", "-"): value for name, value in fields.items()}
-        problems = [f"{name}: missing" for name in _ENTRY_TYPES if name not in given]
-        problems += [f"{name}: extra field not permitted" for name in given if name not in _ENTRY_TYPES]
-        problems += [
-            f"{name}: expected {kind.__name__}, got {type(given[name]).__name__} {given[name]!r}"
-            for name, kind in _ENTRY_TYPES.items()
-            if name in given and not _fits(given[name], kind)
-        ]
+        problems = _entry_problems(given)
         if problems:
             raise ValueError(f"{len(problems)} validation error(s) for MatrixEntry: " + "; ".join(problems))
         for name, value in given.items():
@@ -166,8 +172,9 @@ class _Run(NamedTuple):
 
 
 def _run(order: tuple[str, ...], fields: dict[str, Any], axis: Axis) -> _Run:
-    slot = order.index(axis.name)
-    return _Run(order, tuple(None if key == axis.name else fields[key] for key in order), slot, axis)
+    """The run of ``fields`` in key ``order``, ``axis`` supplying its own field's values."""
+    fields[axis.name] = None
+    return _Run(order, tuple(map(fields.__getitem__, order)), order.index(axis.name), axis)
 
 
 class EntrySweep(Sweep):
@@ -222,14 +229,13 @@ class EntrySweep(Sweep):
         for number, run in enumerate(self._runs):
             axis = run.axis
             positions = range(axis.size) if isinstance(axis, ValuesAxis) else (0, axis.size - 1)
+            fields = dict(zip(run.keys, run.values))
             for position in positions:
-                values = list(run.values)
-                values[run.slot] = axis[position]
-                try:
-                    MatrixEntry(**dict(zip(run.keys, values)))
-                except ValueError as error:
+                fields[axis.name] = axis[position]
+                problems = _entry_problems(fields)
+                if problems:
                     index = self._offsets[number] + position
-                    raise ValueError(f"Matrix entry at index {index} failed validation: {error}") from None
+                    raise ValueError(f"Matrix entry at index {index} failed validation: " + "; ".join(problems))
 
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         if not isinstance(point, Mapping):

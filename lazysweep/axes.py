@@ -260,3 +260,28 @@ class GeometricRange(Axis):
 
     def _describe(self) -> str:
         return f"start={self.start}, stop={self.stop}, factor={self.factor}"
+
+
+class AxisSlice(Axis):
+    """Positions ``start .. stop-1`` of another axis, as an axis of its own. O(1) to make.
+
+    >>> part = AxisSlice(ArithmeticRange("n", 0, 10**9), 5, 8)
+    >>> part.size, list(part), list(part.positions(6))
+    (3, [5, 6, 7], [1])
+    """
+
+    def __init__(self, axis: Axis, start: int, stop: int) -> None:
+        self.name = axis.name
+        self.axis, self.start, self.size = axis, start, stop - start
+
+    def __getitem__(self, position: int) -> Any:
+        return self.axis[self.start + position]
+
+    def segment(self, start: int, stop: int) -> Sequence[Any]:
+        return self.axis.segment(self.start + start, self.start + min(stop, self.size))
+
+    def positions(self, value: Any, reverse: bool = False) -> Sequence[int]:
+        return [p - self.start for p in self.axis.positions(value, reverse) if 0 <= p - self.start < self.size]
+
+    def _describe(self) -> str:
+        return f"{self.axis!r}[{self.start}:{self.start + self.size}]"

@@ -18,6 +18,7 @@ from .batching import DEFAULT_BATCH_SIZE
 from .errors import SweepError
 from .space import Sweep
 from .sweepfile import load
+from .workflow import GITHUB_MATRIX_LIMIT, lint
 
 __all__ = ["main", "UsageError"]
 
@@ -69,6 +70,7 @@ def _build_parser() -> argparse.ArgumentParser:
     def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.add_argument("files", nargs="+", metavar="FILE", help="sweep files, concatenated in order")
+        sub.add_argument("--job", metavar="ID", help="read FILE as a GitHub Actions workflow: this job's matrix")
         sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
         sub.set_defaults(run=run)
         return sub
@@ -92,6 +94,14 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--format", choices=("jsonl", "json"), default="jsonl", help="one object per line, or one JSON list"
     )
+    sub = commands.add_parser(
+        "lint", help=f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
+        description=f"Count every job's strategy.matrix; exit 1 if one exceeds GitHub's limit of {GITHUB_MATRIX_LIMIT}.",
+    )
+    sub.add_argument("paths", nargs="*", default=[".github/workflows"], metavar="PATH",
+                     help="workflow files or folders (default .github/workflows)")
+    sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub.set_defaults(run=_lint)
     commands.add_parser(
         "inferencemax", add_help=False,
         help="InferenceMAX's generate_sweep_configs.py, lazy and batched (see 'lazysweep inferencemax --help')",
@@ -121,13 +131,26 @@ def _check_index(index: int, count: int, what: str) -> None:
         raise UsageError(f"lazysweep: error: {what} {index} is out of range: valid range is 0 to {count - 1}")
 
 
+def _load(args: argparse.Namespace) -> Sweep:
+    return load(args.files, job=args.job)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    reports = list(lint(args.paths))
+    for report in reports:
+        _out(f"{report}\n")
+    if not reports:
+        _out("no job has a strategy.matrix\n")
+    return 1 if any(report.too_big for report in reports) else 0
+
+
 def _count(args: argparse.Namespace) -> int:
-    _out(f"{load(args.files).count}\n")
+    _out(f"{_load(args).count}\n")
     return 0
 
 
 def _batches(args: argparse.Namespace) -> int:
-    batches = load(args.files).batch_count(args.size)
+    batches = _load(args).batch_count(args.size)
     if args.count:
         _out(f"{batches}\n")
     else:
@@ -136,21 +159,21 @@ def _batches(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    sweep = load(args.files)
+    sweep = _load(args)
     _check_index(args.index, sweep.batch_count(args.size), "batch index")
     _out(_encode(sweep.batch(args.index, args.size)) + "\n")
     return 0
 
 
 def _get(args: argparse.Namespace) -> int:
-    sweep = load(args.files)
+    sweep = _load(args)
     _check_index(args.index, sweep.count, "index")
     _out(_encode(sweep[args.index]) + "\n")
     return 0
 
 
 def _stream(args: argparse.Namespace) -> int:
-    sweep: Sweep = load(args.files)[args.start : args.stop]
+    sweep: Sweep = _load(args)[args.start : args.stop]
     encoded = map(_encode, sweep)
     if args.format == "json":
         _write_json_list(encoded)

@@ -14,6 +14,8 @@ A sweep file is YAML holding either one matrix or a union of matrices::
 An axis is a non-empty list of values, or a range: ``{start, stop}`` with
 an optional ``step`` (arithmetic, default 1) or a ``factor`` (geometric).
 Each point is a dict with its matrix's axes as keys, in the order written.
+``exclude`` and ``include`` follow GitHub Actions' rules (see
+:mod:`lazysweep.matrix`).
 """
 
 from __future__ import annotations
@@ -25,29 +27,29 @@ from typing import Any, Iterable, Union
 from .axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
 from .errors import SweepError
 from .loader import Document, Limits, load_document
+from .matrix import MatrixSweep
 from .space import Chain, Product, Sweep
 
-__all__ = ["load", "sweep_from_matrix", "sweep_from_document"]
+__all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 _RANGE_KEYS = ("start", "stop", "step", "factor")
-_MATRIX_RULES = {
-    "include": "'include' is not supported yet",
-    "exclude": "'exclude' is not supported yet",
-}
 
 
-def load(paths: PathLike | Iterable[PathLike], limits: Limits | None = None) -> Sweep:
+def load(paths: PathLike | Iterable[PathLike], limits: Limits | None = None, job: str | None = None) -> Sweep:
     """Load one sweep file, or several concatenated in order, as a lazy sweep.
+
+    With ``job``, each file is a GitHub Actions workflow and the sweep is that
+    job's literal ``strategy.matrix``.
 
     Cost: parsing the files; nothing grows with the number of points.
     Raises :class:`~lazysweep.errors.SweepError` naming the file, line and
     column for anything wrong.
     """
     if isinstance(paths, (str, os.PathLike)):
-        return sweep_from_document(load_document(paths, limits))
-    sweeps = [sweep_from_document(load_document(path, limits)) for path in paths]
+        return sweep_from_document(load_document(paths, limits), job)
+    sweeps = [sweep_from_document(load_document(path, limits), job) for path in paths]
     if not sweeps:
         raise SweepError("no sweep files given")
     return sweeps[0] if len(sweeps) == 1 else Chain(sweeps)
@@ -63,14 +65,50 @@ def sweep_from_matrix(matrix: Mapping[str, Any]) -> Sweep:
     return _Interpreter(document).matrix(document.value, "matrix")
 
 
-def sweep_from_document(document: Document) -> Sweep:
-    """The sweep a loaded sweep file describes."""
-    return _Interpreter(document).top()
+def sweep_from_document(document: Document, job: str | None = None) -> Sweep:
+    """The sweep a loaded sweep file describes, or with ``job`` a workflow job's matrix."""
+    if job is None:
+        return _Interpreter(document).top()
+    return _Interpreter(document, github=True).workflow_job(job)
+
+
+def workflow_jobs(document: Document) -> dict[str, Any]:
+    """The ``jobs`` mapping of a GitHub Actions workflow document."""
+    top = document.value
+    jobs = top.get("jobs") if isinstance(top, dict) else None
+    if not isinstance(jobs, dict):
+        raise document.error("not a GitHub Actions workflow: no 'jobs' mapping")
+    return jobs
+
+
+def dynamic_reason(matrix: Any) -> str | None:
+    """Why GitHub would build this matrix from an expression at run time, or None if literal."""
+    if isinstance(matrix, str):
+        return "the whole matrix is an expression"
+    if isinstance(matrix, Mapping):
+        for key, value in matrix.items():
+            if isinstance(value, str) and "${{" in value:
+                return f"'{key}' is an expression"
+    return None
 
 
 class _Interpreter:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, github: bool = False) -> None:
         self.document = document
+        self.github = github  # GitHub's own syntax: no range axes
+
+    def workflow_job(self, job: str) -> Sweep:
+        jobs = workflow_jobs(self.document)
+        if job not in jobs:
+            raise self.fail(f"no job {job!r} in the workflow (jobs: {', '.join(map(str, jobs))})")
+        strategy = jobs[job].get("strategy") if isinstance(jobs[job], dict) else None
+        if not isinstance(strategy, dict) or "matrix" not in strategy:
+            raise self.fail(f"job {job!r} has no strategy.matrix", jobs, job)
+        reason = dynamic_reason(strategy["matrix"])
+        if reason:
+            raise self.fail(f"job {job!r} builds its matrix at run time ({reason}): it cannot be counted",
+                            strategy, "matrix")
+        return self.matrix(strategy, "matrix")
 
     def fail(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:
         return self.document.error(message, container, key, at_key)
@@ -96,20 +134,44 @@ class _Interpreter:
             parts.append(self.matrix(entry, "matrix"))
         return parts[0] if len(parts) == 1 else Chain(parts)
 
-    def matrix(self, parent: Any, key: str) -> Product:
+    def matrix(self, parent: Any, key: str) -> Sweep:
         matrix = parent[key]
         if not isinstance(matrix, Mapping):
             raise self.fail(f"'matrix' must be a mapping of axes, not {_kind(matrix)}", parent, key)
-        if not matrix:
-            raise self.fail("'matrix' has no axes", parent, key)
         axes = []
         for name, values in matrix.items():
-            if name in _MATRIX_RULES:
-                raise self.fail(_MATRIX_RULES[name], matrix, name, at_key=True)
+            if name in ("include", "exclude"):
+                continue
             if not isinstance(name, str):
                 raise self.fail(f"axis name {name!r} must be a string (quote it)", matrix, name, at_key=True)
             axes.append(self.axis(matrix, name, values))
-        return Product(axes)
+        names = {axis.name for axis in axes}
+        exclude = self.entries(matrix, "exclude")
+        include = self.entries(matrix, "include")
+        for entry in exclude:
+            if not entry:
+                raise self.fail("an exclude entry must not be empty", entry)
+            for name in entry:
+                if name not in names:
+                    raise self.fail(f"exclude key {name!r} is not an axis of the matrix", entry, name, at_key=True)
+        if not axes and not include:
+            raise self.fail("'matrix' has no axes and no include entries", parent, key)
+        if not exclude and not include:
+            return Product(axes)
+        return MatrixSweep(axes, exclude, include)
+
+    def entries(self, matrix: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+        """The ``include`` or ``exclude`` list of a matrix: mappings with string keys."""
+        entries = matrix.get(key, [])
+        if not isinstance(entries, list):
+            raise self.fail(f"'{key}' must be a list of mappings, not {_kind(entries)}", matrix, key)
+        for position, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise self.fail(f"each '{key}' entry must be a mapping, not {_kind(entry)}", entries, position)
+            for name in entry:
+                if not isinstance(name, str):
+                    raise self.fail(f"{key} key {name!r} must be a string (quote it)", entry, name, at_key=True)
+        return entries
 
     def axis(self, matrix: Any, name: str, values: Any) -> Axis:
         if isinstance(values, (list, tuple)):
@@ -122,9 +184,10 @@ class _Interpreter:
             if values.step < 0:
                 return ValuesAxis(name, values)
             return ArithmeticRange(name, values.start, values[-1], values.step)
-        if isinstance(values, Mapping):
+        if isinstance(values, Mapping) and not self.github:
             return self.range_axis(matrix, name, values)
-        raise self.fail(f"axis {name!r} must be a list or a range, not {_kind(values)}", matrix, name)
+        expected = "a list" if self.github else "a list or a range"
+        raise self.fail(f"axis {name!r} must be {expected}, not {_kind(values)}", matrix, name)
 
     def range_axis(self, matrix: Any, name: str, spec: Mapping[str, Any]) -> Axis:
         for key in spec:

@@ -36,13 +36,17 @@ def test_python_examples(code, monkeypatch):
 
 @pytest.mark.parametrize("command, expected", console_examples())
 def test_console_examples(command, expected):
+    status = 0
+    found = re.search(r"^\(exit status (\d+)\)\n\Z", expected, flags=re.M)
+    if found:
+        status, expected = int(found.group(1)), expected[: found.start()]
     argv = shlex.split(command)
     assert argv[0] == "lazysweep"
     result = subprocess.run(
         [sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
+    assert (result.returncode, result.stdout, result.stderr) == (status, expected, "")
 
 
 def test_quick_start_is_what_ci_runs():

@@ -1,0 +1,239 @@
+"""GitHub Actions matrix semantics: the documentation's examples, the corners, and an eager oracle."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from conftest import eager_axis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lazysweep
+from lazysweep import Sweep, SweepError
+from lazysweep.axes import ArithmeticRange, ValuesAxis, value_key
+from lazysweep.matrix import MatrixSweep, matches
+
+
+# -- the oracle: GitHub's rules, written the plain way ------------------------------
+
+def leaf_match(pattern, value):
+    if isinstance(pattern, dict):
+        value = value if isinstance(value, dict) else {}
+        return all(leaf_match(p, value.get(k)) for k, p in pattern.items())
+    if isinstance(pattern, list):
+        value = value if isinstance(value, list) else []
+        return all(leaf_match(p, value[i] if i < len(value) else None) for i, p in enumerate(pattern))
+    return value_key(pattern) == value_key(value)
+
+
+def eager_matrix(matrix):
+    axes = {k: eager_axis(v) for k, v in matrix.items() if k not in ("include", "exclude")}
+    combos = [dict(zip(axes, values)) for values in itertools.product(*axes.values())] if axes else []
+    combos = [c for c in combos if not any(all(leaf_match(p, c[k]) for k, p in e.items()) for e in matrix.get("exclude", []))]
+    originals = [dict(c) for c in combos]
+    added = []
+    for entry in matrix.get("include", []):
+        filter_ = {k: v for k, v in entry.items() if k in axes}
+        extras = {k: v for k, v in entry.items() if k not in axes}
+        hit = False
+        for combo, original in zip(combos, originals):
+            if all(leaf_match(p, original[k]) for k, p in filter_.items()):
+                hit = True
+                combo.update(extras)
+        if not hit:
+            added.append(dict(entry))
+    return combos + added
+
+
+def same(points, expected):
+    return [list(p.items()) for p in points] == [list(e.items()) for e in expected]
+
+
+# -- GitHub's documentation examples ------------------------------------------------
+
+def test_docs_expanding_or_adding_combinations():
+    matrix = {
+        "fruit": ["apple", "pear"], "animal": ["cat", "dog"],
+        "include": [{"color": "green"}, {"color": "pink", "animal": "cat"}, {"fruit": "apple", "shape": "circle"},
+                    {"fruit": "banana"}, {"fruit": "banana", "animal": "cat"}],
+    }
+    assert same(Sweep.from_matrix(matrix), [
+        {"fruit": "apple", "animal": "cat", "color": "pink", "shape": "circle"},
+        {"fruit": "apple", "animal": "dog", "color": "green", "shape": "circle"},
+        {"fruit": "pear", "animal": "cat", "color": "pink"},
+        {"fruit": "pear", "animal": "dog", "color": "green"},
+        {"fruit": "banana"},
+        {"fruit": "banana", "animal": "cat"},
+    ])
+
+
+def test_docs_expanding_configurations():
+    matrix = {"os": ["windows-latest", "ubuntu-latest"], "node": [14, 16],
+              "include": [{"os": "windows-latest", "node": 16, "npm": 6}]}
+    assert same(Sweep.from_matrix(matrix), [
+        {"os": "windows-latest", "node": 14}, {"os": "windows-latest", "node": 16, "npm": 6},
+        {"os": "ubuntu-latest", "node": 14}, {"os": "ubuntu-latest", "node": 16},
+    ])
+
+
+def test_docs_adding_configurations():
+    matrix = {"os": ["macos-latest", "windows-latest", "ubuntu-latest"], "version": [10, 12, 14],
+              "include": [{"os": "windows-latest", "version": 17}]}
+    sweep = Sweep.from_matrix(matrix)
+    assert sweep.count == 10 and sweep[-1] == {"os": "windows-latest", "version": 17}
+
+
+def test_docs_include_only():
+    matrix = {"include": [{"site": "production", "datacenter": "site-a"}, {"site": "staging", "datacenter": "site-b"}]}
+    assert list(Sweep.from_matrix(matrix)) == matrix["include"]
+
+
+def test_docs_excluding_matrix_configurations():
+    matrix = {"os": ["macos-latest", "windows-latest"], "version": [12, 14, 16], "environment": ["staging", "production"],
+              "exclude": [{"os": "macos-latest", "version": 12, "environment": "production"},
+                          {"os": "windows-latest", "version": 16}]}
+    sweep = Sweep.from_matrix(matrix)
+    assert sweep.count == 9
+    assert same(sweep, eager_matrix(matrix))
+
+
+def test_docs_single_dimension_and_objects():
+    assert Sweep.from_matrix({"version": [10, 12, 14]}).count == 3
+    matrix = {"os": ["ubuntu-latest", "macos-latest"],
+              "node": [{"version": 14}, {"version": 20, "env": "NODE_OPTIONS=--openssl-legacy-provider"}],
+              "exclude": [{"os": "macos-latest", "node": {"version": 20}}]}
+    sweep = Sweep.from_matrix(matrix)
+    assert sweep.count == 3
+    assert {"os": "macos-latest", "node": {"version": 20, "env": "NODE_OPTIONS=--openssl-legacy-provider"}} not in sweep
+
+
+# -- the corners ----------------------------------------------------------------------
+
+def test_matching_corners():
+    assert matches({"node": {"version": 20}}, {"version": 20, "env": "x"}) is False  # path node.version, not version
+    assert matches({"version": 20}, {"version": 20, "env": "x"})
+    assert matches([1, {}], [1, {"a": 2}, 3]) and not matches([1, 2], [1])
+    assert matches({}, None) and matches([], "x") and matches({"a": None}, 5)
+    assert not matches(1, True) and not matches("1", 1) and not matches("A", "a") and matches(1, 1.0)
+
+
+def test_include_never_overwrites_axes_and_later_extras_win():
+    matrix = {"os": ["a", "b"], "include": [{"x": 1}, {"os": "a", "x": 2}, {"x": 3, "os": "b"}]}
+    assert same(Sweep.from_matrix(matrix), [{"os": "a", "x": 2}, {"os": "b", "x": 3}])
+
+
+def test_added_combinations_are_neither_merged_nor_matched_and_duplicates_stay():
+    matrix = {"os": ["a"], "include": [{"os": "z", "k": 1}, {"os": "z", "k": 1}, {"k": 2}]}
+    assert same(Sweep.from_matrix(matrix), [{"os": "a", "k": 2}, {"os": "z", "k": 1}, {"os": "z", "k": 1}])
+    sweep = Sweep.from_matrix(matrix)
+    assert sweep.index({"os": "z", "k": 1}) == 1 and sweep[::-1].index({"os": "z", "k": 1}) == 0
+
+
+def test_include_matches_survivors_only():
+    matrix = {"os": ["a", "b"], "exclude": [{"os": "a"}], "include": [{"os": "a", "x": 1}]}
+    assert same(Sweep.from_matrix(matrix), [{"os": "b"}, {"os": "a", "x": 1}])
+
+
+def test_everything_excluded_makes_includes_their_own_combinations():
+    matrix = {"os": ["a"], "exclude": [{"os": "a"}], "include": [{"k": 1}]}
+    assert same(Sweep.from_matrix(matrix), [{"k": 1}])
+    assert Sweep.from_matrix({"os": ["a"], "exclude": [{"os": "a"}]}).count == 0
+
+
+def test_huge_ranges_with_excludes_and_includes_are_exact():
+    matrix = {"a": {"start": 0, "stop": 10**9}, "b": {"start": 0, "stop": 10**9, "step": 2},
+              "exclude": [{"a": 5}, {"b": 8}, {"a": 6, "b": 10}, {"a": "text"}],
+              "include": [{"a": 7, "extra": True}, {"a": 5, "gone": 1}]}
+    sweep = Sweep.from_matrix(matrix)
+    size_a, size_b = 10**9 + 1, 5 * 10**8 + 1
+    assert sweep.count == size_a * size_b - size_b - (size_a - 1) - 1 + 1
+    assert sweep[-1] == {"a": 5, "gone": 1}
+    assert sweep[7 * (size_b - 1) - 1 - 1] == {"a": 7, "b": 10**9, "extra": True}
+    last = sweep.batch(sweep.batch_count() - 1)
+    assert last[-1] == {"a": 5, "gone": 1} and last[-2] == {"a": 10**9, "b": 10**9}
+    for i in (0, 123456789012, sweep.count - 2):
+        assert sweep.index(sweep[i]) == i
+    assert {"a": 5, "b": 0} not in sweep and {"a": 6, "b": 10} not in sweep and {"a": 6, "b": 12} in sweep
+
+
+def test_thirty_excludes_count_fast():
+    import time
+    matrix = {f"x{i}": {"start": 0, "stop": 10**9} for i in range(6)}
+    matrix["exclude"] = [{f"x{i % 6}": i, f"x{(i + 1) % 6}": i + 1} for i in range(30)]
+    matrix["include"] = [{f"x{i % 6}": i, "tag": i} for i in range(30)]
+    started = time.perf_counter()
+    sweep = Sweep.from_matrix(matrix)
+    sweep.batch(sweep.batch_count() // 2)
+    assert time.perf_counter() - started < 5  # generous; the benchmarks hold the real figures
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("matrix:\n  a: [1]\n  exclude: [{b: 1}]\n", "f.yaml:3:14: exclude key 'b' is not an axis of the matrix"),
+        ("matrix:\n  a: [1]\n  exclude: [{}]\n", "f.yaml:3:13: an exclude entry must not be empty"),
+        ("matrix:\n  a: [1]\n  exclude: {a: 1}\n", "f.yaml:3:12: 'exclude' must be a list of mappings, not a mapping"),
+        ("matrix:\n  a: [1]\n  include: [1]\n", "f.yaml:3:13: each 'include' entry must be a mapping, not the number 1"),
+        ("matrix:\n  a: [1]\n  include: [{1: x}]\n", "f.yaml:3:14: include key 1 must be a string"),
+        ("matrix:\n  include: []\n", "'matrix' has no axes and no include entries"),
+        ("matrix: {}\n", "f.yaml:1:9: 'matrix' has no axes and no include entries"),
+    ],
+)
+def test_bad_include_exclude(write, text, message):
+    with pytest.raises(SweepError) as caught:
+        lazysweep.load(write(text, "f.yaml"))
+    assert message in str(caught.value)
+
+
+def test_library_validation():
+    with pytest.raises(ValueError, match="exclude key 'z' is not an axis"):
+        MatrixSweep([ValuesAxis("a", [1])], exclude=[{"z": 1}])
+    with pytest.raises(ValueError, match="needs an axis or an include"):
+        MatrixSweep([])
+    assert repr(MatrixSweep([ArithmeticRange("n", 0, 9)], exclude=[{"n": 1}])) == "<MatrixSweep of 9 points: 1 axes, 1 exclude, 0 include>"
+
+
+# -- properties against the oracle --------------------------------------------------------
+
+scalars = st.one_of(st.integers(0, 3), st.sampled_from(["a", "b"]), st.booleans(), st.none())
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from("kl"), inner, max_size=2), max_leaves=4)
+axis_values = st.one_of(
+    st.lists(values, min_size=1, max_size=4),
+    st.builds(lambda start, length: {"start": start, "stop": start + length}, st.integers(0, 2), st.integers(0, 4)),
+    st.builds(lambda start, extra: {"start": start, "stop": start + extra, "factor": 2}, st.integers(1, 2), st.integers(0, 6)),
+)
+names = ["a", "b", "c"]
+
+
+@st.composite
+def matrices(draw):
+    axes = draw(st.dictionaries(st.sampled_from(names), axis_values, min_size=0, max_size=3))
+    pattern = st.one_of(values, st.just({}), st.integers(0, 7))
+    matrix = dict(axes)
+    if axes:
+        exclude = draw(st.lists(st.dictionaries(st.sampled_from(sorted(axes)), pattern, min_size=1, max_size=2), max_size=4))
+        if exclude:
+            matrix["exclude"] = exclude
+    include = draw(st.lists(st.dictionaries(st.sampled_from(names + ["x", "y"]), pattern, max_size=3), max_size=4))
+    if include or not axes:
+        matrix["include"] = include or [{"x": 1}]
+    return matrix
+
+
+@settings(max_examples=400, deadline=None)
+@given(matrices(), st.integers(1, 5), st.data())
+def test_matrix_agrees_with_the_oracle(matrix, size, data):
+    sweep = Sweep.from_matrix(matrix)
+    expected = eager_matrix(matrix)
+    assert sweep.count == len(expected)
+    assert same(sweep, expected)
+    assert [sweep[i] for i in range(-len(expected), len(expected))] == expected + expected
+    assert [p for k in range(sweep.batch_count(size)) for p in sweep.batch(k, size)] == expected
+    for i, point in enumerate(expected):
+        first = next(j for j, other in enumerate(expected) if value_key(other) == value_key(point))
+        assert sweep.index(point) == first
+    cut = slice(data.draw(st.integers(-3, 8)), data.draw(st.integers(-3, 8)), data.draw(st.sampled_from([1, 2, -1])))
+    assert list(sweep[cut]) == expected[cut]
+    for i, point in enumerate(expected[cut]):
+        assert sweep[cut].index(point) == next(j for j, o in enumerate(expected[cut]) if value_key(o) == value_key(point))

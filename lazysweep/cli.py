@@ -15,26 +15,24 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator, NoReturn, Sequence
 
 from .batching import DEFAULT_BATCH_SIZE
-from .errors import SweepError
-from .space import Sweep
+from .errors import SweepError, UsageError
+from .github import append_step_summary, set_output
+from .jobarray import INDEX_VARIABLES, index_from_environment, shell_assignments
+from .space import Chain, Sweep
 from .sweepfile import load
 from .workflow import GITHUB_MATRIX_LIMIT, lint
 
-__all__ = ["main", "UsageError"]
+__all__ = ["main"]
 
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
-
-
-class UsageError(Exception):
-    """The command line asks for something impossible (exit status 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, not usage plus a line."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _integer(text: str) -> int:
@@ -75,18 +73,28 @@ def _build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    command("count", _count, "print the number of points")
+    sub = command("count", _count, "print the number of points")
+    _github_option(sub)
 
     sub = command("batches", _batches, "print the JSON list of batch indices [0, 1, ...]")
     _size_option(sub)
+    _github_option(sub)
     sub.add_argument("--count", action="store_true", help="print the number of batches instead")
 
     sub = command("batch", _batch, "print batch K as a JSON list of points")
     sub.add_argument("--index", "-k", type=_natural, required=True, metavar="K", help="batch index, from 0")
     _size_option(sub)
+    _github_option(sub)
 
     sub = command("get", _get, "print point I as a JSON object")
-    sub.add_argument("--index", "-i", type=_natural, required=True, metavar="I", help="point index, from 0")
+    sub.add_argument(
+        "--index", "-i", type=_natural, metavar="I",
+        help=f"point index, from 0 (default: from ${', $'.join(INDEX_VARIABLES)}, the first set)",
+    )
+    sub.add_argument("--offset", type=_natural, default=0, metavar="N", help="added to the index (one array of several)")
+    sub.add_argument("--format", choices=("json", "env"), default="json",
+                     help="a JSON object, or one shell assignment per field for eval")
+    _github_option(sub)
 
     sub = command("stream", _stream, "print points START..STOP-1, streamed")
     sub.add_argument("--start", type=_integer, metavar="A", help="first index (negative counts from the end)")
@@ -109,6 +117,11 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _github_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--github-output", metavar="NAME",
+                     help="also append NAME=<compact JSON> to $GITHUB_OUTPUT (GitHub Actions)")
+
+
 def _size_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--size", "-s", type=_positive, default=DEFAULT_BATCH_SIZE, metavar="N",
@@ -128,7 +141,7 @@ def _out(text: str) -> None:
 
 def _check_index(index: int, count: int, what: str) -> None:
     if index >= count:
-        raise UsageError(f"lazysweep: error: {what} {index} is out of range: valid range is 0 to {count - 1}")
+        raise UsageError(f"{what} {index} is out of range: valid range is 0 to {count - 1}")
 
 
 def _load(args: argparse.Namespace) -> Sweep:
@@ -144,31 +157,69 @@ def _lint(args: argparse.Namespace) -> int:
     return 1 if any(report.too_big for report in reports) else 0
 
 
+def _emit(args: argparse.Namespace, text: str, hint: str = "") -> None:
+    """Print ``text``; with --github-output, first append it to $GITHUB_OUTPUT."""
+    if args.github_output:
+        set_output(args.github_output, text, hint)
+    _out(text + "\n")
+
+
 def _count(args: argparse.Namespace) -> int:
-    _out(f"{_load(args).count}\n")
+    _emit(args, str(_load(args).count))
     return 0
 
 
 def _batches(args: argparse.Namespace) -> int:
-    batches = _load(args).batch_count(args.size)
+    parts = [load(path, job=args.job) for path in args.files]
+    sweep = parts[0] if len(parts) == 1 else Chain(parts)
+    batches = sweep.batch_count(args.size)
     if args.count:
-        _out(f"{batches}\n")
+        _emit(args, str(batches))
+    elif args.github_output:
+        if batches > GITHUB_MATRIX_LIMIT:
+            raise UsageError(
+                f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT}): "
+                f"use --size {-(-sweep.count // GITHUB_MATRIX_LIMIT)} or more"
+            )
+        _emit(args, _encode(list(range(batches))), "use a larger --size")
     else:
         _write_json_list(map(str, range(batches)))
+    append_step_summary(_summary(args, parts, sweep, batches))
     return 0
+
+
+def _summary(args: argparse.Namespace, parts: list[Sweep], sweep: Sweep, batches: int) -> str:
+    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, parts))
+    return (
+        f"### lazysweep: {sweep.count} points in {batches} batches of up to {args.size}\n\n"
+        f"| file | points |\n| --- | ---: |\n{rows}\n"
+    )
 
 
 def _batch(args: argparse.Namespace) -> int:
     sweep = _load(args)
     _check_index(args.index, sweep.batch_count(args.size), "batch index")
-    _out(_encode(sweep.batch(args.index, args.size)) + "\n")
+    _emit(args, _encode(sweep.batch(args.index, args.size)), "use a smaller --size")
     return 0
 
 
 def _get(args: argparse.Namespace) -> int:
     sweep = _load(args)
-    _check_index(args.index, sweep.count, "index")
-    _out(_encode(sweep[args.index]) + "\n")
+    if args.index is None:
+        try:
+            index = index_from_environment(args.offset)
+        except SweepError as error:
+            raise UsageError(str(error)) from None
+    else:
+        index = args.index + args.offset
+    _check_index(index, sweep.count, "index")
+    point = sweep[index]
+    if args.format == "env":
+        if args.github_output:
+            raise UsageError("--github-output takes JSON: drop --format env")
+        _out(shell_assignments(point))
+    else:
+        _emit(args, _encode(point))
     return 0
 
 
@@ -212,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SweepError as error:
         return _fail(f"lazysweep: error: {error}", 1, debug)
     except UsageError as error:
-        return _fail(f"{error}", 2, debug)
+        return _fail(f"lazysweep: error: {error}", 2, debug)
     except BrokenPipeError:
         _silence_stdout()
         return 0

@@ -10,7 +10,7 @@ line a command-line user needs:
 
 from __future__ import annotations
 
-__all__ = ["SweepError"]
+__all__ = ["SweepError", "UsageError"]
 
 
 class SweepError(ValueError):
@@ -39,3 +39,8 @@ class SweepError(ValueError):
     def _render(self) -> str:
         where = [str(part) for part in (self.path, self.line, self.column) if part is not None]
         return ":".join(where + [" " + self.message]) if where else self.message
+
+
+class UsageError(Exception):
+    """A request that cannot be carried out as asked (the command-line exit status 2):
+    an index past the end, a missing ``$GITHUB_OUTPUT``, an output over GitHub's limit."""

@@ -35,7 +35,8 @@ from typing import Any, Iterator, NamedTuple, NoReturn, Sequence
 
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
 from .batching import DEFAULT_BATCH_SIZE, batch_count
-from .errors import SweepError
+from .errors import SweepError, UsageError
+from .github import set_output
 from .loader import load_document
 from .space import Sweep
 
@@ -599,6 +600,8 @@ def _build_parser(prog: str) -> argparse.ArgumentParser:
     common.add_argument("--batch-index", type=_count_arg(0, "batch-index"),
                         help="print only this batch (0-based)")
     common.add_argument("--get-batch-count", action="store_true", help="print only the number of batches")
+    common.add_argument("--github-output", metavar="NAME",
+                        help="also append NAME=<compact JSON> of the output to $GITHUB_OUTPUT")
     common.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
     parser = _Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
@@ -679,6 +682,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
         entries.validate()
         batches = batch_count(entries.count, args.max_batch_size)
         if args.get_batch_count:
+            _github_output(args, str(batches))
             print(batches)
             return batches
         if args.batch_index is not None:
@@ -687,13 +691,17 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
                     f"{prog}: error: Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}"
                 )
             output: Any = entries.batch(args.batch_index, args.max_batch_size)
+            _github_output(args, output)
             print(json.dumps(output))
             return output
+        _github_output(args, entries)
         _write_entries(entries)
         sys.stdout.flush()
         return entries
     except _UsageError as error:
         _exit(str(error), 2, debug)
+    except UsageError as error:  # from --github-output
+        _exit(f"{prog}: error: {error}", 2, debug)
     except ValueError as error:
         _exit(f"{prog}: error: {error}", 1, debug)
     except BrokenPipeError:
@@ -701,6 +709,13 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
         raise SystemExit(0) from None
     except KeyboardInterrupt:
         _exit(f"{prog}: interrupted", 130, debug)
+
+
+def _github_output(args: argparse.Namespace, value: Any) -> None:
+    """With --github-output, append the output (compact JSON) to $GITHUB_OUTPUT first."""
+    if args.github_output:
+        text = value if isinstance(value, str) else json.dumps(list(value), separators=(",", ":"))
+        set_output(args.github_output, text, "use --max-batch-size with --batch-index")
 
 
 def _exit(message: str, status: int, debug: bool) -> NoReturn:

@@ -73,10 +73,10 @@ def test_stream(capsys, write):
     "argv, status, message",
     [
         (["get", "{path}", "--index", "6"], 2, "lazysweep: error: index 6 is out of range: valid range is 0 to 5"),
-        (["get", "{path}", "--index", "-1"], 2, "lazysweep get: error: argument --index/-i: must not be negative, got -1"),
+        (["get", "{path}", "--index", "-1"], 2, "lazysweep: error: argument --index/-i: must not be negative, got -1 (see 'lazysweep get --help')"),
         (["get", "{path}", "--index", "1e3"], 2, "invalid integer '1e3'"),
         (["get", "{path}", "--index", str(10**50)], 2, f"index {10**50} is out of range"),
-        (["get", "{path}"], 2, "the following arguments are required: --index"),
+        (["batch", "{path}"], 2, "the following arguments are required: --index"),
         (["batch", "{path}", "--index", "1"], 2, "batch index 1 is out of range: valid range is 0 to 0"),
         (["batch", "{path}", "--index", "0", "--size", "0"], 2, "argument --size/-s: must be at least 1, got 0"),
         (["batches", "{path}", "--size", "-3"], 2, "must be at least 1, got -3"),

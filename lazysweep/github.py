@@ -1,0 +1,97 @@
+"""Writing GitHub Actions step outputs and step summaries, safely.
+
+``$GITHUB_OUTPUT`` is a file of ``NAME=VALUE`` lines, or ``NAME<<DELIMITER``
+blocks for values that span lines. A value must never be able to start a
+line of its own making (that would inject another output), a job's outputs
+are limited to 1 MiB, and a half-written record would corrupt the file, so
+:func:`set_output` validates the name, picks the block form with a random
+delimiter whenever the value holds a line break, refuses oversized values
+before touching the file, and writes each record whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+from .errors import SweepError, UsageError
+
+__all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record"]
+
+#: GitHub's limit on the outputs of one job.
+OUTPUT_LIMIT = 1024 * 1024
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def output_record(name: str, value: str) -> str:
+    """The text to append to ``$GITHUB_OUTPUT`` for one output.
+
+    >>> output_record("batches", "[0,1]")
+    'batches=[0,1]\\n'
+    >>> output_record("text", "a\\nb").startswith("text<<ghadelimiter_")
+    True
+    """
+    if not _NAME.match(name):
+        raise UsageError(
+            f"invalid output name {name!r}: use letters, digits, '-' and '_', starting with a letter or '_'"
+        )
+    if "\n" not in value and "\r" not in value:
+        return f"{name}={value}\n"
+    while True:
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        if delimiter not in value:
+            return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+
+
+def _append_whole(path: str, text: str, what: str) -> None:
+    """Append ``text`` to ``path`` in full, or leave the file as it was."""
+    data = text.encode("utf-8")
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise SweepError(f"cannot open {what}: {error.strerror or error}", path=path) from None
+    try:
+        size = os.fstat(handle).st_size
+        written = 0
+        try:
+            while written < len(data):
+                written += os.write(handle, data[written:])
+        except OSError as error:
+            try:
+                os.ftruncate(handle, size)
+            except OSError:
+                pass
+            raise SweepError(f"cannot write {what}: {error.strerror or error}", path=path) from None
+    finally:
+        os.close(handle)
+
+
+def set_output(name: str, value: str, hint: str = "") -> None:
+    """Append output ``name`` with ``value`` to the file named by ``$GITHUB_OUTPUT``.
+
+    Raises :class:`~lazysweep.errors.UsageError`, writing nothing, when the
+    variable is unset or the record would exceed GitHub's 1 MiB limit
+    (``hint`` says what to change).
+    """
+    path = os.environ.get("GITHUB_OUTPUT")
+    if not path:
+        raise UsageError("--github-output needs $GITHUB_OUTPUT, which GitHub Actions sets in a job; it is not set")
+    record = output_record(name, value)
+    size = len(record.encode("utf-8"))
+    if size > OUTPUT_LIMIT:
+        raise UsageError(
+            f"output {name!r} would be {size} bytes, over GitHub's limit of {OUTPUT_LIMIT} bytes per job"
+            + (f": {hint}" if hint else "")
+        )
+    _append_whole(path, record, "$GITHUB_OUTPUT")
+
+
+def append_step_summary(markdown: str) -> bool:
+    """Append Markdown to ``$GITHUB_STEP_SUMMARY`` when it is set; return whether it was."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    _append_whole(path, markdown if markdown.endswith("\n") else markdown + "\n", "$GITHUB_STEP_SUMMARY")
+    return True

@@ -1,0 +1,71 @@
+"""Job arrays: a task's index from its engine's environment, and a point as shell variables.
+
+Slurm, Kubernetes Indexed Jobs and AWS Batch each hand a task its index in
+an environment variable; :func:`index_from_environment` reads the first one
+set, so one command serves them all. Large sweeps run as several arrays
+(Slurm's ``MaxArraySize`` defaults to 1001), each with an ``offset``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import SweepError
+
+__all__ = ["INDEX_VARIABLES", "index_from_environment", "shell_name", "shell_assignments"]
+
+#: Where each engine puts the task index, in the order they are tried.
+INDEX_VARIABLES = ("LAZYSWEEP_INDEX", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")
+
+
+def index_from_environment(offset: int = 0, environ: Mapping[str, str] | None = None) -> int:
+    """The first index variable that is set, plus ``offset``.
+
+    >>> index_from_environment(1000, {"SLURM_ARRAY_TASK_ID": "7"})
+    1007
+    """
+    environ = os.environ if environ is None else environ
+    for variable in INDEX_VARIABLES:
+        text = environ.get(variable)
+        if text is None or not text.strip():
+            continue
+        if not re.fullmatch(r"\s*\d+\s*", text):
+            raise SweepError(f"${variable} must be a non-negative integer, got {text[:40]!r}")
+        return int(text) + offset
+    raise SweepError(f"no --index given and none of ${', $'.join(INDEX_VARIABLES)} is set")
+
+
+def shell_name(key: str) -> str:
+    """A field name as a shell variable name: each character outside ``[A-Za-z0-9_]``
+    becomes ``_``, and a leading digit gets a ``_`` in front.
+
+    >>> shell_name("max-model-len"), shell_name("2nd.try")
+    ('max_model_len', '_2nd_try')
+    """
+    name = re.sub(r"[^A-Za-z0-9_]", "_", key)
+    return "_" + name if not name or name[0].isdigit() else name
+
+
+def shell_assignments(point: Mapping[str, Any]) -> str:
+    """One ``NAME=VALUE`` line per field, quoted for ``eval``; strings as they are,
+    other values as compact JSON (``true``, ``8``, ``[1,2]``).
+
+    >>> print(shell_assignments({"os": "it's", "tp": 8, "dp-attn": False}), end="")
+    os='it'"'"'s'
+    tp=8
+    dp_attn=false
+    """
+    lines, seen = [], {}
+    for key, value in point.items():
+        name = shell_name(str(key))
+        if name in seen:
+            raise SweepError(f"fields {seen[name]!r} and {key!r} both become the shell variable {name}")
+        seen[name] = key
+        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        lines.append(f"{name}={shlex.quote(text)}\n")
+    return "".join(lines)

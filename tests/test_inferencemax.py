@@ -13,8 +13,7 @@ import pytest
 from lazysweep import inferencemax as im
 from lazysweep.cli import main as cli_main
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "compat" / "real"
-needs_real = pytest.mark.skipif(not REAL.exists(), reason="the shared compat configs are not beside the repository")
+REAL = Path(__file__).resolve().parent / "compat" / "real"
 
 
 def entry(prefix="dsr1", runner="h100", seq_configs=None, **extra):
@@ -175,7 +174,6 @@ def test_matrix_entry_validates_like_the_pydantic_model():
         im.MatrixEntry(**{**good, **lax})
 
 
-@needs_real
 def test_batching_flags(monkeypatch):
     monkeypatch.chdir(REAL)
     base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]
@@ -196,7 +194,6 @@ def test_batching_flags(monkeypatch):
         assert (status, out) == (2, "") and flag.lstrip("-") in err and err.count("\n") == 1
 
 
-@needs_real
 def test_main_returns_the_entries_and_the_cli_wraps_it(monkeypatch, capsys):
     monkeypatch.chdir(REAL)
     argv = ["full-sweep", "--config-files", "nvidia-master.yaml", "--seq-lens", "1k8k", "--model-prefix", "gptoss"]

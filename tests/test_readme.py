@@ -41,10 +41,14 @@ def test_console_examples(command, expected):
     if found:
         status, expected = int(found.group(1)), expected[: found.start()]
     argv = shlex.split(command)
+    assignments = {}
+    while "=" in argv[0]:
+        name, _, value = argv.pop(0).partition("=")
+        assignments[name] = value
     assert argv[0] == "lazysweep"
     result = subprocess.run(
         [sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, **assignments, "PYTHONPATH": str(ROOT)},
     )
     assert (result.returncode, result.stdout, result.stderr) == (status, expected, "")
 

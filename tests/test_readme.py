@@ -63,3 +63,26 @@ def test_quick_start_is_what_ci_runs():
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0 and result.stdout == "118\n"
+
+
+def test_slurm_submission_covers_every_point_once(tmp_path):
+    """The README's sbatch loop, with a stub sbatch and a 2,500-point sweep."""
+    loop = next(block for block in blocks("sh") if "sbatch --array" in block)
+    (tmp_path / "sweep.yaml").write_text("matrix:\n  n: {start: 1, stop: 2500}\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "lazysweep").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m lazysweep "$@"\n')
+    (bin_dir / "sbatch").write_text('#!/bin/sh\necho "$1 $2"\n')
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    result = subprocess.run(
+        ["bash", "-c", loop], cwd=tmp_path, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+    covered = []
+    for line in result.stdout.splitlines():
+        array, export = line.split()
+        last = int(array.split("-")[1].split("%")[0])
+        offset = int(export.rsplit("=", 1)[1])
+        covered += [offset + task for task in range(last + 1)]
+    assert covered == list(range(2500))

@@ -81,8 +81,7 @@ def test_slurm_submission_covers_every_point_once(tmp_path):
     )
     covered = []
     for line in result.stdout.splitlines():
-        array, export = line.split()
-        last = int(array.split("-")[1].split("%")[0])
-        offset = int(export.rsplit("=", 1)[1])
+        found = re.fullmatch(r"--array=0-(\d+)%50 --export=ALL,OFFSET=(\d+)", line)
+        last, offset = int(found.group(1)), int(found.group(2))
         covered += [offset + task for task in range(last + 1)]
     assert covered == list(range(2500))

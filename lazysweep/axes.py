@@ -18,7 +18,11 @@ its key order.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
 
 __all__ = ["Axis", "ValuesAxis", "ArithmeticRange", "GeometricRange", "value_key"]
 

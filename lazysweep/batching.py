@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import operator
 
-__all__ = ["DEFAULT_BATCH_SIZE", "batch_count", "batch_bounds", "check_batch_size"]
+__all__ = ["GITHUB_MATRIX_LIMIT", "DEFAULT_BATCH_SIZE", "batch_count", "batch_bounds", "check_batch_size"]
 
-DEFAULT_BATCH_SIZE = 256
+#: The most jobs GitHub Actions runs from one matrix.
+GITHUB_MATRIX_LIMIT = 256
+DEFAULT_BATCH_SIZE = GITHUB_MATRIX_LIMIT
 
 
 def check_batch_size(size: int) -> int:

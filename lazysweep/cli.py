@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from itertools import islice
-from typing import Callable, Iterable, Iterator, NoReturn, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from .batching import DEFAULT_BATCH_SIZE
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any, NoReturn
+
+from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT
 from .errors import SweepError, UsageError
-from .github import append_step_summary, set_output
 from .jobarray import INDEX_VARIABLES, index_from_environment, shell_assignments
 from .space import Chain, Sweep
 from .sweepfile import load
-from .workflow import GITHUB_MATRIX_LIMIT, lint
 
 __all__ = ["main"]
 
@@ -28,8 +31,20 @@ _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help text as wide as $COLUMNS says, without argparse importing shutil at every start."""
+
+    def __init__(self, prog: str) -> None:
+        columns = os.environ.get("COLUMNS", "")
+        super().__init__(prog, width=(int(columns) if columns.isdigit() else 100) - 2)
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, not usage plus a line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
@@ -56,37 +71,33 @@ def _positive(text: str) -> int:
     return value
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="lazysweep",
-        description="Count, slice and address huge parameter sweeps without expanding them.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
+def _sweep_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("files", nargs="+", metavar="FILE", help="sweep files, concatenated in order")
+    sub.add_argument("--job", metavar="ID", help="read FILE as a GitHub Actions workflow: this job's matrix")
+    sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
-    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("files", nargs="+", metavar="FILE", help="sweep files, concatenated in order")
-        sub.add_argument("--job", metavar="ID", help="read FILE as a GitHub Actions workflow: this job's matrix")
-        sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
-        sub.set_defaults(run=run)
-        return sub
 
-    sub = command("count", _count, "print the number of points")
+def _setup_count(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
     _github_option(sub)
 
-    sub = command("batches", _batches, "print the JSON list of batch indices [0, 1, ...]")
+
+def _setup_batches(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
     _size_option(sub)
     _github_option(sub)
     sub.add_argument("--count", action="store_true", help="print the number of batches instead")
 
-    sub = command("batch", _batch, "print batch K as a JSON list of points")
+
+def _setup_batch(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
     sub.add_argument("--index", "-k", type=_natural, required=True, metavar="K", help="batch index, from 0")
     _size_option(sub)
     _github_option(sub)
 
-    sub = command("get", _get, "print point I as a JSON object")
+
+def _setup_get(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
     sub.add_argument(
         "--index", "-i", type=_natural, metavar="I",
         help=f"point index, from 0 (default: from ${', $'.join(INDEX_VARIABLES)}, the first set)",
@@ -96,24 +107,41 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="a JSON object, or one shell assignment per field for eval")
     _github_option(sub)
 
-    sub = command("stream", _stream, "print points START..STOP-1, streamed")
+
+def _setup_stream(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
     sub.add_argument("--start", type=_integer, metavar="A", help="first index (negative counts from the end)")
     sub.add_argument("--stop", type=_integer, metavar="B", help="index to stop before (negative: from the end)")
     sub.add_argument(
         "--format", choices=("jsonl", "json"), default="jsonl", help="one object per line, or one JSON list"
     )
-    sub = commands.add_parser(
-        "lint", help=f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
-        description=f"Count every job's strategy.matrix; exit 1 if one exceeds GitHub's limit of {GITHUB_MATRIX_LIMIT}.",
-    )
+
+
+def _setup_lint(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("paths", nargs="*", default=[".github/workflows"], metavar="PATH",
                      help="workflow files or folders (default .github/workflows)")
     sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
-    sub.set_defaults(run=_lint)
-    commands.add_parser(
-        "inferencemax", add_help=False,
-        help="InferenceMAX's generate_sweep_configs.py, lazy and batched (see 'lazysweep inferencemax --help')",
+
+
+def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that command's (building all costs start-up time)."""
+    parser = _Parser(
+        prog="lazysweep",
+        description="Count, slice and address huge parameter sweeps without expanding them.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    for name, (help, setup, run) in _COMMANDS.items():
+        if only in (None, name):
+            sub = commands.add_parser(name, help=help, description=help)
+            setup(sub)
+            sub.set_defaults(run=run)
+    if only is None:
+        commands.add_parser(
+            "inferencemax", add_help=False,
+            help="InferenceMAX's generate_sweep_configs.py, lazy and batched (see 'lazysweep inferencemax --help')",
+        )
     return parser
 
 
@@ -149,6 +177,8 @@ def _load(args: argparse.Namespace) -> Sweep:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from .workflow import lint
+
     reports = list(lint(args.paths))
     for report in reports:
         _out(f"{report}\n")
@@ -160,6 +190,8 @@ def _lint(args: argparse.Namespace) -> int:
 def _emit(args: argparse.Namespace, text: str, hint: str = "") -> None:
     """Print ``text``; with --github-output, first append it to $GITHUB_OUTPUT."""
     if args.github_output:
+        from .github import set_output
+
         set_output(args.github_output, text, hint)
     _out(text + "\n")
 
@@ -184,7 +216,10 @@ def _batches(args: argparse.Namespace) -> int:
         _emit(args, _encode(list(range(batches))), "use a larger --size")
     else:
         _write_json_list(map(str, range(batches)))
-    append_step_summary(_summary(args, parts, sweep, batches))
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        from .github import append_step_summary
+
+        append_step_summary(_summary(args, parts, sweep, batches))
     return 0
 
 
@@ -249,6 +284,17 @@ def _write_json_list(encoded: Iterable[str]) -> None:
     _out("[]\n" if opening == "[" else "]\n")
 
 
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+    "count": ("print the number of points", _setup_count, _count),
+    "batches": ("print the JSON list of batch indices [0, 1, ...]", _setup_batches, _batches),
+    "batch": ("print batch K as a JSON list of points", _setup_batch, _batch),
+    "get": ("print point I as a JSON object", _setup_get, _get),
+    "stream": ("print points START..STOP-1, streamed", _setup_stream, _stream),
+    "lint": (f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
+             _setup_lint, _lint),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -256,7 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _inferencemax(arguments[1:])
     debug = "--debug" in arguments
     try:
-        args = _build_parser().parse_args(arguments)
+        only = arguments[0] if arguments and arguments[0] in _COMMANDS else None
+        args = _build_parser(only).parse_args(arguments)
         status: int = args.run(args)
         sys.stdout.flush()
         return status
@@ -294,8 +341,6 @@ def _fail(message: str, status: int, debug: bool) -> int:
 
 def _silence_stdout() -> None:
     """After the reader went away: point stdout at /dev/null so the final flush is quiet."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 
 from .errors import SweepError, UsageError
 
@@ -39,6 +38,8 @@ def output_record(name: str, value: str) -> str:
         )
     if "\n" not in value and "\r" not in value:
         return f"{name}={value}\n"
+    import secrets  # only here: it costs the command's start-up a few milliseconds
+
     while True:
         delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
         if delimiter not in value:

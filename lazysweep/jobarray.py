@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
 
 from .errors import SweepError
 
@@ -60,6 +62,8 @@ def shell_assignments(point: Mapping[str, Any]) -> str:
     tp=8
     dp_attn=false
     """
+    from shlex import quote  # only here: it costs the command's start-up
+
     lines, seen = [], {}
     for key, value in point.items():
         name = shell_name(str(key))
@@ -67,5 +71,5 @@ def shell_assignments(point: Mapping[str, Any]) -> str:
             raise SweepError(f"fields {seen[name]!r} and {key!r} both become the shell variable {name}")
         seen[name] = key
         text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-        lines.append(f"{name}={shlex.quote(text)}\n")
+        lines.append(f"{name}={quote(text)}\n")
     return "".join(lines)

@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
 
 import yaml
 from yaml import events as ev
@@ -42,17 +45,15 @@ _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "
 _scalar_maker = yaml.constructor.SafeConstructor()
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what a file may cost to load. Raise them by passing your own.
+class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 * 1024 * 1024, 100, 10_000_000))):
+    """Bounds on what a file may cost to load: ``Limits(max_bytes, max_depth, max_nodes)``.
 
-    The defaults come from the environment when set: ``LAZYSWEEP_MAX_BYTES``,
-    ``LAZYSWEEP_MAX_DEPTH``, ``LAZYSWEEP_MAX_NODES``.
+    Raise them by passing your own; :meth:`from_environment` (the default)
+    reads ``LAZYSWEEP_MAX_BYTES``, ``LAZYSWEEP_MAX_DEPTH`` and
+    ``LAZYSWEEP_MAX_NODES`` when set.
     """
 
-    max_bytes: int = 64 * 1024 * 1024
-    max_depth: int = 100
-    max_nodes: int = 10_000_000
+    __slots__ = ()
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -70,11 +71,8 @@ class Limits:
         return cls(**values)
 
 
-class Position(NamedTuple):
-    """A 1-based line and column."""
-
-    line: int
-    column: int
+Position = namedtuple("Position", "line column")
+Position.__doc__ = "A 1-based line and column."
 
 
 class Document:
@@ -136,13 +134,14 @@ def parse_document(data: bytes | str, path: str = "<string>", limits: Limits | N
         if b"\0" in data:
             raise SweepError("binary data, not YAML text", path=path)
         try:
-            text = data.decode("utf-8-sig")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
             raise SweepError("not UTF-8 text", path=path, line=line, column=column) from None
     else:
         text = data
+    text = text.removeprefix("\ufeff")  # a byte-order mark
     if not text.strip():
         raise SweepError("file is empty", path=path)
     return _Builder(text, path, limits).build()

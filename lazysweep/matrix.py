@@ -27,12 +27,17 @@ alive, and point ``i`` is found digit by digit with the same counts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
-from typing import Any, Iterator, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
+
+    from .space import Point
 
 from .axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, ValuesAxis, value_key
-from .space import Point, Product, Sweep
+from .space import Product, Sweep
 
 __all__ = ["MatrixSweep", "matches"]
 

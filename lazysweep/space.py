@@ -19,16 +19,17 @@ from __future__ import annotations
 import operator
 import sys
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice, product, repeat
-from typing import Any, Iterable, Iterator, Sequence, overload
 
-from .axes import Axis
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any, overload
+
+    from .axes import Axis
 from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
 
 __all__ = ["Sweep", "Product", "Chain", "SweepSlice"]
-
-Point = dict[str, Any]
 
 #: The most values a single ``itertools.product`` block may be handed, per
 #: axis and in total over its fully-spanned inner axes. It bounds the setup
@@ -90,13 +91,15 @@ class Sweep:
     def __bool__(self) -> bool:
         return self.count > 0
 
-    @overload
-    def __getitem__(self, index: int) -> Point: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def __getitem__(self, index: slice) -> Sweep: ...
+        @overload
+        def __getitem__(self, index: int) -> Point: ...
 
-    def __getitem__(self, index: int | slice) -> Point | Sweep:
+        @overload
+        def __getitem__(self, index: slice) -> Sweep: ...
+
+    def __getitem__(self, index: int | slice) -> Point | Sweep:  # type: ignore[misc]
         """``sweep[i]`` (negative too) in O(axes); ``sweep[a:b:c]`` as a lazy view in O(1)."""
         if isinstance(index, slice):
             return SweepSlice(self, range(self.count)[index])

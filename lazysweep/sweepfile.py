@@ -21,18 +21,21 @@ Each point is a dict with its matrix's axes as keys, in the order written.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Any, Iterable, Union
+from collections.abc import Iterable, Mapping
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any, Union
+
+    PathLike = Union[str, os.PathLike[str]]
 
 from .axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
 from .errors import SweepError
 from .loader import Document, Limits, load_document
-from .matrix import MatrixSweep
 from .space import Chain, Product, Sweep
 
 __all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason"]
 
-PathLike = Union[str, "os.PathLike[str]"]
 
 _RANGE_KEYS = ("start", "stop", "step", "factor")
 
@@ -158,6 +161,8 @@ class _Interpreter:
             raise self.fail("'matrix' has no axes and no include entries", parent, key)
         if not exclude and not include:
             return Product(axes)
+        from .matrix import MatrixSweep  # only for matrices that need it: start-up time
+
         return MatrixSweep(axes, exclude, include)
 
     def entries(self, matrix: Mapping[str, Any], key: str) -> list[dict[str, Any]]:

@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from collections import namedtuple
+from typing import Iterable, Iterator
 
+from .batching import GITHUB_MATRIX_LIMIT
 from .errors import SweepError
 from .loader import load_document
 from .sweepfile import dynamic_reason, sweep_from_document, workflow_jobs
 
 __all__ = ["GITHUB_MATRIX_LIMIT", "JobReport", "lint", "workflow_files"]
 
-GITHUB_MATRIX_LIMIT = 256
 
+class JobReport(namedtuple("JobReport", "path job count note", defaults=("",))):
+    """One job's matrix: ``count`` points, or None when built at run time (``note`` says why)."""
 
-class JobReport(NamedTuple):
-    """One job's matrix: its size, or why it has none that can be counted."""
-
-    path: str
-    job: str
-    count: int | None  # None: built at run time
-    note: str = ""
+    __slots__ = ()
 
     @property
     def too_big(self) -> bool:

@@ -81,7 +81,8 @@ class Document:
     def __init__(self, path: str | None, value: Any, positions: dict[int, Any], root: Position | None) -> None:
         self.path = path
         self.value = value
-        # id(container) -> (its position, {key or index: value position}, {key: key position})
+        # id(container) -> (its mark, {key or index: value mark}, {key: key mark}), parser marks
+        # turned into positions only when asked for
         self._positions = positions
         self._root = root  # `value` keeps every container alive, so their ids stay valid
 
@@ -94,9 +95,7 @@ class Document:
         if entry is None:
             return None
         own, values, keys = entry
-        if key is None:
-            return own
-        return (keys if at_key else values).get(key, own)
+        return _position(own if key is None else (keys if at_key else values).get(key, own))
 
     def error(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:
         """A SweepError about ``container[key]`` (or that key), located in this file."""
@@ -162,16 +161,20 @@ def _position(mark: Any) -> Position:
 
 
 class _Frame:
-    __slots__ = ("container", "anchor", "children", "keys", "own", "key", "key_position", "nodes")
+    """A list or mapping being built. Positions are kept as the parser's marks and turned
+    into line and column only when an error asks (most never are)."""
 
-    def __init__(self, container: Any, anchor: str | None, own: Position) -> None:
+    __slots__ = ("container", "anchor", "children", "keys", "own", "key", "key_mark", "nodes", "is_map")
+
+    def __init__(self, container: Any, anchor: str | None, own: Any) -> None:
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.anchor = anchor
         self.own = own
-        self.children: dict[Any, Position] = {}
-        self.keys: dict[Any, Position] = {}
+        self.children: dict[Any, Any] = {}
+        self.keys: dict[Any, Any] = {}
         self.key: Any = _NO_KEY
-        self.key_position = own
+        self.key_mark = own
         self.nodes = 1
 
 
@@ -186,11 +189,10 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.positions: dict[int, Any] = {}
         self.nodes = 0
+        self.plain: dict[str, Any] = {}  # plain scalar text -> its value: resolving is the slow part
 
     def fail(self, message: str, mark: Any) -> SweepError:
-        return self.fail_at(message, _position(mark))
-
-    def fail_at(self, message: str, where: Position) -> SweepError:
+        where = _position(mark)
         return SweepError(message, path=self.path, line=where.line, column=where.column)
 
     def build(self) -> Document:
@@ -221,69 +223,71 @@ class _Builder:
         return Document(self.path, value, self.positions, _position(root_mark))
 
     def _value(self, parser: Any) -> Any:
+        """The next node's value. The hot loop of loading: kept flat on purpose."""
         stack: list[_Frame] = []
+        get_event, limits, anchors = parser.get_event, self.limits, self.anchors
+        scalar_event, alias_event, mapping_start = ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent
+        sequence_start = ev.SequenceStartEvent
         while True:
-            event = parser.get_event()
-            if isinstance(event, ev.ScalarEvent):
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
                 done, nodes = self._scalar(parser, event), 1
-            elif isinstance(event, ev.AliasEvent):
-                if event.anchor not in self.anchors:
+                where = event.start_mark
+                self.nodes += 1
+            elif kind is alias_event:
+                if event.anchor not in anchors:
                     raise self.fail(f"unknown or recursive alias *{event.anchor}", event.start_mark)
-                done, nodes = self.anchors[event.anchor]
-            elif isinstance(event, (ev.SequenceStartEvent, ev.MappingStartEvent)):
-                is_map = isinstance(event, ev.MappingStartEvent)
-                self._check_collection_tag(event, "map" if is_map else "seq")
-                if len(stack) >= self.limits.max_depth:
+                done, nodes = anchors[event.anchor]
+                where = event.start_mark
+                self.nodes += nodes
+                if self.nodes > limits.max_nodes:
+                    raise self._too_big(event)
+            elif kind is mapping_start or kind is sequence_start:
+                self._check_collection_tag(event, "map" if kind is mapping_start else "seq")
+                if len(stack) >= limits.max_depth:
                     raise self.fail(
-                        f"nested deeper than {self.limits.max_depth} levels "
-                        "(raise LAZYSWEEP_MAX_DEPTH to allow it)",
+                        f"nested deeper than {limits.max_depth} levels (raise LAZYSWEEP_MAX_DEPTH to allow it)",
                         event.start_mark,
                     )
-                self._count(1, event)
-                stack.append(_Frame({} if is_map else [], event.anchor, _position(event.start_mark)))
+                self.nodes += 1
+                if self.nodes > limits.max_nodes:
+                    raise self._too_big(event)
+                stack.append(_Frame({} if kind is mapping_start else [], event.anchor, event.start_mark))
                 continue
             else:  # SequenceEndEvent or MappingEndEvent
                 frame = stack.pop()
-                done, nodes = frame.container, frame.nodes
+                done, nodes, where = frame.container, frame.nodes, frame.own
                 self.positions[id(done)] = (frame.own, frame.children, frame.keys)
                 if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (done, nodes)
-                if not stack:
-                    return done
-                self._attach(stack[-1], done, nodes, frame.own)
-                continue
-            self._count(nodes, event)
+                    anchors[frame.anchor] = (done, nodes)
             if not stack:
                 return done
-            self._attach(stack[-1], done, nodes, _position(event.start_mark))
+            frame = stack[-1]
+            frame.nodes += nodes
+            container = frame.container
+            if not frame.is_map:
+                frame.children[len(container)] = where
+                container.append(done)
+            elif frame.key is _NO_KEY:
+                if isinstance(done, (dict, list)):
+                    raise self.fail("a mapping key must be a scalar", where)
+                if done in container:
+                    first = frame.keys[done].line + 1
+                    raise self.fail(f"duplicate key {_short(done)} (first at line {first})", where)
+                frame.key, frame.key_mark = done, where
+            else:
+                container[frame.key] = done
+                frame.children[frame.key] = where
+                frame.keys[frame.key] = frame.key_mark
+                frame.key = _NO_KEY
 
-    def _count(self, nodes: int, event: Any) -> None:
-        self.nodes += nodes
-        if self.nodes > self.limits.max_nodes:
-            raise self.fail(
-                f"document expands to more than {self.limits.max_nodes} values through aliases "
-                "(raise LAZYSWEEP_MAX_NODES to allow it)",
-                event.start_mark,
-            )
-
-    def _attach(self, frame: _Frame, value: Any, nodes: int, where: Position) -> None:
-        frame.nodes += nodes
-        container = frame.container
-        if isinstance(container, list):
-            frame.children[len(container)] = where
-            container.append(value)
-        elif frame.key is _NO_KEY:
-            if isinstance(value, (dict, list)):
-                raise self.fail_at("a mapping key must be a scalar", where)
-            if value in container:
-                first = frame.keys[value].line
-                raise self.fail_at(f"duplicate key {_short(value)} (first at line {first})", where)
-            frame.key, frame.key_position = value, where
-        else:
-            container[frame.key] = value
-            frame.children[frame.key] = where
-            frame.keys[frame.key] = frame.key_position
-            frame.key = _NO_KEY
+    def _too_big(self, event: Any) -> SweepError:
+        return self.fail(
+            f"document expands to more than {self.limits.max_nodes} values through aliases "
+            "(raise LAZYSWEEP_MAX_NODES to allow it)",
+            event.start_mark,
+        )
 
     def _check_collection_tag(self, event: Any, kind: str) -> None:
         if event.tag not in (None, "!", _TAG + kind):
@@ -291,6 +295,11 @@ class _Builder:
 
     def _scalar(self, parser: Any, event: Any) -> Any:
         tag = event.tag
+        plain = tag is None and event.implicit[0]
+        if plain and event.anchor is None:
+            known = self.plain.get(event.value, _NO_KEY)
+            if known is not _NO_KEY:
+                return known
         if tag is None or tag == "!":
             tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _TAG + "merge":
@@ -311,4 +320,7 @@ class _Builder:
                 raise self.fail(f"{_short(event.value)} is not a finite number", event.start_mark)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
+        if plain:
+            self.plain[event.value] = value
         return value
+

@@ -1,0 +1,116 @@
+"""Cost follows the batch asked for, not the sweep: lazysweep at 10^3 .. 10^18 points, and the
+eager ways people do it today, side by side in one run."""
+
+from __future__ import annotations
+
+import itertools
+
+import more_itertools
+import pytest
+from conftest import (
+    EAGER_SIZES, SHAPES, ParameterGridStyle, count_of, eager_axes, eager_points, matrix, random_indices,
+)
+
+import lazysweep
+from lazysweep import Sweep
+
+ALL = list(SHAPES)
+STREAM = 100_000
+
+
+@pytest.fixture
+def sweep_file(tmp_path, size):
+    lines = ["matrix:"] + [f"  {name}: {{start: {r['start']}, stop: {r['stop']}}}" for name, r in matrix(size).items()]
+    path = tmp_path / f"sweep-{size}.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("size", ALL)
+def test_load_count(benchmark, size, sweep_file):
+    benchmark.group = "load + count"
+    assert benchmark(lambda: lazysweep.load(sweep_file).count) == count_of(size)
+
+
+@pytest.mark.parametrize("which", ["first", "middle", "last"])
+@pytest.mark.parametrize("size", ALL)
+def test_batch(benchmark, size, which):
+    sweep = Sweep.from_matrix(matrix(size))
+    last = sweep.batch_count() - 1
+    k = {"first": 0, "middle": last // 2, "last": last}[which]
+    benchmark.group = f"batch ({which})"
+    batch = benchmark(sweep.batch, k)
+    assert batch[0] == sweep[k * 256]
+
+
+@pytest.mark.parametrize("size", ALL)
+def test_getitem_random(benchmark, size):
+    sweep = Sweep.from_matrix(matrix(size))
+    indices = random_indices(size)
+    benchmark.group = "1,000 random sweep[i]"
+    points = benchmark(lambda: [sweep[i] for i in indices])
+    assert points[0] == sweep[indices[0]]
+
+
+@pytest.mark.parametrize("size", ALL)
+def test_index(benchmark, size):
+    sweep = Sweep.from_matrix(matrix(size))
+    points = [sweep[i] for i in random_indices(size)]
+    benchmark.group = "1,000 index()"
+    found = benchmark(lambda: [sweep.index(point) for point in points])
+    assert found == random_indices(size)
+
+
+@pytest.mark.parametrize("size", ALL)
+def test_stream(benchmark, size):
+    sweep = Sweep.from_matrix(matrix(size))
+    benchmark.group = "stream 100,000 points"
+    how_many = min(STREAM, sweep.count)
+    result = benchmark(lambda: more_itertools.ilen(itertools.islice(sweep, how_many)))
+    assert result == how_many
+
+
+# -- eager baselines, in the same run -----------------------------------------------------
+
+@pytest.mark.parametrize("size", EAGER_SIZES)
+def test_eager_list_then_slice_batch_last(benchmark, size):
+    benchmark.group = "batch (last)"
+    points_count = count_of(size)
+    last = -(-points_count // 256) - 1
+    batch = benchmark.pedantic(lambda: eager_points(size)[last * 256 : last * 256 + 256], rounds=3, iterations=1)
+    assert batch[-1] == Sweep.from_matrix(matrix(size))[-1]
+
+
+@pytest.mark.parametrize("size", EAGER_SIZES)
+def test_eager_stream_baseline(benchmark, size):
+    axes = eager_axes(size)
+    keys = list(axes)
+    how_many = min(STREAM, count_of(size))
+    benchmark.group = "stream 100,000 points"
+
+    def stream():
+        return more_itertools.ilen(
+            itertools.islice((dict(zip(keys, combo)) for combo in itertools.product(*axes.values())), how_many)
+        )
+
+    assert benchmark(stream) == how_many
+
+
+@pytest.mark.parametrize("size", EAGER_SIZES)
+def test_baseline_parametergrid_getitem(benchmark, size):
+    grid = ParameterGridStyle(eager_axes(size))
+    indices = random_indices(size)
+    benchmark.group = "1,000 random sweep[i]"
+    points = benchmark(lambda: [grid[i] for i in indices])
+    assert points[0] == Sweep.from_matrix(matrix(size))[indices[0]]
+
+
+@pytest.mark.parametrize("size", EAGER_SIZES)
+def test_baseline_nth_product(benchmark, size):
+    axes = eager_axes(size)
+    keys = list(axes)
+    values = list(axes.values())
+    indices = random_indices(size)
+    benchmark.group = "1,000 random sweep[i]"
+    points = benchmark(lambda: [dict(zip(keys, more_itertools.nth_product(i, *values))) for i in indices])
+    assert points[0] == Sweep.from_matrix(matrix(size))[indices[0]]

@@ -27,6 +27,10 @@ from .sweepfile import load
 
 __all__ = ["main"]
 
+#: ``batches`` refuses to list more batch indices than this: no engine fans out wider, and a
+#: 10^15-entry list is a typo's worth of output that never ends.
+MAX_LISTED_BATCHES = 1_000_000
+
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
 
@@ -214,6 +218,11 @@ def _batches(args: argparse.Namespace) -> int:
                 f"use --size {-(-sweep.count // GITHUB_MATRIX_LIMIT)} or more"
             )
         _emit(args, _encode(list(range(batches))), "use a larger --size")
+    elif batches > MAX_LISTED_BATCHES:
+        raise UsageError(
+            f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
+            "use --count, or a larger --size"
+        )
     else:
         _write_json_list(map(str, range(batches)))
     if os.environ.get("GITHUB_STEP_SUMMARY"):

@@ -30,7 +30,7 @@ class SweepError(ValueError):
         line: int | None = None,
         column: int | None = None,
     ) -> None:
-        self.message = message
+        self.message = " ".join(message.splitlines())  # always one line
         self.path = path
         self.line = line
         self.column = column

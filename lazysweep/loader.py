@@ -205,6 +205,15 @@ class _Builder:
             if mark is None:
                 raise SweepError(f"invalid YAML: {message}", path=self.path) from None
             raise self.fail(f"invalid YAML: {message}", mark) from None
+        except yaml.reader.ReaderError as error:
+            before = self.text[: error.position]
+            line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
+            raise SweepError(
+                f"invalid YAML: character #x{error.character:04x} is not allowed ({error.reason})"
+                if isinstance(error.character, int)
+                else f"invalid YAML: {error.reason}",
+                path=self.path, line=line, column=column,
+            ) from None
         except yaml.YAMLError as error:
             raise SweepError(f"invalid YAML: {error}", path=self.path) from None
         finally:

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+import lazysweep
+
 from lazysweep import UsageError
 from lazysweep.cli import main
 from lazysweep.github import OUTPUT_LIMIT, append_step_summary, output_record, set_output
@@ -137,3 +139,21 @@ def test_output_record_form():
     record = output_record("a", "x\ny")
     head, body, tail = record.split("\n", 2)[0], record.split("\n")[1:3], record.split("\n")[3]
     assert head == "a<<" + tail and body == ["x", "y"]
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(output, monkeypatch):
+    import os as real_os
+
+    output.write_text("earlier=1\n")
+    calls = []
+
+    def half_then_fail(handle, data):
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_os.write(handle, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("lazysweep.github.os.write", half_then_fail)
+    with pytest.raises(lazysweep.SweepError, match=r"cannot write \$GITHUB_OUTPUT: No space left on device"):
+        set_output("big", "x" * 1000)
+    assert output.read_text() == "earlier=1\n"

@@ -28,17 +28,17 @@ import argparse
 import json
 import os
 import sys
-from bisect import bisect_right
 from collections.abc import Mapping
 from itertools import product, repeat
-from typing import Any, Iterator, NamedTuple, NoReturn, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NoReturn
 
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
 from .batching import DEFAULT_BATCH_SIZE, batch_count
 from .errors import SweepError, UsageError
 from .github import set_output
 from .loader import load_document
-from .space import Sweep
+from .space import Chain, Sweep
 
 __all__ = [
     "seq_len_stoi",
@@ -163,96 +163,76 @@ def validate_matrix_output(matrix_values: Sequence[dict[str, Any]]) -> Sequence[
 # -- the lazy sequence -----------------------------------------------------------------
 
 
-class _Run(NamedTuple):
-    """Entries that differ in one field only: ``keys``/``values`` with ``axis`` at ``slot``."""
+class _Run(Sweep):
+    """Entries that differ in one field only: ``values`` in key order, ``axis`` at ``slot``.
 
-    keys: tuple[str, ...]
-    values: tuple[Any, ...]
-    slot: int
-    axis: Axis
+    A product with one axis that varies; lighter to make than a :class:`Product`
+    of single-value axes, which matters with 10^5 config entries.
+    """
+
+    __slots__ = ("keys", "values", "slot", "axis")
+
+    def __init__(self, order: tuple[str, ...], fields: dict[str, Any], axis: Axis) -> None:
+        self.keys, self.axis, self.slot = order, axis, order.index(axis.name)
+        self.values = tuple(map({**fields, axis.name: None}.__getitem__, order))
+
+    @property
+    def count(self) -> int:
+        return self.axis.size
+
+    def _point(self, index: int) -> dict[str, Any]:
+        values = list(self.values)
+        values[self.slot] = self.axis[index]
+        return dict(zip(self.keys, values))
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
+        fixed: list[Sequence[Any]] = [(value,) for value in self.values]
+        fixed[self.slot] = self.axis.segment(start, stop)
+        return map(dict, map(zip, repeat(self.keys), product(*fixed)))
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        if not isinstance(point, Mapping) or len(point) != len(self.keys) or any(k not in point for k in self.keys):
+            return iter(())
+        for slot, (key, value) in enumerate(zip(self.keys, self.values)):
+            if slot != self.slot and value_key(point[key]) != value_key(value):
+                return iter(())
+        return iter(self.axis.positions(point[self.axis.name], reverse))
+
+    def problems(self) -> Iterator[tuple[int, list[str]]]:
+        """``(position, problems)`` of the entries a pydantic MatrixEntry would refuse.
+
+        O(listed values): a listed axis has each value checked; a geometric
+        range holds ints by construction, so its first and last are enough.
+        """
+        axis = self.axis
+        positions = range(axis.size) if isinstance(axis, ValuesAxis) else (0, axis.size - 1)
+        fields = dict(zip(self.keys, self.values))
+        for position in positions:
+            fields[axis.name] = axis[position]
+            found = _entry_problems(fields)
+            if found:
+                yield position, found
 
 
-def _run(order: tuple[str, ...], fields: dict[str, Any], axis: Axis) -> _Run:
-    """The run of ``fields`` in key ``order``, ``axis`` supplying its own field's values."""
-    fields[axis.name] = None
-    return _Run(order, tuple(map(fields.__getitem__, order)), order.index(axis.name), axis)
-
-
-class EntrySweep(Sweep):
+class EntrySweep(Chain):
     """The entries a subcommand emits, as a lazy sequence (len, index, slice, iterate, ==).
 
-    Made of runs: the entries of one search-space item over its
+    A chain of runs: the entries of one search-space item over its
     concurrencies, or of one config over runner nodes. ``count`` is O(1),
     ``entries[i]`` one bisect, a batch O(its size + runs it touches);
     ``index(entry)`` scans the runs, O(runs), never the entries.
     """
 
-    __slots__ = ("_runs", "_offsets")
+    __slots__ = ()
 
-    def __init__(self, runs: Sequence[_Run]) -> None:
-        self._runs = [run for run in runs if run.axis.size]
-        offsets = [0]
-        for run in self._runs:
-            offsets.append(offsets[-1] + run.axis.size)
-        self._offsets = offsets
-
-    @property
-    def count(self) -> int:
-        return self._offsets[-1]
-
-    def _locate(self, index: int) -> int:
-        return bisect_right(self._offsets, index) - 1
-
-    def _point(self, index: int) -> dict[str, Any]:
-        number = self._locate(index)
-        run = self._runs[number]
-        values = list(run.values)
-        values[run.slot] = run.axis[index - self._offsets[number]]
-        return dict(zip(run.keys, values))
-
-    def _iter_range(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
-        number = self._locate(start) if start < stop else len(self._runs)
-        while start < stop:
-            run, offset = self._runs[number], self._offsets[number]
-            end = min(stop, self._offsets[number + 1])
-            fixed = [(value,) for value in run.values]
-            fixed[run.slot] = run.axis.segment(start - offset, end - offset)
-            yield from map(dict, map(zip, repeat(run.keys), product(*fixed)))
-            start, number = end, number + 1
+    def __init__(self, runs: Iterable[_Run]) -> None:
+        super().__init__(run for run in runs if run.count)
 
     def validate(self) -> None:
-        """:func:`validate_matrix_output` for every entry, in O(runs + listed values).
-
-        Entries of a run share all but one field, whose values are either
-        listed (each is checked) or a geometric range (ints by construction:
-        its first and last values are checked).
-        """
-        for number, run in enumerate(self._runs):
-            axis = run.axis
-            positions = range(axis.size) if isinstance(axis, ValuesAxis) else (0, axis.size - 1)
-            fields = dict(zip(run.keys, run.values))
-            for position in positions:
-                fields[axis.name] = axis[position]
-                problems = _entry_problems(fields)
-                if problems:
-                    index = self._offsets[number] + position
-                    raise ValueError(f"Matrix entry at index {index} failed validation: " + "; ".join(problems))
-
-    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
-        if not isinstance(point, Mapping):
-            return
-        order = range(len(self._runs) - 1, -1, -1) if reverse else range(len(self._runs))
-        for number in order:
-            run = self._runs[number]
-            if len(point) != len(run.keys) or any(key not in point for key in run.keys):
-                continue
-            if all(
-                value_key(point[key]) == value_key(value)
-                for slot, (key, value) in enumerate(zip(run.keys, run.values))
-                if slot != run.slot
-            ):
-                for position in run.axis.positions(point[run.axis.name], reverse):
-                    yield self._offsets[number] + position
+        """:func:`validate_matrix_output` for every entry, in O(runs + listed values)."""
+        for offset, run in zip(self._offsets, self.parts):
+            for position, problems in run.problems():
+                raise ValueError(f"Matrix entry at index {offset + position} failed validation: " + "; ".join(problems))
 
 
 # -- loading and validating the configs ------------------------------------------------
@@ -427,7 +407,7 @@ def _sweep_runs(key: str, entry: dict[str, Any], args: Any, full_sweep: bool, ru
                 axis = ValuesAxis("conc", (_lowest_conc(item),))
             else:
                 axis = _conc_axis(item, step_size, f"search-space[{j}] of seq-len-config[{i}] for key '{key}'")
-            yield _run(order, fields, axis)
+            yield _Run(order, fields, axis)
 
 
 def generate_full_sweep(args: Any, all_config_data: dict[str, Any]) -> EntrySweep:
@@ -490,7 +470,7 @@ def _runner_runs(entry: dict[str, Any], key: str, nodes: list[str], order: tuple
     item = _highest_tp(target["search-space"])
     fields = {**_item_fields(entry, item), "isl": 1024, "osl": 1024, "conc": _lowest_conc(item),
               "max-model-len": 2048, "exp-name": f"{entry['model-prefix']}_test"}
-    return _run(order, fields, ValuesAxis("runner", nodes))
+    return _Run(order, fields, ValuesAxis("runner", nodes))
 
 
 def _unknown_runner(runner: str, args: Any, runner_config: dict[str, Any]) -> ValueError:
@@ -553,7 +533,7 @@ def generate_custom_test(args: Any) -> EntrySweep:
     fields = {"image": args.image, "model": args.model, "precision": args.precision,
               "framework": args.framework, "runner": label, "isl": 1024, "osl": 1024, "tp": 8, "ep": 1,
               "dp-attn": False, "conc": 4, "exp-name": args.exp_name, "max-model-len": 2048}
-    return EntrySweep([_run(_RUNNER_ORDER, fields, ValuesAxis("conc", (4,)))])
+    return EntrySweep([_Run(_RUNNER_ORDER, fields, ValuesAxis("conc", (4,)))])
 
 
 _GENERATORS = {

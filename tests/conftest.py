@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 import pytest
@@ -41,3 +43,17 @@ def write(tmp_path):
         return str(path)
 
     return write
+
+
+def run_inferencemax(argv: list[str]) -> tuple[int, str, str]:
+    """``lazysweep.inferencemax.main(argv)`` in-process: (exit status, stdout, stderr)."""
+    from lazysweep import inferencemax
+
+    out, err = io.StringIO(), io.StringIO()
+    status = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            inferencemax.main(argv)
+        except SystemExit as exit_:
+            status = exit_.code
+    return status, out.getvalue(), err.getvalue()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import run_inferencemax
 
 from lazysweep import inferencemax as im
 from lazysweep.cli import main as cli_main
@@ -58,17 +57,6 @@ def eager_full_sweep(data, step=2, test_mode=False):
                         break
                     conc = min(conc * step, b["conc-end"])
     return out
-
-
-def run(argv, cwd=None):
-    out, err = io.StringIO(), io.StringIO()
-    status = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            im.main(argv)
-        except SystemExit as exit_:
-            status = exit_.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_full_sweep_is_a_lazy_sequence_equal_to_the_eager_list():
@@ -177,20 +165,20 @@ def test_matrix_entry_validates_like_the_pydantic_model():
 def test_batching_flags(monkeypatch):
     monkeypatch.chdir(REAL)
     base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]
-    status, out, _ = run(base)
+    status, out, _ = run_inferencemax(base)
     everything = json.loads(out)
     assert status == 0 and out.endswith("]\n") and len(everything) > 300
     for size in (1, 7, 256, 10**6):
         batches = -(-len(everything) // size)
-        assert run(base + ["--max-batch-size", str(size), "--get-batch-count"]) == (0, f"{batches}\n", "")
+        assert run_inferencemax(base + ["--max-batch-size", str(size), "--get-batch-count"]) == (0, f"{batches}\n", "")
         for k in {0, batches // 2, batches - 1}:
-            status, out, _ = run(base + ["--max-batch-size", str(size), "--batch-index", str(k)])
+            status, out, _ = run_inferencemax(base + ["--max-batch-size", str(size), "--batch-index", str(k)])
             assert status == 0 and out == json.dumps(everything[k * size : k * size + size]) + "\n"
-        status, out, err = run(base + ["--max-batch-size", str(size), "--batch-index", str(batches)])
+        status, out, err = run_inferencemax(base + ["--max-batch-size", str(size), "--batch-index", str(batches)])
         assert (status, out) == (2, "") and f"Invalid batch-index {batches}. Valid range is 0 to {batches - 1}" in err
-    assert run(base + ["--batch-index", "0", "--get-batch-count"])[1] == f"{-(-len(everything) // 256)}\n"
+    assert run_inferencemax(base + ["--batch-index", "0", "--get-batch-count"])[1] == f"{-(-len(everything) // 256)}\n"
     for flag, value in (("--max-batch-size", "0"), ("--max-batch-size", "-3"), ("--batch-index", "-1"), ("--batch-index", "x")):
-        status, out, err = run(base + [flag, value])
+        status, out, err = run_inferencemax(base + [flag, value])
         assert (status, out) == (2, "") and flag.lstrip("-") in err and err.count("\n") == 1
 
 
@@ -215,7 +203,7 @@ def test_yaml_problems_are_one_line_errors(tmp_path, monkeypatch):
     for name, message in (("dup.yaml", "dup.yaml:3:3: duplicate key 'image' (first at line 2)"),
                           ("list.yaml", "Config file 'list.yaml' must contain a dictionary"),
                           ("syntax.yaml", "syntax.yaml:2:1: invalid YAML")):
-        status, out, err = run(["full-sweep", "--config-files", name])
+        status, out, err = run_inferencemax(["full-sweep", "--config-files", name])
         assert (status, out) == (1, "") and message in err and err.count("\n") == 1
 
 

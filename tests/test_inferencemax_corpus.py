@@ -6,18 +6,16 @@ In-process through ``main()`` for speed, plus a sample as real processes.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import subprocess
 import sys
 from collections import defaultdict
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from lazysweep import inferencemax
+from conftest import run_inferencemax
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPAT = Path(__file__).resolve().parent / "compat"
@@ -34,17 +32,6 @@ def records_by_set() -> dict[str, list[dict]]:
 
 
 RECORDS = records_by_set()
-
-
-def run_in_process(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            inferencemax.main(argv)
-        except SystemExit as exit_:
-            status = exit_.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def mismatch(record: dict, status: int, out: str, err: str) -> str | None:
@@ -76,7 +63,7 @@ def test_corpus_set_in_process(name, monkeypatch):
     monkeypatch.chdir(COMPAT / name)
     failures = []
     for record in RECORDS[name]:
-        why = mismatch(record, *run_in_process(record["argv"]))
+        why = mismatch(record, *run_inferencemax(record["argv"]))
         if why:
             failures.append(f"{' '.join(record['argv'])}: {why}")
     assert not failures, f"{len(failures)} of {len(RECORDS[name])} records differ:\n" + "\n".join(failures[:10])

@@ -12,8 +12,8 @@ import argparse
 import json
 import os
 import sys
-from itertools import islice
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any, overload
 
     from .axes import Axis
+
 from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
 
 __all__ = ["Sweep", "Product", "Chain", "SweepSlice"]

@@ -58,6 +58,7 @@ def test_quick_start_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     assert install in ci and test in ci
     argv = shlex.split(example)
+    assert argv[0].endswith("lazysweep")
     result = subprocess.run(
         [sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

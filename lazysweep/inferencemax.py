@@ -552,11 +552,7 @@ class _Parser(argparse.ArgumentParser):
     """One-line usage errors, raised instead of printed, so main() can report them."""
 
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: error: {message}")
-
-
-class _UsageError(Exception):
-    pass
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _count_arg(minimum: int, name: str) -> Any:
@@ -667,9 +663,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
             return batches
         if args.batch_index is not None:
             if args.batch_index >= batches:
-                raise _UsageError(
-                    f"{prog}: error: Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}"
-                )
+                raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
             output: Any = entries.batch(args.batch_index, args.max_batch_size)
             _github_output(args, output)
             print(json.dumps(output))
@@ -678,9 +672,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
         _write_entries(entries)
         sys.stdout.flush()
         return entries
-    except _UsageError as error:
-        _exit(str(error), 2, debug)
-    except UsageError as error:  # from --github-output
+    except UsageError as error:
         _exit(f"{prog}: error: {error}", 2, debug)
     except ValueError as error:
         _exit(f"{prog}: error: {error}", 1, debug)
@@ -689,6 +681,8 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
         raise SystemExit(0) from None
     except KeyboardInterrupt:
         _exit(f"{prog}: interrupted", 130, debug)
+    except Exception as error:  # a bug: still one line, unless --debug
+        _exit(f"{prog}: internal error: {type(error).__name__}: {error} (rerun with --debug)", 1, debug)
 
 
 def _github_output(args: argparse.Namespace, value: Any) -> None:

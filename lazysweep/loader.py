@@ -65,7 +65,7 @@ class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 
         ):
             text = os.environ.get(variable)
             if text is not None:
-                if not text.strip().isdigit():
+                if not text.strip().isdigit() or int(text) < 1:
                     raise SweepError(f"{variable} must be a positive integer, got {text!r}")
                 values[field] = int(text)
         return cls(**values)

@@ -141,7 +141,8 @@ def _as_exact_int(value: Any) -> int | None:
         return None
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    return value
+    number: int = value
+    return number
 
 
 class ArithmeticRange(Axis):
@@ -236,7 +237,8 @@ class GeometricRange(Axis):
     def __getitem__(self, position: int) -> int:
         if position == self.size - 1:
             return self.stop
-        return self.start * self.factor**position
+        value: int = self.start * self.factor**position
+        return value
 
     def segment(self, start: int, stop: int) -> Sequence[int]:
         stop = min(stop, self.size)

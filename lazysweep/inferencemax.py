@@ -30,7 +30,7 @@ import os
 import sys
 from collections.abc import Mapping
 from itertools import product, repeat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
@@ -224,6 +224,7 @@ class EntrySweep(Chain):
     """
 
     __slots__ = ()
+    parts: tuple[_Run, ...]
 
     def __init__(self, runs: Iterable[_Run]) -> None:
         super().__init__(run for run in runs if run.count)
@@ -361,7 +362,8 @@ def _item_fields(entry: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _lowest_conc(item: dict[str, Any]) -> int:
-    return min(item["conc-list"]) if "conc-list" in item else item["conc-start"]
+    lowest: int = min(item["conc-list"]) if "conc-list" in item else item["conc-start"]
+    return lowest
 
 
 def _highest_tp(items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -403,6 +405,7 @@ def _sweep_runs(key: str, entry: dict[str, Any], args: Any, full_sweep: bool, ru
             fields = {**_item_fields(entry, item), **shared}
             if runner is not None:
                 fields["runner"] = runner
+            axis: Axis
             if test_mode:
                 axis = ValuesAxis("conc", (_lowest_conc(item),))
             else:
@@ -536,7 +539,7 @@ def generate_custom_test(args: Any) -> EntrySweep:
     return EntrySweep([_Run(_RUNNER_ORDER, fields, ValuesAxis("conc", (4,)))])
 
 
-_GENERATORS = {
+_GENERATORS: dict[str, Callable[[Any, dict[str, Any]], EntrySweep]] = {
     "full-sweep": generate_full_sweep,
     "test-config": generate_test_config,
     "runner-model-sweep": generate_runner_model_sweep_config,
@@ -569,7 +572,7 @@ def _count_arg(minimum: int, name: str) -> Any:
 
 
 def _build_parser(prog: str) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
     common.add_argument("--max-batch-size", type=_count_arg(1, "max-batch-size"), default=DEFAULT_BATCH_SIZE,
                         help=f"entries per batch (default {DEFAULT_BATCH_SIZE}, GitHub Actions' matrix limit)")

@@ -64,7 +64,8 @@ def shell_assignments(point: Mapping[str, Any]) -> str:
     """
     from shlex import quote  # only here: it costs the command's start-up
 
-    lines, seen = [], {}
+    lines: list[str] = []
+    seen: dict[str, Any] = {}
     for key, value in point.items():
         name = shell_name(str(key))
         if name in seen:

@@ -56,7 +56,7 @@ def matches(pattern: Any, value: Any) -> bool:
     if isinstance(pattern, (list, tuple)):
         items = value if isinstance(value, (list, tuple)) else ()
         return all(matches(sub, items[i] if i < len(items) else None) for i, sub in enumerate(pattern))
-    return value_key(pattern) == value_key(value)
+    return bool(value_key(pattern) == value_key(value))
 
 
 class _Unnamed:

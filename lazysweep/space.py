@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     from .axes import Axis
 
+    Point = dict[str, Any]
+
 from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
 
 __all__ = ["Sweep", "Product", "Chain", "SweepSlice"]
@@ -100,7 +102,7 @@ class Sweep:
         @overload
         def __getitem__(self, index: slice) -> Sweep: ...
 
-    def __getitem__(self, index: int | slice) -> Point | Sweep:  # type: ignore[misc]
+    def __getitem__(self, index: int | slice) -> Point | Sweep:
         """``sweep[i]`` (negative too) in O(axes); ``sweep[a:b:c]`` as a lazy view in O(1)."""
         if index.__class__ is int:
             position = index
@@ -373,10 +375,10 @@ class SweepSlice(Sweep):
     __slots__ = ("base", "indices")
 
     def __init__(self, base: Sweep, indices: range) -> None:
-        if isinstance(base, SweepSlice):
-            base, indices = base.base, _compose(base.indices, indices)
-        self.base = base
-        self.indices = indices
+        self.base: Sweep = base
+        self.indices: range = indices
+        if isinstance(base, SweepSlice):  # a view of a view: compose, never nest
+            self.base, self.indices = base.base, _compose(base.indices, indices)
 
     @property
     def count(self) -> int:

@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT
 from .errors import SweepError, UsageError
-from .jobarray import INDEX_VARIABLES, index_from_environment, shell_assignments
 from .space import Chain, Sweep
 from .sweepfile import load
 
@@ -101,6 +100,8 @@ def _setup_batch(sub: argparse.ArgumentParser) -> None:
 
 
 def _setup_get(sub: argparse.ArgumentParser) -> None:
+    from .jobarray import INDEX_VARIABLES
+
     _sweep_command(sub)
     sub.add_argument(
         "--index", "-i", type=_natural, metavar="I",
@@ -248,6 +249,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _get(args: argparse.Namespace) -> int:
+    from .jobarray import index_from_environment, shell_assignments
+
     sweep = _load(args)
     if args.index is None:
         try:

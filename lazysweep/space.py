@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import operator
 import sys
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice, product, repeat
 
@@ -337,6 +336,8 @@ class Chain(Sweep):
         return self._offsets[-1]
 
     def _part_at(self, index: int) -> int:
+        from bisect import bisect_right  # here, not at the top: the command's start-up pays for imports
+
         return bisect_right(self._offsets, index) - 1
 
     def _point(self, index: int) -> Point:

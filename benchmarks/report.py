@@ -93,7 +93,7 @@ def plot(m: dict, path: str) -> None:
     for name, which, label, style in (
         ("test_batch", "middle", "lazysweep: middle batch", "o-"),
         ("test_batch", "first", "lazysweep: first batch", "s--"),
-        ("test_eager_list_then_slice_batch_last", "", "eager list, then slice", "x-"),
+        ("test_eager_list_then_slice_batch_last", "", "eager list, then slice (last batch)", "x-"),
     ):
         points = [(float(size), m[(name, size, which)]) for size in SIZES if (name, size, which) in m]
         if points:

@@ -120,3 +120,17 @@ def test_unwritable_github_output_is_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "cannot write $GITHUB_OUTPUT" in result.stderr
     assert result.stdout == ""
+
+
+def test_numbers_of_hundreds_of_digits_are_exact_and_quick(tmp_path):
+    path = tmp_path / "sweep.yaml"
+    path.write_text(f"matrix:\n  a: {{start: 0, stop: {10**300}}}\n  b: {{start: 1, stop: {10**200}, factor: 7}}\n")
+    geometric = 1
+    while 7**geometric < 10**200:
+        geometric += 1
+    count = (10**300 + 1) * (geometric + 1)
+    result = run(["count", str(path)])
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{count}\n", "")
+    last = -(-count // 256) - 1
+    result = run(["batch", str(path), "--index", str(last)])
+    assert result.returncode == 0 and f'{{"a":{10**300},"b":{10**200}}}' in result.stdout

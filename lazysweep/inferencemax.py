@@ -243,7 +243,7 @@ def _load_yaml(path: str, missing_message: str) -> Any:
     if not os.path.exists(path):
         raise ValueError(missing_message)
     try:
-        return load_document(path).value
+        return load_document(path, positions=False).value  # upstream's messages carry no positions
     except SweepError as error:
         raise ValueError(str(error)) from None
 

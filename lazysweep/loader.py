@@ -105,8 +105,14 @@ class Document:
         return SweepError(message, path=self.path, line=where.line, column=where.column)
 
 
-def load_document(path: str | os.PathLike[str], limits: Limits | None = None) -> Document:
-    """Read and parse one YAML file. O(file size), bounded by ``limits``."""
+def load_document(path: str | os.PathLike[str], limits: Limits | None = None, positions: bool = True) -> Document:
+    """Read and parse one YAML file. O(file size), bounded by ``limits``.
+
+    ``positions=False`` keeps no record of where each value was written once
+    its mapping or list is read (errors found later then name only the file):
+    half the time and most of the memory for large files whose later errors
+    have no use for positions.
+    """
     name = os.fspath(path)
     limits = limits or Limits.from_environment()
     try:
@@ -123,10 +129,12 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None) ->
             f"file is larger than {limits.max_bytes} bytes (raise LAZYSWEEP_MAX_BYTES to allow it)",
             path=name,
         )
-    return parse_document(data, name, limits)
+    return parse_document(data, name, limits, positions)
 
 
-def parse_document(data: bytes | str, path: str = "<string>", limits: Limits | None = None) -> Document:
+def parse_document(
+    data: bytes | str, path: str = "<string>", limits: Limits | None = None, positions: bool = True
+) -> Document:
     """Parse YAML text (bytes must be UTF-8) into a :class:`Document`."""
     limits = limits or Limits.from_environment()
     if isinstance(data, bytes):
@@ -143,7 +151,7 @@ def parse_document(data: bytes | str, path: str = "<string>", limits: Limits | N
     text = text.removeprefix("\ufeff")  # a byte-order mark
     if not text.strip():
         raise SweepError("file is empty", path=path)
-    return _Builder(text, path, limits).build()
+    return _Builder(text, path, limits, positions).build()
 
 
 def _short(value: Any, limit: int = 40) -> str:
@@ -184,8 +192,8 @@ _NO_KEY = object()
 class _Builder:
     """Turns a stream of parser events into values, iteratively (no recursion)."""
 
-    def __init__(self, text: str, path: str, limits: Limits) -> None:
-        self.text, self.path, self.limits = text, path, limits
+    def __init__(self, text: str, path: str, limits: Limits, positions: bool = True) -> None:
+        self.text, self.path, self.limits, self.keep_positions = text, path, limits, positions
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.positions: dict[int, Any] = {}
         self.nodes = 0
@@ -234,7 +242,7 @@ class _Builder:
     def _value(self, parser: Any) -> Any:
         """The next node's value. The hot loop of loading: kept flat on purpose."""
         stack: list[_Frame] = []
-        get_event, limits, anchors = parser.get_event, self.limits, self.anchors
+        get_event, limits, anchors, keep_positions = parser.get_event, self.limits, self.anchors, self.keep_positions
         scalar_event, alias_event, mapping_start = ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent
         sequence_start = ev.SequenceStartEvent
         while True:
@@ -267,7 +275,8 @@ class _Builder:
             else:  # SequenceEndEvent or MappingEndEvent
                 frame = stack.pop()
                 done, nodes, where = frame.container, frame.nodes, frame.own
-                self.positions[id(done)] = (frame.own, frame.children, frame.keys)
+                if keep_positions:
+                    self.positions[id(done)] = (frame.own, frame.children, frame.keys)
                 if frame.anchor is not None:
                     anchors[frame.anchor] = (done, nodes)
             if not stack:
@@ -276,7 +285,8 @@ class _Builder:
             frame.nodes += nodes
             container = frame.container
             if not frame.is_map:
-                frame.children[len(container)] = where
+                if keep_positions:
+                    frame.children[len(container)] = where
                 container.append(done)
             elif frame.key is _NO_KEY:
                 if isinstance(done, (dict, list)):
@@ -287,8 +297,9 @@ class _Builder:
                 frame.key, frame.key_mark = done, where
             else:
                 container[frame.key] = done
-                frame.children[frame.key] = where
-                frame.keys[frame.key] = frame.key_mark
+                frame.keys[frame.key] = frame.key_mark  # kept while the mapping is open, for duplicates
+                if keep_positions:
+                    frame.children[frame.key] = where
                 frame.key = _NO_KEY
 
     def _too_big(self, event: Any) -> SweepError:

@@ -10,7 +10,8 @@ can refuse all of that before any harm is done:
 * only plain data: strings, integers, finite floats, booleans, null, lists
   and mappings; any other tag (``!!python/object``, ``!!binary``, ``!foo``)
   is an error, and nothing is ever constructed or run;
-* duplicate keys are errors; timestamps stay strings, as GitHub reads them;
+* duplicate keys are errors; merge keys (``<<``) work as in PyYAML's
+  SafeLoader; timestamps stay strings, as GitHub reads them;
 * limits on file size, nesting depth and the size of the expanded document.
 
 Every error is a :class:`~lazysweep.errors.SweepError` naming the file,
@@ -172,7 +173,7 @@ class _Frame:
     """A list or mapping being built. Positions are kept as the parser's marks and turned
     into line and column only when an error asks (most never are)."""
 
-    __slots__ = ("container", "anchor", "children", "keys", "own", "key", "key_mark", "nodes", "is_map")
+    __slots__ = ("container", "anchor", "children", "keys", "own", "key", "key_mark", "nodes", "is_map", "merged")
 
     def __init__(self, container: Any, anchor: str | None, own: Any) -> None:
         self.container = container
@@ -184,9 +185,11 @@ class _Frame:
         self.key: Any = _NO_KEY
         self.key_mark = own
         self.nodes = 1
+        self.merged: list[tuple[Any, Any]] = []  # pairs from merge keys (<<), in PyYAML's order
 
 
 _NO_KEY = object()
+_MERGE = object()  # the value of a plain ``<<`` scalar: a merge key
 
 
 class _Builder:
@@ -275,6 +278,11 @@ class _Builder:
             else:  # SequenceEndEvent or MappingEndEvent
                 frame = stack.pop()
                 done, nodes, where = frame.container, frame.nodes, frame.own
+                if frame.merged:  # merged pairs first, the mapping's own keys override them
+                    own_pairs = list(done.items())
+                    done.clear()
+                    done.update(frame.merged)
+                    done.update(own_pairs)
                 if keep_positions:
                     self.positions[id(done)] = (frame.own, frame.children, frame.keys)
                 if frame.anchor is not None:
@@ -284,10 +292,15 @@ class _Builder:
             frame = stack[-1]
             frame.nodes += nodes
             container = frame.container
+            if done is _MERGE and not (frame.is_map and frame.key is _NO_KEY):
+                raise self.fail("'<<' (a merge key) is only allowed as a mapping key", where)
             if not frame.is_map:
                 if keep_positions:
                     frame.children[len(container)] = where
                 container.append(done)
+            elif frame.key is _MERGE:
+                frame.merged.extend(self._merge_pairs(done, where))
+                frame.key = _NO_KEY
             elif frame.key is _NO_KEY:
                 if isinstance(done, (dict, list)):
                     raise self.fail("a mapping key must be a scalar", where)
@@ -301,6 +314,14 @@ class _Builder:
                 if keep_positions:
                     frame.children[frame.key] = where
                 frame.key = _NO_KEY
+
+    def _merge_pairs(self, value: Any, where: Any) -> list[tuple[Any, Any]]:
+        """The pairs a merge key brings, as PyYAML's SafeLoader orders them: for a list
+        of mappings, the earlier mappings win, so their pairs come later."""
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(source, dict) for source in sources):
+            raise self.fail("a merge key (<<) takes a mapping or a list of mappings", where)
+        return [pair for source in reversed(sources) for pair in source.items()]
 
     def _too_big(self, event: Any) -> SweepError:
         return self.fail(
@@ -323,7 +344,9 @@ class _Builder:
         if tag is None or tag == "!":
             tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _TAG + "merge":
-            raise self.fail("merge keys (<<) are not supported", event.start_mark)
+            if plain:
+                self.plain[event.value] = _MERGE
+            return _MERGE
         if tag not in _PLAIN_TAGS:
             raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
         if tag in (_TAG + "str", _TAG + "timestamp"):

@@ -49,7 +49,8 @@ def test_aliases_share_values():
         (b"a: " + b"9" * 5000 + b"\n", "invalid int '99999"),
         (b"\xff\xfe\x00", "f.yaml: binary data"),
         (b"a: b\n\xffc", "f.yaml:2:1: not UTF-8 text"),
-        (b"<<: {a: 1}\n", "merge keys (<<) are not supported"),
+        (b"a: <<\n", "f.yaml:1:4: '<<' (a merge key) is only allowed as a mapping key"),
+        (b"a: {<<: [1]}\n", "f.yaml:1:9: a merge key (<<) takes a mapping or a list of mappings"),
         (b"? [a]\n: 1\n", "f.yaml:1:3: a mapping key must be a scalar"),
         (b"", "f.yaml: file is empty"),
         (b"  \n# just a comment\n", "f.yaml: file is empty"),
@@ -95,3 +96,25 @@ def test_limits_from_environment(monkeypatch):
     monkeypatch.setenv("LAZYSWEEP_MAX_BYTES", "lots")
     with pytest.raises(SweepError, match="LAZYSWEEP_MAX_BYTES must be a positive integer"):
         Limits.from_environment()
+
+
+MERGES = [
+    "a: &A {x: 1, y: 2}\nb: {<<: *A, y: 3, z: 4}\n",
+    "a: &A {x: 1, y: 2}\nc: &C {y: 9, w: 0}\nb:\n  <<: [*A, *C]\n  z: 4\n",
+    "a: &A {x: 1}\nb:\n  k: 0\n  <<: *A\n  x: 5\n",
+    "a: &A {x: 1, y: 2}\nb: &B {<<: *A, y: 7}\nc: {<<: *B, q: 1}\n",
+    "a: &A {x: 1}\nb: &B {x: 2, y: 2}\nc: {<<: *A, <<: *B}\n",
+    "a: {<<: [], k: 1}\n",
+    "a: {<<: {inline: true}, k: 1}\n",
+    "a: {'<<': quoted, k: 1}\n",
+]
+
+
+@pytest.mark.parametrize("text", MERGES)
+def test_merge_keys_behave_as_in_pyyaml(text):
+    import yaml
+
+    expected = yaml.load(text, Loader=yaml.SafeLoader)
+    got = parse_document(text).value
+    assert got == expected
+    assert [list(v) for v in got.values()] == [list(v) for v in expected.values()]  # key order too

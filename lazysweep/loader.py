@@ -42,7 +42,8 @@ except AttributeError:  # PyYAML built without libyaml
     _Parser = yaml.SafeLoader
 
 _TAG = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")}
+_TEXT_TAGS = {_TAG + name for name in ("str", "timestamp", "value")}  # kept as the text written
 _scalar_maker = yaml.constructor.SafeConstructor()
 
 
@@ -349,7 +350,7 @@ class _Builder:
             return _MERGE
         if tag not in _PLAIN_TAGS:
             raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
-        if tag in (_TAG + "str", _TAG + "timestamp"):
+        if tag in _TEXT_TAGS:
             value: Any = event.value
         else:
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)

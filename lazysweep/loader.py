@@ -10,8 +10,9 @@ can refuse all of that before any harm is done:
 * only plain data: strings, integers, finite floats, booleans, null, lists
   and mappings; any other tag (``!!python/object``, ``!!binary``, ``!foo``)
   is an error, and nothing is ever constructed or run;
-* duplicate keys are errors; merge keys (``<<``) work as in PyYAML's
-  SafeLoader; timestamps stay strings, as GitHub reads them;
+* duplicate keys are errors; merge keys (``<<``) follow the YAML merge
+  spec, as PyYAML's SafeLoader did up to 6.0.3 (own keys win, then earlier
+  merged mappings); timestamps stay strings, as GitHub reads them;
 * limits on file size, nesting depth and the size of the expanded document.
 
 Every error is a :class:`~lazysweep.errors.SweepError` naming the file,
@@ -317,8 +318,8 @@ class _Builder:
                 frame.key = _NO_KEY
 
     def _merge_pairs(self, value: Any, where: Any) -> list[tuple[Any, Any]]:
-        """The pairs a merge key brings, as PyYAML's SafeLoader orders them: for a list
-        of mappings, the earlier mappings win, so their pairs come later."""
+        """The pairs a merge key brings, in PyYAML's order up to 6.0.3: for a list of
+        mappings the earlier ones win (the merge spec), so their pairs come later."""
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(source, dict) for source in sources):
             raise self.fail("a merge key (<<) takes a mapping or a list of mappings", where)

@@ -98,23 +98,25 @@ def test_limits_from_environment(monkeypatch):
         Limits.from_environment()
 
 
+# Merge keys as the YAML merge spec (yaml.org/type/merge.html) defines them: a mapping's own keys
+# override merged ones, and earlier mappings of a merged list override later ones. Key order is
+# PyYAML's up to 6.0.3; PyYAML 6.0.4 departs from the spec (which merged value wins can depend on
+# whether two key strings are the same object), so the expectations are written out here.
 MERGES = [
-    "a: &A {x: 1, y: 2}\nb: {<<: *A, y: 3, z: 4}\n",
-    "a: &A {x: 1, y: 2}\nc: &C {y: 9, w: 0}\nb:\n  <<: [*A, *C]\n  z: 4\n",
-    "a: &A {x: 1}\nb:\n  k: 0\n  <<: *A\n  x: 5\n",
-    "a: &A {x: 1, y: 2}\nb: &B {<<: *A, y: 7}\nc: {<<: *B, q: 1}\n",
-    "a: &A {x: 1}\nb: &B {x: 2, y: 2}\nc: {<<: *A, <<: *B}\n",
-    "a: {<<: [], k: 1}\n",
-    "a: {<<: {inline: true}, k: 1}\n",
-    "a: {'<<': quoted, k: 1}\n",
+    ("a: &A {x: 1, y: 2}\nb: {<<: *A, y: 3, z: 4}\n", {"x": 1, "y": 3, "z": 4}),
+    ("a: &A {x: 1, y: 2}\nc: &C {y: 9, w: 0}\nb:\n  <<: [*A, *C]\n  z: 4\n", {"y": 2, "w": 0, "x": 1, "z": 4}),
+    ("a: &A {x: 1}\nb:\n  k: 0\n  <<: *A\n  x: 5\n", {"x": 5, "k": 0}),
+    ("a: &A {x: 1, y: 2}\nb: &B {<<: *A, y: 7}\nc: {<<: *B, q: 1}\n", {"x": 1, "y": 7, "q": 1}),
+    ("a: &A {x: 1}\nb: &B {x: 2, y: 2}\nc: {<<: *A, <<: *B}\n", {"x": 2, "y": 2}),
+    ("a: &Apple {long_key: 1}\nb: &Banana {long_key: 2}\nc: {<<: [*Apple, *Banana]}\n", {"long_key": 1}),
+    ("a: {<<: [], k: 1}\n", {"k": 1}),
+    ("a: {<<: {inline: true}, k: 1}\n", {"inline": True, "k": 1}),
+    ("a: {'<<': quoted, k: 1}\n", {"<<": "quoted", "k": 1}),
 ]
 
 
-@pytest.mark.parametrize("text", MERGES)
-def test_merge_keys_behave_as_in_pyyaml(text):
-    import yaml
-
-    expected = yaml.load(text, Loader=yaml.SafeLoader)
+@pytest.mark.parametrize("text, merged", MERGES)
+def test_merge_keys_follow_the_yaml_spec(text, merged):
     got = parse_document(text).value
-    assert got == expected
-    assert [list(v) for v in got.values()] == [list(v) for v in expected.values()]  # key order too
+    last = list(got.values())[-1]
+    assert last == merged and list(last) == list(merged)  # key order too

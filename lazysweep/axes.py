@@ -146,21 +146,25 @@ def _as_exact_int(value: Any) -> int | None:
 
 
 class ArithmeticRange(Axis):
-    """``start, start+step, ...`` while ``<= stop`` (``stop`` only when landed on).
+    """``start, start+step, ...`` up to ``stop`` (``stop`` only when landed on).
 
-    Every operation is O(1) integer arithmetic, for any size (10**30 values
-    is fine); :meth:`segment` returns a lazy ``range``.
+    The step may be negative (then ``start >= stop``: a descending range, as
+    ``range(10, 0, -3)`` gives in Python). Every operation is O(1) integer
+    arithmetic, for any size (10**30 values is fine); :meth:`segment` returns
+    a lazy ``range``.
 
     >>> axis = ArithmeticRange("seed", 0, 10**30, 3)
     >>> axis.size, axis[2], axis.index(9)
     (333333333333333333333333333334, 6, 3)
+    >>> list(ArithmeticRange("down", 10, 1, -3))
+    [10, 7, 4, 1]
     """
 
     def __init__(self, name: str, start: int, stop: int, step: int = 1) -> None:
-        if step < 1:
-            raise ValueError("step must be at least 1")
-        if start > stop:
-            raise ValueError("start must not be after stop")
+        if step == 0:
+            raise ValueError("step must not be 0")
+        if (stop - start) * step < 0:
+            raise ValueError("start must not be after stop" if step > 0 else "a negative step needs start >= stop")
         self.name = name
         self.start, self.stop, self.step = start, stop, step
         self.size = (stop - start) // step + 1
@@ -175,11 +179,8 @@ class ArithmeticRange(Axis):
         number = _as_exact_int(value)
         if number is None:
             return ()
-        offset = number - self.start
-        if offset < 0 or offset % self.step:
-            return ()
-        position = offset // self.step
-        return (position,) if position < self.size else ()
+        position, remainder = divmod(number - self.start, self.step)
+        return (position,) if not remainder and 0 <= position < self.size else ()
 
     def _describe(self) -> str:
         return f"start={self.start}, stop={self.stop}, step={self.step}"

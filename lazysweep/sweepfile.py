@@ -186,8 +186,6 @@ class _Interpreter:
         if isinstance(values, range):
             if not values:
                 raise self.fail(f"axis {name!r} is empty", matrix, name)
-            if values.step < 0:
-                return ValuesAxis(name, values)
             return ArithmeticRange(name, values.start, values[-1], values.step)
         if isinstance(values, Mapping) and not self.github:
             return self.range_axis(matrix, name, values)

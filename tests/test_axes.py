@@ -57,6 +57,18 @@ def test_arithmetic_range_is_exact_at_huge_sizes():
     assert axis.index(float(7 * 10**3)) == 10**3
 
 
+@given(st.integers(-50, 50), st.integers(0, 60), st.integers(1, 9), st.booleans())
+def test_arithmetic_range_agrees_with_python_range(start, length, step, descending):
+    expected = range(start, start - length - 1, -step) if descending else range(start, start + length + 1, step)
+    axis = ArithmeticRange("n", expected.start, expected[-1], expected.step)
+    assert axis.size == len(expected) and list(axis) == list(expected)
+    for position, value in enumerate(expected):
+        assert axis[position] == value and axis.index(value) == position
+        assert list(axis.segment(position, axis.size)) == list(expected[position:])
+    for absent in set(range(start - 70, start + 70)) - set(expected):
+        assert list(axis.positions(absent)) == []
+
+
 @pytest.mark.parametrize("start, stop, step", [(0, 10, 0), (0, 10, -1), (5, 4, 1)])
 def test_arithmetic_range_rejects_bad_bounds(start, stop, step):
     with pytest.raises(ValueError):

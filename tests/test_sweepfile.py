@@ -42,6 +42,8 @@ def test_from_matrix_accepts_python_data():
     assert list(sweep) == eager_points({"a": [1, 2], "b": [0, 5], "c": [3, 2, 1]})
     with pytest.raises(SweepError, match="axis 'a' is empty"):
         Sweep.from_matrix({"a": range(0)})
+    down = Sweep.from_matrix({"a": range(10**30, 0, -(10**20))})  # lazy: never listed
+    assert down.count == 10**10 and down[-1] == {"a": 10**20} and down.index({"a": 5 * 10**29}) == 5 * 10**9
     with pytest.raises(SweepError, match="^'matrix' must be a mapping"):
         Sweep.from_matrix([1, 2])
 

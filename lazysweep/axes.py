@@ -24,7 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-__all__ = ["Axis", "ValuesAxis", "ArithmeticRange", "GeometricRange", "value_key"]
+__all__ = ["Axis", "ValuesAxis", "ArithmeticRange", "GeometricRange", "AxisSlice", "geometric_count", "value_key"]
 
 
 def value_key(value: Any) -> Any:

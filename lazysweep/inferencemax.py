@@ -35,6 +35,7 @@ from typing import Any, NoReturn
 
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
 from .batching import DEFAULT_BATCH_SIZE, batch_count
+from .cli import _fail, _silence_stdout
 from .errors import SweepError, UsageError
 from .github import set_output
 from .loader import load_document
@@ -676,16 +677,17 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
         sys.stdout.flush()
         return entries
     except UsageError as error:
-        _exit(f"{prog}: error: {error}", 2, debug)
+        raise SystemExit(_fail(f"{prog}: error: {error}", 2, debug)) from None
     except ValueError as error:
-        _exit(f"{prog}: error: {error}", 1, debug)
+        raise SystemExit(_fail(f"{prog}: error: {error}", 1, debug)) from None
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         raise SystemExit(0) from None
     except KeyboardInterrupt:
-        _exit(f"{prog}: interrupted", 130, debug)
+        raise SystemExit(_fail(f"{prog}: interrupted", 130, debug)) from None
     except Exception as error:  # a bug: still one line, unless --debug
-        _exit(f"{prog}: internal error: {type(error).__name__}: {error} (rerun with --debug)", 1, debug)
+        message = f"{prog}: internal error: {type(error).__name__}: {error} (rerun with --debug)"
+        raise SystemExit(_fail(message, 1, debug)) from None
 
 
 def _github_output(args: argparse.Namespace, value: Any) -> None:
@@ -693,15 +695,6 @@ def _github_output(args: argparse.Namespace, value: Any) -> None:
     if args.github_output:
         text = value if isinstance(value, str) else json.dumps(list(value), separators=(",", ":"))
         set_output(args.github_output, text, "use --max-batch-size with --batch-index")
-
-
-def _exit(message: str, status: int, debug: bool) -> NoReturn:
-    if debug:
-        import traceback
-
-        traceback.print_exc()
-    sys.stderr.write(" ".join(message.split()) + "\n")
-    raise SystemExit(status)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ expression as dynamic, since only a run can tell their size.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections import namedtuple
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from .batching import GITHUB_MATRIX_LIMIT
 from .errors import SweepError

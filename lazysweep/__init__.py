@@ -6,7 +6,7 @@ from .space import Chain, Product, Sweep, SweepSlice
 from .sweepfile import load
 
 __all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits"]
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 
 def __getattr__(name: str) -> object:

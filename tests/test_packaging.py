@@ -116,10 +116,10 @@ def test_start_up_does_not_read_installed_metadata(argv):
 
 def test_a_clean_venv_runs_the_installed_wheel(wheel, tmp_path):
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python, program = venv / "bin" / "python", venv / "bin" / "lazysweep"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                    "--disable-pip-version-check", str(wheel)], check=True, capture_output=True)
     elsewhere = {"cwd": tmp_path, "capture_output": True, "text": True, "check": True,
                  "env": {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}}
     assert subprocess.run([str(program), "--version"], **elsewhere).stdout == f"lazysweep {VERSION}\n"

@@ -19,8 +19,11 @@ import pytest
 import yaml
 
 import lazysweep
+from lazysweep.workflow import FANOUT_WORKFLOW
 
 from test_action import copy_checkout
+from test_readme import test_console_examples as check_console_example
+from test_workflows import actionlint
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
@@ -172,3 +175,73 @@ def test_a_tag_that_is_not_the_version_fails_the_release(tmp_path):
     assert run(f"v{VERSION}").returncode == 0
     wrong = run("v0.0.1")
     assert wrong.returncode == 1 and "tag v0.0.1 is not the package's version" in wrong.stdout
+
+
+# The installation and GitHub Action section of the documentation: docs-pkg.md until it is merged into the README.
+DOCUMENT = next(path for path in (ROOT / "docs-pkg.md", ROOT / "README.md") if path.exists())
+SECTION = "## Use it from any repository\n" + DOCUMENT.read_text().split("## Use it from any repository\n", 1)[1]
+SECTION = SECTION.split("\n## ", 1)[0]
+
+
+def section_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", SECTION, flags=re.S)
+
+
+@pytest.mark.parametrize("command, expected", [
+    (chunk.partition("\n")[0], chunk.partition("\n")[2])
+    for block in section_blocks("console") for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]
+])
+def test_documented_commands_print_what_is_shown(command, expected):
+    check_console_example(command, expected)
+
+
+def test_documented_install_from_git_works(tmp_path):
+    """The pip line, with the repository at a local path tagged v1 instead of GitHub."""
+    (line,) = [text.strip() for text in section_blocks("sh") if "pip install" in text]
+    repo = copy_checkout(tmp_path / "lazysweep")
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "release"], ["tag", "v1"]):
+        subprocess.run([*git, *argv], cwd=repo, check=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    assert "https://github.com/OWNER/lazysweep@v1" in line
+    subprocess.run(["bash", "-c", line.replace("https://github.com/OWNER/lazysweep", f"file://{repo}")],
+                   cwd=tmp_path, env=env, check=True, capture_output=True)
+    version = subprocess.run([str(venv / "bin" / "lazysweep"), "--version"], capture_output=True, text=True, env=env)
+    assert version.stdout == f"lazysweep {VERSION}\n"
+
+
+def test_documented_workflow_passes_actionlint_against_the_action(tmp_path):
+    """The example workflow, with `uses: ./` so actionlint checks its inputs and outputs against action.yml."""
+    (example,) = [text for text in section_blocks("yaml") if "uses: OWNER/lazysweep@v1" in text]
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    used = [step for job in yaml.safe_load(example)["jobs"].values() for step in job["steps"]
+            if step.get("uses") == "OWNER/lazysweep@v1"]
+    assert len(used) == 2 and all(set(step["with"]) <= set(action["inputs"]) for step in used)
+    ids = {step["id"] for step in used}
+    for step_id, output in re.findall(r"steps\.([\w-]+)\.outputs\.([\w-]+)", example):
+        assert step_id in ids and output in action["outputs"], f"{step_id}.{output}"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "action.yml").write_text((ROOT / "action.yml").read_text())
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "example.yml").write_text(example.replace("OWNER/lazysweep@v1", "./"))
+    result = subprocess.run([actionlint(), str(workflows / "example.yml")], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_documented_pre_commit_configuration_names_this_release_and_hook():
+    (config,) = [yaml.safe_load(text) for text in section_blocks("yaml") if "repos:" in text]
+    (repo,) = config["repos"]
+    assert repo["repo"] == metadata_urls()["Homepage"]
+    assert repo["rev"] == f"v{VERSION}"
+    hooks = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert [hook["id"] for hook in repo["hooks"]] == ["lazysweep-lint"] and "lazysweep-lint" in hooks
+    assert f"uses: {FANOUT_WORKFLOW}" in SECTION
+
+
+def metadata_urls() -> dict[str, str]:
+    text = (ROOT / "pyproject.toml").read_text().split("[project.urls]\n", 1)[1].split("\n\n", 1)[0]
+    return dict(re.findall(r'^(\w+) = "([^"]+)"$', text, re.M))

@@ -167,6 +167,7 @@ def _load(args: argparse.Namespace) -> Sweep:
 
 def _lint(args: argparse.Namespace) -> int:
     """Report every file; a file that cannot be read is one error among the reports, not the end."""
+    from .console import fail, flush
     from .github import annotation
     from .workflow import GITHUB_MATRIX_LIMIT, lint_file, workflow_files
 
@@ -179,8 +180,8 @@ def _lint(args: argparse.Namespace) -> int:
             if github:
                 _out(annotation("error", error.message, file=error.path, line=error.line, column=error.column,
                                 title="lazysweep lint") + "\n")
-            sys.stdout.flush()  # the error line after the reports before it
-            _fail(f"lazysweep: error: {error}", 1, args.debug)
+            flush()  # the error line after the reports before it
+            fail(f"lazysweep: error: {error}", 1, args.debug)
             status = 1
             continue
         for report in reports:

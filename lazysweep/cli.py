@@ -162,8 +162,8 @@ def _setup_collect(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
     sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
                      help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or file")
-    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the plan's, and results "
-                                                     "carrying another plan's \"_plan\" are stale")
+    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the one it was made for "
+                                                     "(results carrying another sweep's \"_plan\" are stale anyway)")
     sub.add_argument("--output", metavar="FILE", help="write the results, one per point, in index order (JSON lines)")
     sub.add_argument("--missing", metavar="FILE", help="write the missing indices as ranges, like 0-9,15, for --only")
     sub.add_argument("--github-output", metavar="NAME",
@@ -443,9 +443,11 @@ def _over_limit(count: int, batches: int) -> str:
     """Advice for a sweep whose batches do not fit one GitHub matrix: advice that can be followed."""
     fits = -(-count // GITHUB_MATRIX_LIMIT)  # the smallest size giving at most 256 batches
     message = f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT})"
-    jobs = count + -(-count // fits) + 2  # one job per point, one per batch, plan and collect
-    if fits <= GITHUB_MATRIX_LIMIT and jobs <= GITHUB_RUN_JOB_LIMIT:
-        return f"{message}: use --size {fits} or more"
+    # One job per point, plus one per batch, the plan and collect, must stay within a run's limit.
+    room = GITHUB_RUN_JOB_LIMIT - 2 - count
+    smallest = max(fits, -(-count // room)) if room > 0 else GITHUB_MATRIX_LIMIT + 1
+    if smallest <= GITHUB_MATRIX_LIMIT:
+        return f"{message}: use --size {smallest} or more"
     return (
         f"{message}, and {count} points as one job each are beyond GitHub's limits "
         f"({GITHUB_MATRIX_LIMIT} jobs per matrix, {GITHUB_RUN_JOB_LIMIT:,} jobs per workflow run): "

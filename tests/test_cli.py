@@ -275,3 +275,29 @@ def test_with_index_in_every_format(capsys, write):
     assert [json.loads(line) for line in out.splitlines()] == expected[:4]
     assert json.loads(run(capsys, "stream", path, "--with-index", "--format", "json", "--start", "-2")[1]) == expected[-2:]
     assert run(capsys, "get", path, "--index", "3")[1] == '{"x":2,"y":"b"}\n'
+
+
+@pytest.mark.parametrize("count, size, advice", [
+    (600, 2, "300 batches are more than a GitHub matrix takes (256): use --size 3 or more"),
+    (49_803, 100, "499 batches are more than a GitHub matrix takes (256): use --size 256 or more"),
+    (49_742, 100, "498 batches are more than a GitHub matrix takes (256): use --size 195 or more"),
+    (49_804, 100, "499 batches are more than a GitHub matrix takes (256), and 49804 points as one job each are "
+                  "beyond GitHub's limits (256 jobs per matrix, 50,000 jobs per workflow run): use --size 195 or more "
+                  "with batch jobs that each loop over their points"),
+    (10**18, 256, "3906250000000000 batches are more than a GitHub matrix takes (256), and 1000000000000000000 "
+                  "points as one job each are beyond GitHub's limits"),
+])
+def test_over_limit_advice_can_be_followed(capsys, tmp_path, monkeypatch, write, count, size, advice):
+    """The advice names a size whose fan-out GitHub accepts: at most 256 batches, and (one job per point,
+    one per batch, plan and collect) at most 50,000 jobs; else it says the batch jobs must loop."""
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    path = write(f"matrix:\n  n: {{start: 1, stop: {count}}}\n")
+    status, out, err = run(capsys, "batches", path, "--size", size, "--github-output", "b")
+    assert (status, out) == (2, "") and advice in err
+    found = re.search(r"use --size (\d+) or more(.*)", err)
+    suggested, loops = int(found.group(1)), bool(found.group(2).strip())
+    assert -(-count // suggested) <= 256
+    if not loops:
+        assert count + -(-count // suggested) + 2 <= 50_000
+        assert suggested == 1 or count + -(-count // (suggested - 1)) + 2 > 50_000 or -(-count // (suggested - 1)) > 256
+        assert run(capsys, "batches", path, "--size", suggested, "--github-output", "b")[0] == 0

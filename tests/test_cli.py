@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lazysweep.cli import main
 from lazysweep.jobarray import INDEX_VARIABLES
@@ -301,3 +303,22 @@ def test_over_limit_advice_can_be_followed(capsys, tmp_path, monkeypatch, write,
         assert count + -(-count // suggested) + 2 <= 50_000
         assert suggested == 1 or count + -(-count // (suggested - 1)) + 2 > 50_000 or -(-count // (suggested - 1)) > 256
         assert run(capsys, "batches", path, "--size", suggested, "--github-output", "b")[0] == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=4), st.integers(1, 4))
+def test_batches_of_a_selection_cover_it_once_with_global_indices(capsys, tmp_path_factory, runs, size):
+    path = tmp_path_factory.mktemp("sweep") / "sweep.yaml"
+    path.write_text(SMALL)
+    chosen = sorted({i for start, length in runs for i in range(start, start + length) if i < 6})
+    ranges = ",".join(f"{start}-{min(start + length, 6) - 1}" for start, length in runs if start < 6 and length)
+    plan = run(capsys, "plan", path, "--only", ranges, "--size", size)[1].strip()
+    batches = json.loads(run(capsys, "batches", path, "--only", ranges, "--size", size)[1])
+    points = []
+    for k in batches:
+        status, out, err = run(capsys, "batch", path, "--only", ranges, "--plan", plan, "--index", k, "--with-index")
+        assert status == 0, err
+        points += json.loads(out)
+    assert points == [{**POINTS[i], "_index": i} for i in chosen]
+    streamed = run(capsys, "stream", path, "--only", ranges, "--with-index", "--format", "json")[1]
+    assert json.loads(streamed) == points

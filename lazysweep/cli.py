@@ -407,12 +407,13 @@ def _batches(args: argparse.Namespace) -> int:
     size = _batch_size(args, target)
     sweep = target.sweep
     batches = sweep.batch_count(size)
+    plan = None
     if args.count:
         _emit(args, str(batches))
     elif args.github_output:
         if batches > GITHUB_MATRIX_LIMIT:
             raise UsageError(_over_limit(sweep.count, batches))
-        _github_plan(args.github_output, target, size, batches)
+        plan = _github_plan(args.github_output, target, size, batches)
     elif batches > MAX_LISTED_BATCHES:
         raise UsageError(
             f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
@@ -423,20 +424,25 @@ def _batches(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
-        append_step_summary(_summary(args, target, size, batches))
+        append_step_summary(_summary(args, target, size, batches, plan))
     return 0
 
 
-def _github_plan(name: str, target: Target, size: int, batches: int) -> None:
-    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list."""
+def _github_plan(name: str, target: Target, size: int, batches: int) -> str:
+    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list.
+
+    Returns the token.
+    """
     from .github import set_output
     from .plan import Plan
 
     listed = _encode(list(range(batches)))
+    token = str(Plan.of(target.whole, size, target.steps))
     set_output(name, listed, "use a larger --size")
     set_output(f"{name}-count", str(target.sweep.count))
-    set_output(f"{name}-plan", str(Plan.of(target.whole, size, target.steps)))
+    set_output(f"{name}-plan", token)
     _out(listed + "\n")
+    return token
 
 
 def _over_limit(count: int, batches: int) -> str:
@@ -456,13 +462,16 @@ def _over_limit(count: int, batches: int) -> str:
     )
 
 
-def _summary(args: argparse.Namespace, target: Target, size: int, batches: int) -> str:
+def _summary(args: argparse.Namespace, target: Target, size: int, batches: int, plan: str | None) -> str:
     rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, target.parts))
     if target.steps:
         rows += f"| selected (`--only`) | {target.sweep.count} |\n"
+    notes = f"Plan: `{plan}`\n\n" if plan else ""
+    if not target.sweep.count:
+        notes += "No points: nothing to run (the fan-out skips its jobs when the count is 0).\n\n"
     return (
         f"### lazysweep: {target.sweep.count} points in {batches} batches of up to {size}\n\n"
-        f"| file | points |\n| --- | ---: |\n{rows}\n"
+        f"| file | points |\n| --- | ---: |\n{rows}\n{notes}"
     )
 
 

@@ -188,6 +188,11 @@ def test_an_empty_selection_plans_zero_jobs(capsys, tmp_path, monkeypatch, write
     assert run(capsys, "batches", FANOUT, "--only", "", "--github-output", "c") == (0, "[]\n", "")
     outputs = outputs_of(tmp_path / "out")
     assert (outputs["b"], outputs["b-count"], outputs["c"], outputs["c-count"]) == ("[]", "0", "[]", "0")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    assert run(capsys, "batches", FANOUT, "--only", "", "--github-output", "d")[0] == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### lazysweep: 0 points in 0 batches of up to 256" in summary and "| selected (`--only`) | 0 |" in summary
+    assert f"Plan: `{outputs_of(tmp_path / 'out')['d-plan']}`" in summary and "No points: nothing to run" in summary
     assert run(capsys, "count", FANOUT, "--only", "")[1] == "0\n"
     status, _, err = run(capsys, "batch", FANOUT, "--only", "", "--index", "0")
     assert status == 2 and "batch index 0 is out of range: there are none" in err

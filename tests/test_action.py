@@ -208,7 +208,7 @@ def test_errors_become_annotations(runner, tmp_path):
     assert run.status == 2
     annotation = [line for line in run.stdout.splitlines() if line.startswith("::error")]
     assert annotation == ["::error title=lazysweep batch::lazysweep: error: batch index 99999 is out of range: "
-                          "valid range is 0 to 117"]
+                          "valid range is 0 to 117 (or -118 to -1 from the end)"]
 
 
 def test_lint_annotates_the_pull_request(runner, tmp_path):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 from collections import namedtuple
+from collections.abc import Mapping
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -33,9 +34,9 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 import yaml
 from yaml import events as ev
 
-from .errors import SweepError
+from .errors import SweepError, UsageError
 
-__all__ = ["Limits", "Document", "Position", "load_document", "parse_document"]
+__all__ = ["Limits", "LIMIT_RANGES", "Document", "Position", "load_document", "parse_document"]
 
 try:
     _Parser: type = yaml.CSafeLoader
@@ -59,19 +60,41 @@ class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 
     __slots__ = ()
 
     @classmethod
-    def from_environment(cls) -> Limits:
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The limits ``LAZYSWEEP_MAX_*`` set (the defaults for the rest).
+
+        Each value must be ASCII digits within a sane range (:data:`LIMIT_RANGES`);
+        anything else is a :class:`~lazysweep.errors.UsageError` naming the variable.
+
+        >>> Limits.from_environment({"LAZYSWEEP_MAX_DEPTH": "7"}).max_depth
+        7
+        """
+        environ = os.environ if environ is None else environ
         values = {}
-        for field, variable in (
-            ("max_bytes", "LAZYSWEEP_MAX_BYTES"),
-            ("max_depth", "LAZYSWEEP_MAX_DEPTH"),
-            ("max_nodes", "LAZYSWEEP_MAX_NODES"),
-        ):
-            text = os.environ.get(variable)
+        for field, variable in _LIMIT_VARIABLES:
+            text = environ.get(variable)
             if text is not None:
-                if not text.strip().isdigit() or int(text) < 1:
-                    raise SweepError(f"{variable} must be a positive integer, got {text!r}")
-                values[field] = int(text)
+                values[field] = _limit_value(variable, text, LIMIT_RANGES[field])
         return cls(**values)
+
+
+_LIMIT_VARIABLES = (
+    ("max_bytes", "LAZYSWEEP_MAX_BYTES"),
+    ("max_depth", "LAZYSWEEP_MAX_DEPTH"),
+    ("max_nodes", "LAZYSWEEP_MAX_NODES"),
+)
+
+#: The values each limit may take from the environment: (lowest, highest).
+LIMIT_RANGES = {"max_bytes": (1, 1 << 40), "max_depth": (1, 100_000), "max_nodes": (1, 10**12)}
+
+
+def _limit_value(variable: str, text: str, bounds: tuple[int, int]) -> int:
+    """``text`` as a limit: stripped ASCII digits within ``bounds``, else a UsageError."""
+    low, high = bounds
+    digits = text.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= len(str(high)) and low <= int(digits) <= high:
+        return int(digits)
+    raise UsageError(f"{variable} must be a whole number from {low} to {high}, got {_short(text)}")
 
 
 Position = namedtuple("Position", "line column")
@@ -120,7 +143,7 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None, po
     limits = limits or Limits.from_environment()
     try:
         with open(name, "rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            data = _read_at_most(handle, limits.max_bytes + 1)
     except IsADirectoryError:
         raise SweepError("is a directory, not a file", path=name) from None
     except FileNotFoundError:
@@ -133,6 +156,22 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None, po
             path=name,
         )
     return parse_document(data, name, limits, positions)
+
+
+_READ_CHUNK = 1 << 20
+
+
+def _read_at_most(handle: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``handle``, read a chunk at a time: memory follows the
+    file's size, never the limit (``read(limit)`` would reserve all of a 64 GiB limit)."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = handle.read(min(_READ_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def parse_document(

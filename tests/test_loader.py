@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lazysweep import Limits, SweepError
+from lazysweep.errors import UsageError
 from lazysweep.loader import load_document, parse_document
 
 
@@ -91,11 +92,40 @@ def test_file_errors(tmp_path, write):
 
 def test_limits_from_environment(monkeypatch):
     monkeypatch.setenv("LAZYSWEEP_MAX_DEPTH", "7")
-    monkeypatch.setenv("LAZYSWEEP_MAX_NODES", "1000")
+    monkeypatch.setenv("LAZYSWEEP_MAX_NODES", " 1000\n")
     assert Limits.from_environment() == Limits(max_depth=7, max_nodes=1000)
-    monkeypatch.setenv("LAZYSWEEP_MAX_BYTES", "lots")
-    with pytest.raises(SweepError, match="LAZYSWEEP_MAX_BYTES must be a positive integer"):
-        Limits.from_environment()
+    assert Limits.from_environment({"LAZYSWEEP_MAX_BYTES": str(1 << 40)}).max_bytes == 1 << 40
+
+
+@pytest.mark.parametrize(
+    "variable, text",
+    [
+        ("LAZYSWEEP_MAX_BYTES", "lots"),
+        ("LAZYSWEEP_MAX_BYTES", "0"),
+        ("LAZYSWEEP_MAX_BYTES", "-5"),
+        ("LAZYSWEEP_MAX_BYTES", "9" * 20),  # was an OverflowError
+        ("LAZYSWEEP_MAX_BYTES", "9" * 5000),  # more digits than int() takes
+        ("LAZYSWEEP_MAX_BYTES", str((1 << 40) + 1)),
+        ("LAZYSWEEP_MAX_DEPTH", "\u00b2"),  # '²' passes str.isdigit() and int() refuses it
+        ("LAZYSWEEP_MAX_DEPTH", "\u0663"),  # Arabic-Indic 3: int() would take it
+        ("LAZYSWEEP_MAX_DEPTH", "1e3"),
+        ("LAZYSWEEP_MAX_NODES", ""),
+    ],
+)
+def test_bad_limits_from_environment_are_usage_errors(variable, text):
+    with pytest.raises(UsageError, match=f"^{variable} must be a whole number from 1 to ") as caught:
+        Limits.from_environment({variable: text})
+    assert "\n" not in str(caught.value)
+
+
+def test_reading_is_bounded_by_the_file_not_the_limit(write):
+    """A 64 GiB limit reads a 200-byte file without reserving 64 GiB."""
+    path = write("matrix:\n  a: [1, 2]\n" + "#" * 200)
+    assert load_document(path, Limits(max_bytes=64 << 30)).value == {"matrix": {"a": [1, 2]}}
+    big = write("a: " + "x" * (3 << 20), "big.yaml")  # several read chunks
+    assert len(load_document(big).value["a"]) == 3 << 20
+    with pytest.raises(SweepError, match=f"larger than {3 << 20} bytes"):
+        load_document(big, Limits(max_bytes=3 << 20))
 
 
 # Merge keys as the YAML merge spec (yaml.org/type/merge.html) defines them: a mapping's own keys

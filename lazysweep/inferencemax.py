@@ -38,7 +38,7 @@ from .batching import DEFAULT_BATCH_SIZE, batch_count
 from .console import Parser, guard, write
 from .errors import SweepError, UsageError
 from .github import set_output
-from .loader import load_document
+from .loader import PYYAML, load_document
 from .space import Chain, Sweep
 
 __all__ = [
@@ -244,7 +244,8 @@ def _load_yaml(path: str, missing_message: str) -> Any:
     if not os.path.exists(path):
         raise ValueError(missing_message)
     try:
-        return load_document(path, positions=False).value  # upstream's messages carry no positions
+        # upstream reads with yaml.safe_load: its YAML 1.1 rules; its messages carry no positions
+        return load_document(path, positions=False, dialect=PYYAML).value
     except SweepError as error:
         raise ValueError(str(error)) from None
 

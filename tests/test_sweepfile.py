@@ -64,7 +64,7 @@ def test_from_matrix_accepts_python_data():
         ("matrix:\n  os: []\n", "f.yaml:2:7: axis 'os' is empty"),
         ("matrix:\n  os: linux\n", "f.yaml:2:7: axis 'os' must be a list or a range, not a string"),
         ("matrix:\n  1: [a]\n", "f.yaml:2:3: axis name 1 must be a string (quote it)"),
-        ("matrix:\n  on: [a]\n", "axis name True must be a string (quote it)"),
+        ("matrix:\n  true: [a]\n", "axis name True must be a string (quote it)"),
         ("matrix:\n  n: {start: 1, stop: 5, stpe: 1}\n", "f.yaml:2:26: unknown key 'stpe' in range axis 'n'"),
         ("matrix:\n  n: {stop: 5}\n", "f.yaml:2:6: range axis 'n' needs 'start'"),
         ("matrix:\n  n: {start: 5}\n", "range axis 'n' needs 'stop'"),

@@ -9,7 +9,6 @@ document per line. Errors are one line on stderr: exit 1 for bad data,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +21,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT
 from .console import Parser, guard, write
 from .errors import SweepError, UsageError
+from .jsontext import compact_json as _encode
 from .space import Chain, Sweep
 from .sweepfile import load
 
@@ -31,7 +31,6 @@ __all__ = ["main"]
 #: 10^15-entry list is a typo's worth of output that never ends.
 MAX_LISTED_BATCHES = 1_000_000
 
-_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
 
 
@@ -226,7 +225,14 @@ def _summary(args: argparse.Namespace, parts: list[Sweep], sweep: Sweep, batches
 def _batch(args: argparse.Namespace) -> int:
     sweep = _load(args)
     _check_index(args.index, sweep.batch_count(args.size), "batch index")
-    _emit(args, _encode(sweep.batch(args.index, args.size)), "use a smaller --size")
+    if args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
+        from .github import bounded_json_list
+
+        start = args.index * args.size
+        hint = "use a smaller --size"
+        _emit(args, bounded_json_list(map(_encode, sweep[start : start + args.size]), args.github_output, hint), hint)
+    else:
+        _emit(args, _encode(sweep.batch(args.index, args.size)))
     return 0
 
 

@@ -91,6 +91,8 @@ def _setup_get(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--offset", type=_natural, default=0, metavar="N", help="added to the index (one array of several)")
     sub.add_argument("--format", choices=("json", "env"), default="json",
                      help="a JSON object, or one shell assignment per field for eval")
+    sub.add_argument("--env-prefix", default="", metavar="P_",
+                     help="with --format env: put P_ before every variable name, so none can clash with the shell's")
     _github_option(sub)
 
 
@@ -154,6 +156,8 @@ def _out(text: str) -> None:
 
 
 def _check_index(index: int, count: int, what: str) -> None:
+    if count == 0:
+        raise UsageError(f"{what} {index} is out of range: the sweep is empty (every point is excluded)")
     if index >= count:
         raise UsageError(f"{what} {index} is out of range: valid range is 0 to {count - 1}")
 
@@ -252,7 +256,9 @@ def _get(args: argparse.Namespace) -> int:
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
-        _out(shell_assignments(point))
+        _out(shell_assignments(point, args.env_prefix))
+    elif args.env_prefix:
+        raise UsageError("--env-prefix goes with --format env")
     else:
         _emit(args, _encode(point))
     return 0
@@ -298,6 +304,8 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys, "set_int_max_str_digits"):  # counts past 4,300 digits print; the loader keeps its own limit
+        sys.set_int_max_str_digits(0)
     if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
         del arguments[0]
     if arguments[:1] == ["inferencemax"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any, NoReturn
 
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT
-from .console import Parser, guard, write
+from .console import Parser, fail, guard, write
 from .errors import SweepError, UsageError
 from .jsontext import compact_json as _encode
 from .space import Chain, Sweep
@@ -306,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if hasattr(sys, "set_int_max_str_digits"):  # counts past 4,300 digits print; the loader keeps its own limit
         sys.set_int_max_str_digits(0)
+    warnings.showwarning = _show_warning
     if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
         del arguments[0]
     if arguments[:1] == ["inferencemax"]:
@@ -318,6 +320,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
 
     return guard("lazysweep", run, debug="--debug" in arguments)
+
+
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    """A warning (a misspelled key, say) as one line on stderr."""
+    fail(f"lazysweep: warning: {message}", 0)
 
 
 def _inferencemax(arguments: list[str]) -> int:

@@ -3,9 +3,9 @@
 from .errors import SweepError, UsageError
 from .loader import Limits
 from .space import Chain, Product, Sweep, SweepSlice
-from .sweepfile import load
+from .sweepfile import SweepWarning, load
 
-__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits",
+__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "SweepWarning", "UsageError", "Limits",
            "select", "fingerprint", "Plan"]
 __version__ = "1.0.0"
 

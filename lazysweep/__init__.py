@@ -5,8 +5,10 @@ from .loader import Limits
 from .space import Chain, Product, Sweep, SweepSlice
 from .sweepfile import SweepWarning, load
 
-__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "SweepWarning", "UsageError", "Limits",
-           "select", "fingerprint", "Plan"]
+__all__ = [
+    "load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "select", "fingerprint", "Plan",
+    "SweepError", "SweepWarning", "UsageError", "Limits",
+]
 __version__ = "1.0.0"
 
 

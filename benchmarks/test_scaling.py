@@ -106,6 +106,19 @@ def test_baseline_parametergrid_getitem(benchmark, size):
 
 
 @pytest.mark.parametrize("size", EAGER_SIZES)
+def test_baseline_sklearn_parametergrid_getitem(benchmark, size):
+    """scikit-learn's own ParameterGrid.__getitem__ (the bench extra installs it)."""
+    model_selection = pytest.importorskip(
+        "sklearn.model_selection", reason="scikit-learn is not installed (pip install '.[bench]'): no ParameterGrid figure"
+    )
+    grid = model_selection.ParameterGrid(eager_axes(size))
+    indices = random_indices(size)
+    benchmark.group = "1,000 random sweep[i]"
+    points = benchmark(lambda: [grid[i] for i in indices])
+    assert points[0] == Sweep.from_matrix(matrix(size))[indices[0]]
+
+
+@pytest.mark.parametrize("size", EAGER_SIZES)
 def test_baseline_nth_product(benchmark, size):
     axes = eager_axes(size)
     keys = list(axes)

@@ -437,6 +437,15 @@ class View(Sweep):
         """The local index of base point ``index``, or None when it is not selected."""
         raise NotImplementedError
 
+    def _pieces(self, start: int, stop: int) -> Iterable[tuple[int, int]] | None:
+        """The base indices of local points ``start .. stop-1`` as ascending runs ``(first, stop)``
+        of consecutive indices, or None when they are not made of such runs.
+
+        Runs let a reader of the view (iteration, the JSON writer) use the
+        base's own contiguous walk instead of fetching points one by one.
+        """
+        return None
+
     def _point(self, index: int) -> Point:
         return self.base._point(self._to_base(index))
 
@@ -484,6 +493,10 @@ class SweepSlice(View):
 
     def _from_base(self, index: int) -> int | None:
         return self.indices.index(index) if index in self.indices else None
+
+    def _pieces(self, start: int, stop: int) -> Iterable[tuple[int, int]] | None:
+        chosen = self.indices[start:stop]
+        return ((chosen.start, chosen.stop),) if chosen.step == 1 else None
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         chosen = self.indices[start:stop]

@@ -13,9 +13,10 @@ this is the fast path around it:
   axis never has all its fragments made), and a point is one ``str.join``
   of its axes' fragments;
 * a :class:`~lazysweep.space.Chain` is written part by part, and a
-  contiguous :class:`~lazysweep.space.SweepSlice` through its base, so the
-  products inside them take the fast path too;
-* any other sweep (a stepped slice, other views, a GitHub ``MatrixSweep``
+  :class:`~lazysweep.space.View` (a slice, a selection) run by run of
+  consecutive base indices when it has such runs, so the products inside
+  them take the fast path too;
+* any other sweep (a stepped slice, a GitHub ``MatrixSweep``
   with ``include`` extras, the drop-ins' sweeps) is encoded a point at a
   time by one C encoder made once per call, not once per point as
   ``json.dumps`` does.
@@ -51,10 +52,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any, NoReturn
 
-from .space import Chain, Product, Sweep, SweepSlice
+from .space import Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
-           "encode_point"]
+           "encode_point", "write_encoded_list"]
 
 #: ``json.dumps(..., separators=(",", ":"))``: the command line's output.
 COMPACT = (",", ":")
@@ -181,12 +182,22 @@ def write_json_list(
     time as :func:`iter_encoded`, memory one chunk.
     """
     texts = iter_encoded(sweep, start, stop, with_index=with_index, separators=separators)
+    write_encoded_list(texts, write, separators[0])
+
+
+def write_encoded_list(texts: Iterable[str], write: Callable[[str], object] | None = None, separator: str = ",") -> None:
+    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` items per ``write``.
+
+    >>> write_encoded_list(map(str, range(3)), print)
+    [0,1,2
+    ]
+    """
+    texts = iter(texts)
     write = write or sys.stdout.write
-    item = separators[0]
     opening = "["
-    while text := item.join(islice(texts, CHUNK)):
+    while text := separator.join(islice(texts, CHUNK)):
         write(opening + text)
-        opening = item
+        opening = separator
     write("[]" if opening == "[" else "]")
 
 
@@ -219,10 +230,11 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
     if isinstance(sweep, Chain) and exact is Chain:
         spans = sweep._spans(start, stop)
         return chain.from_iterable(_texts(part, first, last, style, sources) for part, first, last in spans)
-    if isinstance(sweep, SweepSlice) and exact is SweepSlice:
-        chosen = sweep.indices[start:stop]
-        if chosen.step == 1:
-            return _texts(sweep.base, chosen.start, chosen.stop, style, sources)
+    if isinstance(sweep, View):  # a selection of the base's points, unchanged
+        pieces = sweep._pieces(start, stop)
+        if pieces is not None:
+            base = sweep.base
+            return chain.from_iterable(_texts(base, first, last, style, sources) for first, last in pieces)
     return _dict_texts(sweep._iter_range(start, stop), style, sources)
 
 

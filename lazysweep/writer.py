@@ -52,6 +52,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any, NoReturn
 
+    Writer = Callable[[str], object]
+
 from .space import Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
@@ -121,14 +123,8 @@ def encode_point(point: Mapping[str, Any], separators: tuple[str, str] = COMPACT
     return "".join(_style(separators).encoder(point, 0))
 
 
-def iter_encoded(
-    sweep: Sweep,
-    start: int = 0,
-    stop: int | None = None,
-    *,
-    with_index: bool = False,
-    separators: tuple[str, str] = COMPACT,
-) -> Iterator[str]:
+def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
+                 separators: tuple[str, str] = COMPACT) -> Iterator[str]:
     """The JSON text of each point ``start .. stop-1`` (default: all), lazily, in order.
 
     O(axes) to start, then O(1) amortised per point beyond its text for a
@@ -147,15 +143,8 @@ def iter_encoded(
     return _texts(sweep, start, stop, style, sources)
 
 
-def write_jsonl(
-    sweep: Sweep,
-    start: int = 0,
-    stop: int | None = None,
-    write: Callable[[str], object] | None = None,
-    *,
-    with_index: bool = False,
-    separators: tuple[str, str] = COMPACT,
-) -> None:
+def write_jsonl(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
+                with_index: bool = False, separators: tuple[str, str] = COMPACT) -> None:
     """Write points ``start .. stop-1`` as JSON Lines (each line ending in ``\\n``) through ``write``.
 
     ``write`` defaults to ``sys.stdout.write`` and gets one string per
@@ -167,15 +156,8 @@ def write_jsonl(
         write(text + "\n")
 
 
-def write_json_list(
-    sweep: Sweep,
-    start: int = 0,
-    stop: int | None = None,
-    write: Callable[[str], object] | None = None,
-    *,
-    with_index: bool = False,
-    separators: tuple[str, str] = COMPACT,
-) -> None:
+def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
+                    with_index: bool = False, separators: tuple[str, str] = COMPACT) -> None:
     """Write points ``start .. stop-1`` as one JSON list ``[...]`` (no newline) through ``write``.
 
     ``json.dumps(list_of_points, separators=separators)``, a chunk at a time:
@@ -185,7 +167,7 @@ def write_json_list(
     write_encoded_list(texts, write, separators[0])
 
 
-def write_encoded_list(texts: Iterable[str], write: Callable[[str], object] | None = None, separator: str = ",") -> None:
+def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:
     """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` items per ``write``.
 
     >>> write_encoded_list(map(str, range(3)), print)
@@ -201,14 +183,8 @@ def write_encoded_list(texts: Iterable[str], write: Callable[[str], object] | No
     write("[]" if opening == "[" else "]")
 
 
-def encode_json_list(
-    sweep: Sweep,
-    start: int = 0,
-    stop: int | None = None,
-    *,
-    with_index: bool = False,
-    separators: tuple[str, str] = COMPACT,
-) -> str:
+def encode_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
+                     separators: tuple[str, str] = COMPACT) -> str:
     """Points ``start .. stop-1`` as one JSON list, in a string (a batch, a GitHub output).
 
     >>> from lazysweep import Sweep

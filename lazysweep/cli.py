@@ -9,11 +9,9 @@ document per line. Errors are one line on stderr: exit 1 for bad data,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -27,6 +25,7 @@ from .console import Parser, guard, write
 from .errors import SweepError, UsageError
 from .space import Chain, Sweep
 from .sweepfile import load
+from .writer import encode_json_list, iter_encoded, write_encoded_list, write_json_list, write_jsonl
 
 __all__ = ["main"]
 
@@ -39,9 +38,6 @@ GITHUB_RUN_JOB_LIMIT = 50_000
 
 #: The field ``--with-index`` adds to each point, and ``collect`` matches results by.
 INDEX_FIELD = "_index"
-
-_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
-_CHUNK = 1024  # points encoded per write while streaming
 
 
 def _integer(text: str) -> int:
@@ -419,7 +415,8 @@ def _batches(args: argparse.Namespace) -> int:
             "use --count, or a larger --size"
         )
     else:
-        _write_json_list(map(str, range(batches)))
+        write_encoded_list(map(str, range(batches)), _out)
+        _out("\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
@@ -432,7 +429,7 @@ def _github_plan(name: str, target: Target, size: int, batches: int) -> None:
     from .github import set_output
     from .plan import Plan
 
-    listed = _encode(list(range(batches)))
+    listed = "[" + ",".join(map(str, range(batches))) + "]"
     set_output(name, listed, "use a larger --size")
     set_output(f"{name}-count", str(target.sweep.count))
     set_output(f"{name}-plan", str(Plan.of(target.whole, size, target.steps)))
@@ -472,13 +469,12 @@ def _batch(args: argparse.Namespace) -> int:
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.batch_count(size), "batch index")
     start, stop = batch_bounds(index, sweep.count, size)
-    encoded = map(_encode, _points(args, sweep, start, stop))
     if args.format == "jsonl":
         if args.github_output:
             raise UsageError("--github-output takes one JSON list: drop --format jsonl")
-        _write_json_lines(encoded)
+        write_jsonl(sweep, start, stop, _out, with_index=args.with_index)
     else:
-        _emit(args, "[" + ",".join(encoded) + "]", "use a smaller --size")
+        _emit(args, encode_json_list(sweep, start, stop, with_index=args.with_index), "use a smaller --size")
     return 0
 
 
@@ -491,13 +487,12 @@ def _get(args: argparse.Namespace) -> int:
         _check_index_field(args, target)
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.count, "index")
-    point = next(_points(args, sweep, index, index + 1))
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
-        _out(shell_assignments(point))
+        _out(shell_assignments(next(_points(args, sweep, index, index + 1))))
     else:
-        _emit(args, _encode(point))
+        _emit(args, next(iter_encoded(sweep, index, index + 1, with_index=args.with_index)))
     return 0
 
 
@@ -507,11 +502,11 @@ def _stream(args: argparse.Namespace) -> int:
     if args.with_index:
         _check_index_field(args, target)
     start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
-    encoded = map(_encode, _points(args, target.sweep, start, max(start, stop)))
     if args.format == "json":
-        _write_json_list(encoded)
+        write_json_list(target.sweep, start, max(start, stop), _out, with_index=args.with_index)
+        _out("\n")
     else:
-        _write_json_lines(encoded)
+        write_jsonl(target.sweep, start, max(start, stop), _out, with_index=args.with_index)
     return 0
 
 
@@ -560,27 +555,6 @@ def _replace_file(path: str, chunks: Iterable[str]) -> None:
         except OSError:
             pass
         raise SweepError(f"cannot write: {error.strerror or error}", path=path) from None
-
-
-def _write_json_lines(encoded: Iterable[str]) -> None:
-    """Write one encoded item per line, a chunk at a time."""
-    for chunk in _chunks(encoded):
-        _out("\n".join(chunk) + "\n")
-
-
-def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
-    items = iter(items)
-    while chunk := list(islice(items, _CHUNK)):
-        yield chunk
-
-
-def _write_json_list(encoded: Iterable[str]) -> None:
-    """Write ``[a,b,...]`` and a newline, a chunk at a time, from encoded items."""
-    opening = "["
-    for chunk in _chunks(encoded):
-        _out(opening + ",".join(chunk))
-        opening = ","
-    _out("[]\n" if opening == "[" else "]\n")
 
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {

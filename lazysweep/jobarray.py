@@ -9,7 +9,6 @@ refused, never one picked silently. Large sweeps run as several arrays
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any
 
 from .errors import SweepError, UsageError
+from .writer import encode_value
 
 __all__ = ["INDEX_VARIABLES", "index_from_environment", "shell_name", "shell_assignments"]
 
@@ -87,6 +87,6 @@ def shell_assignments(point: Mapping[str, Any]) -> str:
         if name in seen:
             raise SweepError(f"fields {seen[name]!r} and {key!r} both become the shell variable {name}")
         seen[name] = key
-        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        text = value if isinstance(value, str) else encode_value(value)
         lines.append(f"{name}={quote(text)}\n")
     return "".join(lines)

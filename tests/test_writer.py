@@ -21,7 +21,7 @@ from lazysweep import Chain, Product, Sweep
 from lazysweep.axes import ArithmeticRange, AxisSlice, GeometricRange, ValuesAxis
 from lazysweep.space import BLOCK_VALUES
 from lazysweep.writer import (
-    COMPACT, SPACED, encode_json_list, encode_point, iter_encoded, write_json_list, write_jsonl,
+    COMPACT, SPACED, encode_json_list, encode_value, iter_encoded, write_json_list, write_jsonl,
 )
 
 
@@ -128,9 +128,10 @@ def test_jsonl_and_lists_are_the_texts_joined(sweep, with_index, data):
 
 @settings(max_examples=200, deadline=None)
 @given(values, st.sampled_from([COMPACT, SPACED, (";", "=%s")]))
-def test_encode_point_is_json_dumps(value, separators):
+def test_encode_value_is_json_dumps(value, separators):
     point = {"v": value, "w": [value, {"k": value}]}
-    assert encode_point(point, separators) == dumps(point, separators)
+    assert encode_value(point, separators) == dumps(point, separators)
+    assert encode_value(value, separators) == dumps(value, separators)
 
 
 # -- exact cases -----------------------------------------------------------------------------
@@ -200,4 +201,45 @@ def test_what_json_refuses_the_writer_refuses_the_same_way():
 
 def test_separators_must_be_strings():
     with pytest.raises(TypeError, match="pair of strings"):
-        encode_point({}, (",", None))  # type: ignore[arg-type]
+        encode_value({}, (",", None))  # type: ignore[arg-type]
+
+
+# -- the commands write through the writer ---------------------------------------------------
+
+TRICKY = {
+    "matrix": {
+        "name": ["plain", "ünïcode \"quoted\" \\ back", "emoji 🎉"],
+        "value": [None, True, 1.5, -0.0, 10**30, {"nested": [1, "x", {"deep": False}]}],
+        "n": {"start": -3, "stop": 3},
+    }
+}
+
+
+def command_output(capsys, arguments):
+    from lazysweep.cli import main
+
+    assert main(arguments) == 0
+    return capsys.readouterr().out
+
+
+def test_the_commands_write_json_dumps_bytes(tmp_path, capsys):
+    path = tmp_path / "tricky.yaml"
+    path.write_text(json.dumps(TRICKY, ensure_ascii=False), encoding="utf-8")
+    sweep = Sweep.from_matrix(TRICKY["matrix"])
+    every = oracle(sweep)
+    indexed = oracle(sweep, with_index=True)
+    assert command_output(capsys, ["stream", str(path)]) == "".join(text + "\n" for text in every)
+    assert command_output(capsys, ["stream", str(path), "--format", "json", "--start", "5", "--stop", "-7"]) == (
+        "[" + ",".join(every[5:-7]) + "]\n"
+    )
+    assert command_output(capsys, ["stream", str(path), "--with-index", "--start", "-4"]) == "".join(
+        text + "\n" for text in indexed[-4:]
+    )
+    assert command_output(capsys, ["batch", str(path), "--index", "1", "--size", "40"]) == (
+        "[" + ",".join(every[40:80]) + "]\n"
+    )
+    assert command_output(capsys, ["batch", str(path), "-k", "2", "-s", "40", "--format", "jsonl", "--with-index"]) == (
+        "".join(text + "\n" for text in indexed[80:120])
+    )
+    assert command_output(capsys, ["get", str(path), "--index", "77", "--with-index"]) == indexed[77] + "\n"
+    assert command_output(capsys, ["batches", str(path), "--size", "7"]) == json.dumps(list(range(18))).replace(" ", "") + "\n"

@@ -81,7 +81,7 @@ def products(draw):
 
 @st.composite
 def sweeps(draw):
-    """Products of any axes and keys, GitHub matrices with exclude/include, chains and slices."""
+    """Products of any axes and keys, GitHub matrices with exclude/include, chains, slices and --only selections."""
     kind = draw(st.sampled_from(["product", "matrix", "chain", "slice"]))
     if kind == "product":
         return draw(products())
@@ -90,6 +90,11 @@ def sweeps(draw):
     if kind == "chain":
         return Chain(draw(st.lists(sweeps(), min_size=1, max_size=3)))
     base = draw(sweeps())
+    if draw(st.booleans()):  # --only: runs of indices
+        from lazysweep.selection import select
+
+        chosen = draw(st.lists(st.integers(0, max(base.count - 1, 0)), max_size=6)) if base.count else []
+        return select(base, [range(index, min(index + 3, base.count)) for index in chosen])
     bound = st.none() | st.integers(-base.count - 2, base.count + 2)
     return base[draw(bound) : draw(bound) : draw(st.none() | st.integers(-3, 3).filter(bool))]
 

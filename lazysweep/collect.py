@@ -38,14 +38,12 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from .axes import value_key
 from .errors import SweepError
-from .plan import Plan, field_names, fingerprint
+from .plan import INDEX_FIELD, Plan, field_names, fingerprint
 from .selection import Ranges
 from .space import Sweep
 
 __all__ = ["INDEX_FIELD", "PLAN_FIELD", "Collected", "collect", "read_results", "result_files"]
 
-#: The field holding a result's index in the whole sweep (what ``--with-index`` adds).
-INDEX_FIELD = "_index"
 #: The field holding the plan token a result was made under, for telling stale results apart.
 PLAN_FIELD = "_plan"
 #: How many problems (unknown or stale results) are kept, with where they are, to report.

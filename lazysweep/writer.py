@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 from .space import Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
-           "encode_value", "write_encoded_list"]
+           "encode_value", "write_encoded_lines", "write_encoded_list"]
 
 #: ``json.dumps(..., separators=(",", ":"))``: the command line's output.
 COMPACT = (",", ":")
@@ -153,10 +153,7 @@ def write_jsonl(sweep: Sweep, start: int = 0, stop: int | None = None, write: Wr
     ``write`` defaults to ``sys.stdout.write`` and gets one string per
     :data:`CHUNK` points. Time: as :func:`iter_encoded`; memory: one chunk.
     """
-    texts = iter_encoded(sweep, start, stop, with_index=with_index, separators=separators)
-    write = write or sys.stdout.write
-    while text := "\n".join(islice(texts, CHUNK)):
-        write(text + "\n")
+    write_encoded_lines(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators), write)
 
 
 def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
@@ -170,8 +167,22 @@ def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write
     write_encoded_list(texts, write, separators[0])
 
 
+def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> None:
+    """Write JSON texts one per line, each ending in ``\\n``, :data:`CHUNK` lines per ``write`` call.
+
+    >>> write_encoded_lines(["1", '"a"'], print)
+    1
+    "a"
+    <BLANKLINE>
+    """
+    texts = iter(texts)
+    write = write or sys.stdout.write
+    while text := "\n".join(islice(texts, CHUNK)):
+        write(text + "\n")
+
+
 def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:
-    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` items per ``write``.
+    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` per ``write`` call.
 
     >>> write_encoded_list(map(str, range(3)), print)
     [0,1,2

@@ -248,3 +248,21 @@ def test_the_commands_write_json_dumps_bytes(tmp_path, capsys):
     )
     assert command_output(capsys, ["get", str(path), "--index", "77", "--with-index"]) == indexed[77] + "\n"
     assert command_output(capsys, ["batches", str(path), "--size", "7"]) == json.dumps(list(range(18))).replace(" ", "") + "\n"
+
+
+def test_the_writer_serves_the_inferencemax_drop_in(monkeypatch, capsys):
+    """The drop-in prints json.dumps' spacing: SPACED gives its bytes from its lazy entries."""
+    from pathlib import Path
+
+    from lazysweep.inferencemax import main as inferencemax
+
+    monkeypatch.chdir(Path(__file__).parent / "compat" / "real")
+    base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]
+    entries = inferencemax(base)
+    printed = capsys.readouterr().out
+    listed = []
+    write_json_list(entries, 0, entries.count, listed.append, separators=SPACED)
+    assert "".join(listed) + "\n" == printed
+    batch = inferencemax([*base, "--max-batch-size", "50", "--batch-index", "3"])
+    assert encode_json_list(entries, 150, 200, separators=SPACED) + "\n" == capsys.readouterr().out == dumps(batch, SPACED) + "\n"
+    assert encode_json_list(entries, 150, 200) == dumps(batch)  # its --github-output

@@ -153,6 +153,8 @@ def _setup_stream(sub: argparse.ArgumentParser) -> None:
 
 def _setup_collect(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    sub.add_argument("--only", metavar="RANGES",
+                     help="expect results for just these indices (a re-run's selection), like 0-9,15 or @FILE")
     sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
                      help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or file")
     sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the one it was made for "
@@ -536,7 +538,10 @@ def _collect(args: argparse.Namespace) -> int:
             plan = Plan.parse(args.plan)
         except ValueError as error:
             raise UsageError(f"--plan: {error}") from None
-    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None)
+    from .selection import IndexSelection
+
+    only = target.sweep.ranges if isinstance(target.sweep, IndexSelection) else None  # --only, checked by _target
+    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
         _replace_file(args.output, (f"{text}\n" for _, text in found.results))
     if args.missing is not None:

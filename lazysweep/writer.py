@@ -76,15 +76,15 @@ def _unserializable(value: Any) -> NoReturn:
 class _Style:
     """One pair of separators: a C encoder made once, and the texts built from the separators."""
 
-    __slots__ = ("item", "key", "encoder", "index_tail")
+    __slots__ = ("item", "key", "encoder", "indexed")
 
     def __init__(self, separators: tuple[str, str]) -> None:
         self.item, self.key = separators
         self.encoder = make_encoder(
             {}, _unserializable, encode_basestring_ascii, None, self.key, self.item, False, False, False
         )
-        # `%` formatting: "...%d}" % index. The separators' own % signs are escaped.
-        self.index_tail = _literal(self.item + encode_basestring_ascii(INDEX_FIELD) + self.key) + "%d}"
+        # `%` formatting: "%s,"_index":%d}" % (a point's text without its closing brace, its index).
+        self.indexed = "%s" + _literal(self.item + encode_basestring_ascii(INDEX_FIELD) + self.key) + "%d}"
 
     def value(self, value: Any) -> str:
         """One value's JSON text."""
@@ -249,7 +249,7 @@ def _product_texts(
     texts = chain.from_iterable(map("".join, block) for block in sweep._blocks(start, stop, fragments.segment))
     if sources is None:
         return texts
-    return map(str.__add__, texts, map(style.index_tail.__mod__, sources))
+    return map(style.indexed.__mod__, zip(texts, sources))  # zip stops at the texts' end, taking no extra index
 
 
 class _Fragments:

@@ -13,7 +13,6 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -25,9 +24,9 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
 from .console import Parser, fail, guard, write
 from .errors import SweepError, UsageError
-from .jsontext import compact_json as _encode
 from .space import Chain, Sweep
 from .sweepfile import load
+from .writer import iter_encoded, write_encoded_lines, write_encoded_list
 
 __all__ = ["main"]
 
@@ -38,7 +37,6 @@ MAX_LISTED_BATCHES = 1_000_000
 #: The most jobs GitHub Actions runs in one workflow run (one check run per job; "Actions limits").
 GITHUB_RUN_JOB_LIMIT = 50_000
 
-_CHUNK = 1024  # points encoded per write while streaming
 
 
 def _integer(text: str) -> int:
@@ -341,24 +339,39 @@ def _chosen_index(args: argparse.Namespace) -> int:
     return index
 
 
+def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[str]:
+    """The JSON texts of points ``start .. stop-1`` of the target (see :mod:`lazysweep.writer`);
+    with ``--with-index``, each with its ``_index`` last."""
+    if args.with_index:
+        _refuse_index_field(args, target)
+    return iter_encoded(target.sweep, start, stop, with_index=args.with_index)
+
+
 def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[Point]:
     """Points ``start .. stop-1`` of the target; with ``--with-index``, each with its ``_index`` last."""
     sweep = target.sweep
     points = iter(sweep[start:stop])
     if not args.with_index:
         return points
-    from .plan import INDEX_FIELD, field_names
+    from .plan import INDEX_FIELD
 
-    for path, part in zip(args.files, target.parts):
-        if INDEX_FIELD in field_names(part):
-            raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
-                             "for the point's index: rename it", path=path)
+    _refuse_index_field(args, target)
 
     def indexed(point: Point, index: int) -> Point:
         point[INDEX_FIELD] = index
         return point
 
     return map(indexed, points, map(sweep.source_index, range(start, stop)))
+
+
+def _refuse_index_field(args: argparse.Namespace, target: Target) -> None:
+    """--with-index on a sweep with a field named ``_index`` of its own, which the index would shadow."""
+    from .plan import INDEX_FIELD, field_names
+
+    for path, part in zip(args.files, target.parts):
+        if INDEX_FIELD in field_names(part):
+            raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
+                             "for the point's index: rename it", path=path)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -444,7 +457,8 @@ def _batches(args: argparse.Namespace) -> int:
             "use --count, or a larger --size"
         )
     else:
-        _write_json_list(map(str, range(batches)))
+        write_encoded_list(map(str, range(batches)), _out)
+        _out("\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
@@ -460,7 +474,7 @@ def _github_plan(name: str, target: Target, size: int, batches: int) -> str:
     from .github import set_output
     from .plan import Plan
 
-    listed = _encode(list(range(batches)))
+    listed = "[" + ",".join(map(str, range(batches))) + "]"
     token = str(Plan.of(target.whole, size, target.steps))
     set_output(name, listed, "use a larger --size")
     set_output(f"{name}-count", str(target.sweep.count))
@@ -505,18 +519,18 @@ def _batch(args: argparse.Namespace) -> int:
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.batch_count(size), "batch index", target)
     start, stop = batch_bounds(index, sweep.count, size)
-    encoded = map(_encode, _points(args, target, start, stop))
     if args.format == "jsonl":
         if args.github_output:
             raise UsageError("--github-output takes one JSON list: drop --format jsonl")
-        _write_json_lines(encoded)
+        write_encoded_lines(_texts(args, target, start, stop), _out)
     elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
         from .github import bounded_json_list
 
         hint = "use a smaller --size"
-        _emit(args, bounded_json_list(encoded, args.github_output, hint), hint)
+        _emit(args, bounded_json_list(_texts(args, target, start, stop), args.github_output, hint), hint)
     else:
-        _out("[" + ",".join(encoded) + "]\n")
+        write_encoded_list(_texts(args, target, start, stop), _out)
+        _out("\n")
     return 0
 
 
@@ -525,17 +539,15 @@ def _get(args: argparse.Namespace) -> int:
 
     target = _target(args)
     _batch_size(args, target)
-    sweep = target.sweep
-    index = _position(_chosen_index(args), sweep.count, "index", target)
-    point = next(_points(args, target, index, index + 1))
+    index = _position(_chosen_index(args), target.sweep.count, "index", target)
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
-        _out(shell_assignments(point, args.env_prefix))
+        _out(shell_assignments(next(_points(args, target, index, index + 1)), args.env_prefix))
     elif args.env_prefix:
         raise UsageError("--env-prefix goes with --format env")
     else:
-        _emit(args, _encode(point))
+        _emit(args, next(_texts(args, target, index, index + 1)))
     return 0
 
 
@@ -543,11 +555,12 @@ def _stream(args: argparse.Namespace) -> int:
     target = _target(args)
     _batch_size(args, target)
     start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
-    encoded = map(_encode, _points(args, target, start, max(start, stop)))
+    texts = _texts(args, target, start, max(start, stop))
     if args.format == "json":
-        _write_json_list(encoded)
+        write_encoded_list(texts, _out)
+        _out("\n")
     else:
-        _write_json_lines(encoded)
+        write_encoded_lines(texts, _out)
     return 0
 
 
@@ -599,27 +612,6 @@ def _replace_file(path: str, chunks: Iterable[str]) -> None:
         except OSError:
             pass
         raise SweepError(f"cannot write: {error.strerror or error}", path=path) from None
-
-
-def _write_json_lines(encoded: Iterable[str]) -> None:
-    """Write one encoded item per line, a chunk at a time."""
-    for chunk in _chunks(encoded):
-        _out("\n".join(chunk) + "\n")
-
-
-def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
-    items = iter(items)
-    while chunk := list(islice(items, _CHUNK)):
-        yield chunk
-
-
-def _write_json_list(encoded: Iterable[str]) -> None:
-    """Write ``[a,b,...]`` and a newline, a chunk at a time, from encoded items."""
-    opening = "["
-    for chunk in _chunks(encoded):
-        _out(opening + ",".join(chunk))
-        opening = ","
-    _out("[]\n" if opening == "[" else "]\n")
 
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any
 
 from .errors import SweepError, UsageError
+from .writer import encode_value
 
 __all__ = [
     "INDEX_VARIABLES", "SHELL_VARIABLES", "SHELL_PREFIXES", "index_from_environment", "shell_name", "shell_assignments",
@@ -107,7 +108,6 @@ def shell_assignments(point: Mapping[str, Any], prefix: str = "") -> str:
     """
     from shlex import quote  # only here: it costs the command's start-up
 
-    from .jsontext import compact_json
 
     if prefix and not _PREFIX.match(prefix):
         raise UsageError(f"--env-prefix must be a shell name (letters, digits, '_', not first a digit), got {prefix!r}")
@@ -122,7 +122,7 @@ def shell_assignments(point: Mapping[str, Any], prefix: str = "") -> str:
         if name in seen:
             raise SweepError(f"fields {seen[name]!r} and {key!r} both become the shell variable {name}")
         seen[name] = key
-        text = value if isinstance(value, str) else compact_json(value)
+        text = value if isinstance(value, str) else encode_value(value)
         if "\0" in text:
             raise SweepError(f"field {field!r} holds a NUL character, which no shell variable can hold")
         lines.append(f"{name}={quote(text)}\n")

@@ -39,8 +39,8 @@ pattern. Survivors are counted over the set of exclude entries still alive:
 Counting under arbitrary overlapping exclusions is #P-hard, so the work is
 bounded. Each operation (building the matrix, one ``sweep[i]`` or
 ``index``, the step to each next block of a batch) may create at most
-:data:`STATE_BUDGET` states and spend at most :data:`TIME_BUDGET` seconds
-on them; past either, :class:`~lazysweep.errors.SweepError` says so in one
+:data:`STATE_BUDGET` states and spend at most :data:`TIME_BUDGET` seconds of
+CPU on them; past either, :class:`~lazysweep.errors.SweepError` says so in one
 line (the command line exits 1). Both are reached in well under a second.
 """
 
@@ -50,7 +50,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
 from math import prod
-from time import perf_counter
+from time import process_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -75,9 +75,9 @@ __all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "TIME_BUDGET"]
 #: The most counting states one operation may create (building the matrix, one
 #: ``sweep[i]`` or ``index``, the step to the next block of a batch). A state
 #: costs a few microseconds, so the refusal comes well under a second.
-STATE_BUDGET = 50_000
+STATE_BUDGET = 20_000
 
-#: The most seconds one operation may spend creating states, for the states that
+#: The most seconds of CPU one operation may spend creating states, for the states that
 #: are costly on their own (thousands of entries alive at once).
 TIME_BUDGET = 0.5
 
@@ -288,7 +288,7 @@ class MatrixSweep(Sweep):
     def _begin(self) -> None:
         """Start one operation's allowance of states and time."""
         self._spent = 0
-        self._deadline = perf_counter() + TIME_BUDGET
+        self._deadline = process_time() + TIME_BUDGET
         if hasattr(self, "_memo") and len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
             self._memo.clear()
             self._counts.clear()
@@ -298,8 +298,8 @@ class MatrixSweep(Sweep):
         self._spent += 1
         if self._spent > STATE_BUDGET:
             why = f"more than {STATE_BUDGET} states (lazysweep.matrix.STATE_BUDGET)"
-        elif not self._spent & 63 and perf_counter() > self._deadline:
-            why = f"more than {TIME_BUDGET} s (lazysweep.matrix.TIME_BUDGET)"
+        elif not self._spent & 63 and process_time() > self._deadline:
+            why = f"more than {TIME_BUDGET} s of CPU (lazysweep.matrix.TIME_BUDGET)"
         else:
             return
         raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
@@ -358,38 +358,55 @@ class MatrixSweep(Sweep):
     def _plan(self, alive: int, free: int) -> list[tuple[int, list[Node]]]:
         """Split ``(alive, free)`` into independent components, or condition its one
         component on the axis most of its entries name."""
-        remaining = {bit: self._entry_axes[bit] & free for bit in _bits(alive)}
-        parent: dict[int, int] = {}
-
-        def root(axis: int) -> int:
-            while parent.get(axis, axis) != axis:
-                parent[axis] = axis = parent.get(parent[axis], parent[axis])
-            return axis
-
-        for mask in remaining.values():
-            first, *others = _bits(mask)
-            for other in others:
-                parent[root(other)] = root(first)
-        components: dict[int, int] = {}
-        for bit, mask in remaining.items():
-            group = root(mask.bit_length() - 1)
-            components[group] = components.get(group, 0) | 1 << bit
+        components = self._components(alive, free)
         if len(components) > 1:
             coefficient, children = 1, []
-            for members in components.values():
+            for members, axes in components:
                 if members & (members - 1):
-                    children.append(self._node(members, free))
+                    children.append((members, axes))
                 else:
-                    coefficient *= self._single(members.bit_length() - 1, remaining[members.bit_length() - 1])
+                    coefficient *= self._single(members.bit_length() - 1, axes)
             return [(coefficient, children)]
         if not alive & (alive - 1):
             return [(self._single(alive.bit_length() - 1, free), [])]
-        shares: dict[int, int] = {}
-        for mask in remaining.values():
-            for axis in _bits(mask):
-                shares[axis] = shares.get(axis, 0) + 1
-        axis = max(shares, key=lambda a: (shares[a], -a))
+        axis = max(_bits(free), key=lambda a: ((alive & self._classes[a].named).bit_count(), -a))
         return self._condition(alive, free, axis)
+
+    def _components(self, alive: int, free: int) -> list[Node]:
+        """The entries ``alive`` grouped by the free axes they share, with those axes: a
+        union-find over the entries' axes, or with fewer axes than entries a search over
+        the axes, whichever touches fewer bits."""
+        if alive.bit_count() <= free.bit_count():
+            parent: dict[int, int] = {}
+
+            def root(axis: int) -> int:
+                while parent.get(axis, axis) != axis:
+                    parent[axis] = axis = parent.get(parent[axis], parent[axis])
+                return axis
+
+            remaining = {bit: self._entry_axes[bit] & free for bit in _bits(alive)}
+            for mask in remaining.values():
+                first, *others = _bits(mask)
+                for other in others:
+                    parent[root(other)] = root(first)
+            groups: dict[int, Node] = {}
+            for bit, mask in remaining.items():
+                members, axes = groups.get(root(mask.bit_length() - 1), (0, 0))
+                groups[root(mask.bit_length() - 1)] = members | 1 << bit, axes | mask
+            return list(groups.values())
+        components = []
+        unvisited = set(_bits(free))
+        while unvisited:
+            queue = [unvisited.pop()]
+            members, axes = alive & self._classes[queue[0]].named, 1 << queue[0]
+            while queue:
+                sharing = alive & self._classes[queue.pop()].named
+                for other in [a for a in unvisited if sharing & self._classes[a].named]:
+                    unvisited.discard(other)
+                    queue.append(other)
+                    members, axes = members | alive & self._classes[other].named, axes | 1 << other
+            components.append((members, axes))
+        return components
 
     def _condition(self, alive: int, free: int, axis: int) -> list[tuple[int, list[Node]]]:
         """The terms of ``(alive, free)`` by the class of ``axis``: each class's size times
@@ -397,7 +414,7 @@ class MatrixSweep(Sweep):
         classes = self._classes[axis]
         free &= ~(1 << axis)
         naming = alive & classes.named
-        dead = sum(1 << bit for bit in _bits(naming) if not self._entry_axes[bit] & free)
+        dead = naming & ~self._node(naming, free)[0]  # entries that name no other free axis
         touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
         terms: dict[Node, int] = {}
         lump = classes.size - sum(classes.sizes[klass] for klass in touched)
@@ -412,11 +429,22 @@ class MatrixSweep(Sweep):
         return [(weight, [node] if node[0] else []) for node, weight in terms.items()]
 
     def _node(self, alive: int, free: int) -> Node:
-        """The canonical node: the free axes reduced to those the entries alive name."""
-        named = 0
-        for bit in _bits(alive):
-            named |= self._entry_axes[bit]
-        return alive, named & free
+        """``(the entries alive that name a free axis, the free axes they name)``; the
+        canonical node when every entry alive names one."""
+        if alive.bit_count() <= free.bit_count():
+            named = 0
+            for bit in _bits(alive):
+                if self._entry_axes[bit] & free:
+                    named |= self._entry_axes[bit]
+            return sum(1 << bit for bit in _bits(alive) if self._entry_axes[bit] & free), named & free
+        naming = 0
+        axes = 0
+        for axis in _bits(free):
+            entries = alive & self._classes[axis].named
+            if entries:
+                naming |= entries
+                axes |= 1 << axis
+        return naming, axes
 
     def _single(self, bit: int, free: int) -> int:
         """Assignments of the axes ``free`` that entry ``bit`` alone does not match."""
@@ -601,10 +629,12 @@ class MatrixSweep(Sweep):
     def _iter_survivors(self, start: int, stop: int) -> Iterator[Point]:
         remaining = stop - start
         for prefix, k, first, last, offset in self._blocks(start):
-            fixed = [ValuesAxis(axis.name, (axis[digit],)) for axis, digit in zip(self.axes, prefix)]
-            box = Product([*fixed, AxisSlice(self.axes[k], first, last), *self.axes[k + 1:]])
+            box = Product([AxisSlice(self.axes[k], first, last), *self.axes[k + 1:]])
             take = min(remaining, box.count - offset)
             points = box._iter_range(offset, offset + take)
+            if prefix:  # the axes before k are fixed: their values lead every point
+                fixed = dict(zip(self.keys, [axis[digit] for axis, digit in zip(self.axes, prefix)]))
+                points = ({**fixed, **point} for point in points)
             yield from map(self._with_extras, points) if self._extras else points
             remaining -= take
             if not remaining:

@@ -201,6 +201,37 @@ class _AxisClasses:
         return self.run_classes[bisect_right(self.run_starts, position) - 1]
 
 
+class _Witness:
+    """A quick proof that an include filter matches a survivor: on every axis take the class
+    that leaves the fewest exclude entries alive (among the classes the filter allows, on the
+    axes it names); if no entry matches that combination, it survives. O(axes the filter
+    spans) per filter after O(classes) set-up, with prefix and suffix ANDs over the axes."""
+
+    def __init__(self, classes: list[_AxisClasses], everyone: int) -> None:
+        self.classes, self.everyone = classes, everyone
+        self.best = [self.fewest(axis.signatures) for axis in classes]
+        self.prefix = [everyone]  # prefix[k]: entries matching the best classes of axes before k
+        for mark in self.best:
+            self.prefix.append(self.prefix[-1] & mark)
+        self.suffix = [everyone]  # suffix[j]: the same for the axes from len - j on
+        for mark in reversed(self.best):
+            self.suffix.append(self.suffix[-1] & mark)
+
+    def fewest(self, marks: Iterator[int] | list[int]) -> int:
+        return min((mark & self.everyone for mark in marks), key=int.bit_count)
+
+    def found(self, bit: int, named: list[int]) -> bool:
+        if not named:
+            return False
+        alive = self.prefix[named[0]] & self.suffix[len(self.classes) - named[-1] - 1]
+        for k in range(named[0], named[-1] + 1):
+            if alive and self.classes[k].named >> bit & 1:
+                alive &= self.fewest(self.classes[k].signatures[klass] for klass in self.classes[k].hits[bit])
+            elif alive:
+                alive &= self.best[k]
+        return not alive
+
+
 class MatrixSweep(Sweep):
     """A GitHub Actions matrix: the product of ``axes`` minus ``exclude``, plus ``include``.
 
@@ -272,9 +303,11 @@ class MatrixSweep(Sweep):
         self._survivors = self._count(0, self._everyone) if self.axes else 0
         self._appended: list[dict[str, Any]] = []
         self._extras: dict[int, dict[str, Any]] = {}  # include bit (as a power of two) -> its extras
+        witness = _Witness(self._classes, self._everyone)
         for number, entry in enumerate(self._includes):
             bit = len(self._excludes) + number
-            if not self._survivors or not possible[bit] or not self._reachable(bit, sorted(patterns[bit])):
+            if not self._survivors or not possible[bit] or not (
+                    witness.found(bit, sorted(patterns[bit])) or self._reachable(bit, sorted(patterns[bit]))):
                 self._appended.append(entry)
                 continue
             extras = {key: value for key, value in entry.items() if key not in column}

@@ -1,8 +1,24 @@
-"""GitHub Actions matrices with exclude/include: counted and batched without enumeration."""
+"""GitHub Actions matrices with exclude/include: counted and batched without enumeration.
+
+Growth curves: six range axes of 1000 values, n exclude entries (random pairs of values on
+the same two axes) and n include entries (one of those axes, one extra each), for n = 10 to
+1000: build + count, 100 random ``sweep[i]``, the middle batch of 256. Each is measured beside
+the same six axes without entries (a plain product) in the same run, and
+``python benchmarks/test_matrix.py results.json`` prints the ratios as in the README.
+"""
 
 from __future__ import annotations
 
+import json
+import random
+import sys
+
+import pytest
+
 from lazysweep import Sweep
+
+GROWTH = [10, 30, 100, 300, 1000]
+GETITEMS = 100  # random sweep[i] per round
 
 
 def big_matrix() -> dict:
@@ -23,3 +39,69 @@ def test_matrix_30_excludes_last_batch(benchmark):
     last = sweep.batch_count() - 1
     benchmark.group = "matrix: 30 exclude entries, 10^9-value ranges"
     assert len(benchmark(sweep.batch, last)) >= 1
+
+
+def growth_matrix(n: int) -> dict:
+    """Issue #15's shape; n = 0 is the baseline, the same axes with no entries."""
+    generator = random.Random(n)
+    matrix: dict = {f"x{i}": {"start": 0, "stop": 999} for i in range(6)}
+    if n:
+        matrix["exclude"] = [{"x0": generator.randrange(1000), "x1": generator.randrange(1000)} for _ in range(n)]
+        matrix["include"] = [{generator.choice(["x0", "x1"]): generator.randrange(1000), f"tag{i % 7}": i}
+                             for i in range(n)]
+    return matrix
+
+
+def indices(sweep: Sweep) -> list[int]:
+    generator = random.Random(0)
+    return [generator.randrange(sweep.count) for _ in range(GETITEMS)]
+
+
+@pytest.mark.parametrize("n", [0, *GROWTH])
+def test_matrix_growth_build_count(benchmark, n):
+    benchmark.group = "matrix growth: build + count"
+    matrix = growth_matrix(n)
+    assert benchmark(lambda: Sweep.from_matrix(matrix).count) > 10**17
+
+
+@pytest.mark.parametrize("n", [0, *GROWTH])
+def test_matrix_growth_getitem(benchmark, n):
+    benchmark.group = f"matrix growth: {GETITEMS} random sweep[i]"
+    sweep = Sweep.from_matrix(growth_matrix(n))
+    chosen = indices(sweep)
+    assert len(benchmark(lambda: [sweep[i] for i in chosen])) == GETITEMS
+
+
+@pytest.mark.parametrize("n", [0, *GROWTH])
+def test_matrix_growth_middle_batch(benchmark, n):
+    benchmark.group = "matrix growth: middle batch of 256"
+    sweep = Sweep.from_matrix(growth_matrix(n))
+    middle = sweep.batch_count() // 2
+    assert len(benchmark(sweep.batch, middle)) == 256
+
+
+def growth_table(path: str) -> str:
+    """The growth curves of a pytest-benchmark JSON file as a Markdown table: medians, and
+    each as a ratio to the same benchmark at n = 0 (no entries) of the same run."""
+    with open(path) as handle:
+        runs = json.load(handle)["benchmarks"]
+    median = {(b["name"].split("[")[0], b["params"]["n"]): b["stats"]["median"]
+              for b in runs if "growth" in b["name"]}
+    rows = [("build + count", "test_matrix_growth_build_count", 1),
+            ("sweep[i]", "test_matrix_growth_getitem", GETITEMS),
+            ("middle batch of 256", "test_matrix_growth_middle_batch", 1)]
+    lines = ["| n | " + " | ".join(what for what, _, _ in rows) + " |", "| ---: |" + " ---: |" * len(rows)]
+    for n in GROWTH:
+        cells = []
+        for _, name, per in rows:
+            if (name, n) in median and (name, 0) in median:
+                cells.append(f"{median[name, n] / per * 1e3:.3g} ms ({median[name, n] / median[name, 0]:.1f}x)")
+            else:
+                cells.append("")
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    baseline = [f"{median[name, 0] / per * 1e3:.3g} ms" for _, name, per in rows if (name, 0) in median]
+    return "\n".join(lines) + "\n\nn = 0 (no entries): " + ", ".join(baseline)
+
+
+if __name__ == "__main__":
+    print(growth_table(sys.argv[1]))

@@ -348,17 +348,30 @@ class MatrixSweep(Sweep):
         key = (k, alive)
         found = self._counts.get(key)
         if found is None:
-            free = 0
-            for bit in _bits(alive):
-                rest = self._entry_axes[bit] & self._suffix[k]
-                if not rest:  # matched on every axis: excluded
-                    found = 0
-                    break
-                free |= rest
-            else:
-                found = self._tails[k] // self._size_of(free) * self._solve((alive, free))
-            self._counts[key] = found
+            found = self._counts[key] = self._free_count(alive, self._suffix[k], self._tails[k])
         return found
+
+    def _free_count(self, alive: int, free: int, total: int) -> int:
+        """Assignments of the axes ``free`` (``total`` of them) that no entry ``alive`` matches,
+        the entries' other axes being matched already."""
+        named = 0
+        for bit in _bits(alive):
+            rest = self._entry_axes[bit] & free
+            if not rest:  # matched on every axis: everything is excluded
+                return 0
+            named |= rest
+        return total // self._size_of(named) * self._solve((alive, named)) if alive else total
+
+    def _weight(self, k: int, following: int) -> int:
+        """Survivors below one value of axis ``k`` that leaves ``following`` alive."""
+        if following & self._ends[k]:
+            return 0
+        terms = self._split(1, following, following & self._classes[k].named, self._suffix[k + 1])
+        if len(terms) == 1:
+            return self._count(k + 1, following)
+        tail = self._tails[k + 1]
+        return sum(weight * self._free_count(alive, free, tail // self._size_of(self._suffix[k + 1] & ~free))
+                   for weight, alive, free in terms)
 
     def _size_of(self, axes: int) -> int:
         return prod(self._classes[k].size for k in _bits(axes))
@@ -443,23 +456,48 @@ class MatrixSweep(Sweep):
 
     def _condition(self, alive: int, free: int, axis: int) -> list[tuple[int, list[Node]]]:
         """The terms of ``(alive, free)`` by the class of ``axis``: each class's size times
-        the node of the entries it keeps; entries it completes exclude the whole class."""
+        the node of the entries it keeps; entries it completes exclude the whole class.
+
+        A class that keeps one entry of those naming ``axis``, and that entry one more free
+        axis ``y``, counts as the entries that do not name ``axis`` (the node every such
+        class shares) minus the points that entry excludes, one node per class of ``y`` it
+        allows. So the nodes follow the values the entries name, not their combinations."""
         classes = self._classes[axis]
         free &= ~(1 << axis)
         naming = alive & classes.named
         dead = naming & ~self._node(naming, free)[0]  # entries that name no other free axis
         touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
         terms: dict[Node, int] = {}
+
+        def add(weight: int, following: int, free: int) -> None:
+            node = self._node(following, free)
+            terms[node] = terms.get(node, 0) + weight * self._size_of(free & ~node[1])
+
         lump = classes.size - sum(classes.sizes[klass] for klass in touched)
         branches = [(classes.sizes[klass], alive & classes.signatures[klass]) for klass in touched]
         if lump:
             branches.append((lump, alive & ~classes.named))
         for size, following in branches:
-            if following & dead:
-                continue
-            node = self._node(following, free)
-            terms[node] = terms.get(node, 0) + size * self._size_of(free & ~node[1])
-        return [(weight, [node] if node[0] else []) for node, weight in terms.items()]
+            if not following & dead:
+                for weight, kept, axes in self._split(size, following, following & naming, free):
+                    add(weight, kept, axes)
+        return [(weight, [node] if node[0] else []) for node, weight in terms.items() if weight]
+
+    def _split(self, size: int, following: int, kept: int, free: int) -> list[tuple[int, int, int]]:
+        """``size`` x the assignments of ``free`` that avoid ``following``, as terms
+        ``(weight, alive, free)``. When one entry ``kept`` has one free axis ``y`` left: the
+        entries besides it, minus what it excludes, one term per class of ``y`` it allows."""
+        other = self._entry_axes[kept.bit_length() - 1] & free if kept and not kept & (kept - 1) else 0
+        if not other or other & (other - 1):
+            return [(size, following, free)]
+        terms = [(size, following & ~kept, free)]
+        y = self._classes[other.bit_length() - 1]
+        rest = free & ~other
+        for klass in y.hits[kept.bit_length() - 1]:
+            restricted = following & ~kept & y.signatures[klass]
+            if all(self._entry_axes[bit] & rest for bit in _bits(restricted & y.named)):
+                terms.append((-size * y.sizes[klass], restricted, rest))
+        return terms
 
     def _node(self, alive: int, free: int) -> Node:
         """``(the entries alive that name a free axis, the free axes they name)``; the
@@ -515,8 +553,7 @@ class MatrixSweep(Sweep):
                 position = classes.run_starts[run + 1]
             if position < classes.size:
                 add(position, gap)
-        ends = self._ends[k]
-        weights = [0 if following & ends else self._count(k + 1, following) for following in follows]
+        weights = [self._weight(k, following) for following in follows]
         starts.append(classes.size)
         ranks = [0]
         for s, weight in enumerate(weights):
@@ -553,9 +590,8 @@ class MatrixSweep(Sweep):
         if not classes.named >> bit & 1:
             _, _, weights, follows = self._layout(k, alive)
             return (following for following, weight in zip(follows, weights) if weight)
-        ends = self._ends[k]
         return (following for following in (alive & classes.signatures[klass] for klass in classes.hits[bit])
-                if not following & ends and self._count(k + 1, following))
+                if self._weight(k, following))
 
     @property
     def count(self) -> int:

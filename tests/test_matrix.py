@@ -333,3 +333,22 @@ def test_matches_is_not_recursive():
         deep_pattern, deep_value = [deep_pattern], [deep_value, 2]
     assert matches(deep_pattern, deep_value)
     assert not matches(deep_pattern, [[[5]]])
+
+
+@st.composite
+def pair_matrices(draw):
+    """Entries on two axes each, over up to four small axes: the counter's subtraction (one
+    entry left with one free axis: the others, minus what it excludes) runs on most steps,
+    with patterns that allow one value, several ({} and [0] on lists), or none."""
+    names = [f"x{i}" for i in range(draw(st.integers(2, 4)))]
+    matrix = {name: draw(overlap_axes) for name in names}
+    pair = st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True)
+    matrix["exclude"] = [{name: draw(overlap_pattern) for name in draw(pair)} for _ in range(draw(st.integers(1, 12)))]
+    matrix["include"] = [{name: draw(overlap_pattern) for name in draw(pair)} | {"t": 1} for _ in range(draw(st.integers(0, 3)))]
+    return matrix
+
+
+@settings(max_examples=200, deadline=None)
+@given(pair_matrices(), st.integers(1, 5))
+def test_pair_exclusions_agree_with_the_oracle(matrix, size):
+    check_against_the_oracle(matrix, size)

@@ -225,10 +225,10 @@ class _Witness:
             return False
         alive = self.prefix[named[0]] & self.suffix[len(self.classes) - named[-1] - 1]
         for k in range(named[0], named[-1] + 1):
-            if alive and self.classes[k].named >> bit & 1:
-                alive &= self.fewest(self.classes[k].signatures[klass] for klass in self.classes[k].hits[bit])
-            elif alive:
-                alive &= self.best[k]
+            if not alive:
+                break
+            axis = self.classes[k]
+            alive &= self.fewest(axis.signatures[c] for c in axis.hits[bit]) if axis.named >> bit & 1 else self.best[k]
         return not alive
 
 
@@ -270,10 +270,10 @@ class MatrixSweep(Sweep):
         for entry in include:
             if not isinstance(entry, Mapping):
                 raise ValueError("an include entry must be a mapping")
-        self._begin()
         self._counts: dict[tuple[int, int], int] = {}
         self._memo: dict[Node, int] = {}
         self._layouts: dict[tuple[int, int], Layout] = {}
+        self._begin()
         # Pattern bit b: exclude entries first, then include filters.
         self._excludes = [dict(entry) for entry in exclude]
         self._includes = [dict(entry) for entry in include]
@@ -306,8 +306,8 @@ class MatrixSweep(Sweep):
         witness = _Witness(self._classes, self._everyone)
         for number, entry in enumerate(self._includes):
             bit = len(self._excludes) + number
-            if not self._survivors or not possible[bit] or not (
-                    witness.found(bit, sorted(patterns[bit])) or self._reachable(bit, sorted(patterns[bit]))):
+            named = sorted(patterns[bit])
+            if not (self._survivors and possible[bit] and (witness.found(bit, named) or self._reachable(bit, named))):
                 self._appended.append(entry)
                 continue
             extras = {key: value for key, value in entry.items() if key not in column}
@@ -322,7 +322,7 @@ class MatrixSweep(Sweep):
         """Start one operation's allowance of states and time."""
         self._spent = 0
         self._deadline = process_time() + TIME_BUDGET
-        if hasattr(self, "_memo") and len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
+        if len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
             self._memo.clear()
             self._counts.clear()
             self._layouts.clear()

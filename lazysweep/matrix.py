@@ -114,11 +114,13 @@ def _is_container(value: Any) -> bool:
 
 
 def _bits(mask: int) -> Iterator[int]:
-    """The positions of the set bits of ``mask``, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+    """The positions of the set bits of ``mask``, lowest first: a scan of its binary digits
+    in C, where peeling off bits one by one would copy a wide mask at every step."""
+    digits = bin(mask)[:1:-1]
+    position = digits.find("1")
+    while position >= 0:
+        yield position
+        position = digits.find("1", position + 1)
 
 
 class _Unnamed:
@@ -360,7 +362,11 @@ class MatrixSweep(Sweep):
             if not rest:  # matched on every axis: everything is excluded
                 return 0
             named |= rest
-        return total // self._size_of(named) * self._solve((alive, named)) if alive else total
+        if not alive:
+            return total
+        others = free & ~named  # the free axes no entry names: multiply by their sizes
+        scale = self._size_of(others) if others.bit_count() < named.bit_count() else total // self._size_of(named)
+        return scale * self._solve((alive, named))
 
     def _weight(self, k: int, following: int) -> int:
         """Survivors below one value of axis ``k`` that leaves ``following`` alive."""

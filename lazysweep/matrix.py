@@ -474,10 +474,14 @@ class MatrixSweep(Sweep):
         dead = naming & ~self._node(naming, free)[0]  # entries that name no other free axis
         touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
         terms: dict[Node, int] = {}
+        nodes: dict[tuple[int, int], tuple[Node, int]] = {}  # most classes share the node of the rest
 
         def add(weight: int, following: int, free: int) -> None:
-            node = self._node(following, free)
-            terms[node] = terms.get(node, 0) + weight * self._size_of(free & ~node[1])
+            found = nodes.get((following, free))
+            if found is None:
+                node = self._node(following, free)
+                found = nodes[following, free] = node, self._size_of(free & ~node[1])
+            terms[found[0]] = terms.get(found[0], 0) + weight * found[1]
 
         lump = classes.size - sum(classes.sizes[klass] for klass in touched)
         branches = [(classes.sizes[klass], alive & classes.signatures[klass]) for klass in touched]

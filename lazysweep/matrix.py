@@ -27,7 +27,10 @@ pattern. Survivors are counted over the set of exclude entries still alive:
 * ``count`` factorises the entries into independent components (entries that
   share no axis still to be chosen) and, inside a component, conditions on
   the axis most entries share, so exclusions that overlap on a common axis
-  (E entries ``{aI: 0, z: 0}``) cost O(E) states, not 2^E;
+  (E entries ``{aI: 0, z: 0}``) cost O(E) states, not 2^E. A value that keeps
+  up to three entries, each with one axis left, counts by inclusion-exclusion
+  from the node of the other entries, which all such values share: the
+  states follow the values the entries name, not their combinations;
 * ``sweep[i]`` and ``index`` go axis by axis over a cached table per state
   (segment starts and the survivors before each), one ``bisect`` per axis;
 * a batch walks those tables like an odometer, and an include's extras are
@@ -80,6 +83,10 @@ STATE_BUDGET = 20_000
 #: The most seconds of CPU one operation may spend creating states, for the states that
 #: are costly on their own (thousands of entries alive at once).
 TIME_BUDGET = 0.5
+
+#: The most entries that one class may keep for the counter to use inclusion-exclusion over them
+#: (2^this many terms) rather than a node of its own.
+_SPLIT_ENTRIES = 3
 
 #: Cached states beyond this many are dropped between operations (memory stays bounded).
 _CACHE_LIMIT = 4 * STATE_BUDGET
@@ -373,7 +380,7 @@ class MatrixSweep(Sweep):
         if following & self._ends[k]:
             return 0
         terms = self._split(1, following, following & self._classes[k].named, self._suffix[k + 1])
-        if len(terms) == 1:
+        if terms == [(1, following, self._suffix[k + 1])]:
             return self._count(k + 1, following)
         tail = self._tails[k + 1]
         return sum(weight * self._free_count(alive, free, tail // self._size_of(self._suffix[k + 1] & ~free))
@@ -473,40 +480,55 @@ class MatrixSweep(Sweep):
         naming = alive & classes.named
         dead = naming & ~self._node(naming, free)[0]  # entries that name no other free axis
         touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
-        terms: dict[Node, int] = {}
-        nodes: dict[tuple[int, int], tuple[Node, int]] = {}  # most classes share the node of the rest
-
-        def add(weight: int, following: int, free: int) -> None:
-            found = nodes.get((following, free))
-            if found is None:
-                node = self._node(following, free)
-                found = nodes[following, free] = node, self._size_of(free & ~node[1])
-            terms[found[0]] = terms.get(found[0], 0) + weight * found[1]
-
         lump = classes.size - sum(classes.sizes[klass] for klass in touched)
         branches = [(classes.sizes[klass], alive & classes.signatures[klass]) for klass in touched]
         if lump:
             branches.append((lump, alive & ~classes.named))
-        for size, following in branches:
-            if not following & dead:
-                for weight, kept, axes in self._split(size, following, following & naming, free):
-                    add(weight, kept, axes)
-        return [(weight, [node] if node[0] else []) for node, weight in terms.items() if weight]
+        return self._terms([term for size, following in branches if not following & dead
+                            for term in self._split(size, following, following & naming, free)])
+
+    def _terms(self, terms: list[tuple[int, int, int]]) -> list[tuple[int, list[Node]]]:
+        """A plan from terms ``(weight, alive, free)``: each term's canonical node (most terms
+        share a few, made once each), times the sizes of the free axes its entries leave."""
+        plan: dict[Node, int] = {}
+        nodes: dict[tuple[int, int], tuple[Node, int]] = {}
+        for weight, alive, free in terms:
+            found = nodes.get((alive, free))
+            if found is None:
+                node = self._node(alive, free)
+                found = nodes[alive, free] = node, self._size_of(free & ~node[1])
+            plan[found[0]] = plan.get(found[0], 0) + weight * found[1]
+        return [(weight, [node] if node[0] else []) for node, weight in plan.items() if weight]
 
     def _split(self, size: int, following: int, kept: int, free: int) -> list[tuple[int, int, int]]:
         """``size`` x the assignments of ``free`` that avoid ``following``, as terms
-        ``(weight, alive, free)``. When one entry ``kept`` has one free axis ``y`` left: the
-        entries besides it, minus what it excludes, one term per class of ``y`` it allows."""
-        other = self._entry_axes[kept.bit_length() - 1] & free if kept and not kept & (kept - 1) else 0
-        if not other or other & (other - 1):
+        ``(weight, alive, free)``. When each of the few entries ``kept`` has one free axis
+        left, by inclusion-exclusion over them: the other entries alone, minus the points
+        each kept entry excludes, plus those two exclude, ...; each term fixes the kept
+        entries' axes to a class they all allow, so its node is the others restricted."""
+        entries = list(_bits(kept))
+        axes = [self._entry_axes[bit] & free for bit in entries]
+        if not entries or len(entries) > _SPLIT_ENTRIES or any(not a or a & (a - 1) for a in axes):
             return [(size, following, free)]
-        terms = [(size, following & ~kept, free)]
-        y = self._classes[other.bit_length() - 1]
-        rest = free & ~other
-        for klass in y.hits[kept.bit_length() - 1]:
-            restricted = following & ~kept & y.signatures[klass]
-            if all(self._entry_axes[bit] & rest for bit in _bits(restricted & y.named)):
-                terms.append((-size * y.sizes[klass], restricted, rest))
+        base = following & ~kept
+        terms = []
+        for subset in range(1 << len(entries)):
+            allowed: dict[int, set[int]] = {}  # axis -> the classes every chosen entry allows there
+            for bit, axis in [(entries[i], axes[i].bit_length() - 1) for i in range(len(entries)) if subset >> i & 1]:
+                hits = set(self._classes[axis].hits[bit])
+                allowed[axis] = allowed[axis] & hits if axis in allowed else hits
+            rest = free & ~sum(1 << axis for axis in allowed)
+            fixed = [self._classes[axis] for axis in allowed]
+            naming = 0  # the entries naming a fixed axis
+            for classes in fixed:
+                naming |= classes.named
+            for combination in product(*(sorted(allowed[axis]) for axis in allowed)):
+                restricted, weight = base, -size if subset.bit_count() % 2 else size
+                for classes, klass in zip(fixed, combination):
+                    restricted &= classes.signatures[klass]
+                    weight *= classes.sizes[klass]
+                if all(self._entry_axes[bit] & rest for bit in _bits(restricted & naming)):
+                    terms.append((weight, restricted, rest))
         return terms
 
     def _node(self, alive: int, free: int) -> Node:

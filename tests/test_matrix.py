@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import lazysweep
 from lazysweep import Sweep, SweepError
 from lazysweep.axes import ArithmeticRange, ValuesAxis, value_key
+from lazysweep import matrix as matrix_module
 from lazysweep.matrix import MatrixSweep, matches
 
 
@@ -157,15 +158,15 @@ def test_huge_ranges_with_excludes_and_includes_are_exact():
     assert {"a": 5, "b": 0} not in sweep and {"a": 6, "b": 10} not in sweep and {"a": 6, "b": 12} in sweep
 
 
-def test_thirty_excludes_count_fast():
-    import time
+def test_thirty_excludes_need_few_states(monkeypatch):
+    """Bounded work without a timed assertion: building and a middle batch fit in 200 states
+    each (the benchmarks hold the times)."""
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 200)
     matrix = {f"x{i}": {"start": 0, "stop": 10**9} for i in range(6)}
     matrix["exclude"] = [{f"x{i % 6}": i, f"x{(i + 1) % 6}": i + 1} for i in range(30)]
     matrix["include"] = [{f"x{i % 6}": i, "tag": i} for i in range(30)]
-    started = time.perf_counter()
     sweep = Sweep.from_matrix(matrix)
-    sweep.batch(sweep.batch_count() // 2)
-    assert time.perf_counter() - started < 5  # generous; the benchmarks hold the real figures
+    assert len(sweep.batch(sweep.batch_count() // 2)) == 256
 
 
 @pytest.mark.parametrize(
@@ -292,10 +293,12 @@ def test_exclusions_sharing_one_axis_agree_with_the_oracle(entries, size, data):
     check_against_the_oracle(matrix, size)
 
 
-def test_the_issue_shape_counts_exactly_at_sixty_entries():
+def test_the_issue_shape_counts_exactly_at_sixty_entries(monkeypatch):
     """E entries {aI: 0, z: 0} over E ranges of 10^9 values plus z: [0, 1]: with z = 1 all
-    survive, with z = 0 none of the aI may be 0. Counting takes O(E) states, not 2^E."""
+    survive, with z = 0 none of the aI may be 0. Counting and each sweep[i] take O(E) states
+    (a budget of 4E here), not 2^E."""
     entries, n = 60, 10**9
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 4 * entries)
     matrix = {f"a{i}": {"start": 0, "stop": n - 1} for i in range(entries)}
     matrix["z"] = [0, 1]
     matrix["exclude"] = [{f"a{i}": 0, "z": 0} for i in range(entries)]

@@ -3,16 +3,22 @@
 from .errors import SweepError, UsageError
 from .loader import Limits
 from .space import Chain, Product, Sweep, SweepSlice
-from .sweepfile import load
+from .sweepfile import SweepWarning, load
 
-__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits"]
-__version__ = "0.1.0"
+__all__ = [
+    "load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "select", "fingerprint", "Plan",
+    "SweepError", "SweepWarning", "UsageError", "Limits",
+]
+__version__ = "1.0.0"
+
+
+#: Names imported on first use, from the module that holds them: the command line starts faster without them.
+_LAZY = {"MatrixSweep": "matrix", "select": "selection", "fingerprint": "plan", "Plan": "plan"}
 
 
 def __getattr__(name: str) -> object:
-    # MatrixSweep is imported on first use: the command line starts faster without it.
-    if name == "MatrixSweep":
-        from .matrix import MatrixSweep
+    if name in _LAZY:
+        from importlib import import_module
 
-        return MatrixSweep
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'lazysweep' has no attribute {name!r}")

@@ -192,7 +192,10 @@ class _Interpreter:
             return Product(axes)
         from .matrix import MatrixSweep  # only for matrices that need it: start-up time
 
-        return MatrixSweep(axes, exclude, include)
+        try:
+            return MatrixSweep(axes, exclude, include)
+        except SweepError as error:  # over the counting budget: say which matrix
+            raise self.fail(error.message, parent, key) from None
 
     def entries(self, matrix: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
         """The ``include`` or ``exclude`` list of a matrix: mappings with string keys

@@ -1,0 +1,122 @@
+"""What both generator drop-ins (``inferencemax``, ``inferencex``) share: batching flags and output.
+
+Each drop-in parses upstream's flags plus ``--max-batch-size N``,
+``--batch-index K``, ``--get-batch-count`` and ``--github-output NAME``
+(added by :func:`add_batching_flags`), builds its output as a lazy
+sequence, and hands it to :func:`emit`, which prints what was asked for:
+the whole list (streamed, a chunk at a time), one batch, or the batch
+count. :func:`run` is the one error path of their command lines: one line on
+stderr, exit 1 for bad configs, 2 for bad usage.
+
+Cost of :func:`emit`: O(1) for the count, O(batch) for a batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .batching import DEFAULT_BATCH_SIZE, batch_count
+from .errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+__all__ = ["add_batching_flags", "emit", "write_list", "run"]
+
+
+def _count_flag(minimum: int, name: str) -> Callable[[str], int]:
+    import argparse
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text[:40]!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def add_batching_flags(parser: argparse.ArgumentParser) -> None:
+    """Add the batching flags and ``--debug`` to a (parent) parser."""
+    parser.add_argument("--max-batch-size", type=_count_flag(1, "max-batch-size"), default=DEFAULT_BATCH_SIZE,
+                        help=f"entries per batch (default {DEFAULT_BATCH_SIZE}, GitHub Actions' matrix limit)")
+    parser.add_argument("--batch-index", type=_count_flag(0, "batch-index"), help="print only this batch (0-based)")
+    parser.add_argument("--get-batch-count", action="store_true", help="print only the number of batches")
+    parser.add_argument("--github-output", metavar="NAME",
+                        help="also append NAME=<compact JSON> of the output to $GITHUB_OUTPUT")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def write_list(entries: Iterable[Any]) -> None:
+    """``print(json.dumps(list(entries)))``, a chunk at a time, without the list."""
+    write, encode = sys.stdout.write, json.JSONEncoder().encode
+    chunk: list[str] = []
+    opening = "["
+    for entry in entries:
+        chunk.append(encode(entry))
+        if len(chunk) == 1024:
+            write(opening + ", ".join(chunk))
+            opening, chunk = ", ", []
+    write((opening + ", ".join(chunk) if chunk or opening == "[" else "") + "]\n")
+    sys.stdout.flush()
+
+
+def _github_output(args: argparse.Namespace, value: Any) -> None:
+    if args.github_output:
+        from .github import set_output
+
+        text = value if isinstance(value, str) else json.dumps(list(value), separators=(",", ":"))
+        set_output(args.github_output, text, "use --max-batch-size with --batch-index")
+
+
+def emit(args: argparse.Namespace, entries: Any) -> Any:
+    """Print ``entries`` (a lazy sequence with ``count`` and ``batch``) as the batching flags ask.
+
+    Returns what was printed: the batch count, the batch's list, or ``entries``.
+    """
+    batches = batch_count(entries.count, args.max_batch_size)
+    if args.get_batch_count:
+        _github_output(args, str(batches))
+        print(batches)
+        return batches
+    if args.batch_index is not None:
+        if args.batch_index >= batches:
+            raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
+        output = entries.batch(args.batch_index, args.max_batch_size)
+        _github_output(args, output)
+        print(json.dumps(output))
+        return output
+    _github_output(args, entries)
+    write_list(entries)
+    return entries
+
+
+def run(prog: str, arguments: list[str], body: Callable[[], Any]) -> Any:
+    """Run ``body()`` as a command line: errors become one line on stderr and a SystemExit.
+
+    UsageError exits 2, ValueError (bad configs) 1, anything else is an
+    internal error (1); ``--debug`` in ``arguments`` shows the traceback.
+    """
+    from .cli import _fail, _silence_stdout
+
+    debug = "--debug" in arguments
+    try:
+        return body()
+    except UsageError as error:
+        raise SystemExit(_fail(f"{prog}: error: {error}", 2, debug)) from None
+    except ValueError as error:
+        raise SystemExit(_fail(f"{prog}: error: {error}", 1, debug)) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(0) from None
+    except KeyboardInterrupt:
+        raise SystemExit(_fail(f"{prog}: interrupted", 130, debug)) from None
+    except Exception as error:  # upstream crashes here too (TypeError, KeyError, YAML errors): one line
+        raise SystemExit(_fail(f"{prog}: error: {type(error).__name__}: {error}", 1, debug)) from None

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-__all__ = ["add_batching_flags", "emit", "write_list", "run"]
+__all__ = ["add_batching_flags", "emit", "write_list", "run", "python_main"]
 
 
 def _count_flag(minimum: int, name: str) -> Callable[[str], int]:
@@ -120,3 +120,13 @@ def run(prog: str, arguments: list[str], body: Callable[[], Any]) -> Any:
         raise SystemExit(_fail(f"{prog}: interrupted", 130, debug)) from None
     except Exception as error:  # upstream crashes here too (TypeError, KeyError, YAML errors): one line
         raise SystemExit(_fail(f"{prog}: error: {type(error).__name__}: {error}", 1, debug)) from None
+
+
+def python_main(prog: str, body: Callable[[], Any]) -> Any:
+    """Run ``body()`` as upstream's ``main()`` runs from Python: refused arguments print argparse's
+    ``prog: error: ...`` line and raise SystemExit(2); every other error propagates."""
+    try:
+        return body()
+    except UsageError as error:
+        sys.stderr.write(f"{prog}: error: {error}\n")
+        raise SystemExit(2) from None

@@ -33,11 +33,9 @@ from itertools import product, repeat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NoReturn
 
+from . import dropin
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
-from .batching import DEFAULT_BATCH_SIZE, batch_count
-from .cli import _fail, _silence_stdout
 from .errors import SweepError, UsageError
-from .github import set_output
 from .loader import load_document
 from .space import Chain, Sweep
 
@@ -56,6 +54,7 @@ __all__ = [
     "generate_custom_test",
     "EntrySweep",
     "main",
+    "command_line",
 ]
 
 PROG = "generate_sweep_configs.py"
@@ -151,8 +150,12 @@ class MatrixEntry:
 def validate_matrix_output(matrix_values: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
     """Check every entry with :class:`MatrixEntry`; return ``matrix_values`` unchanged.
 
-    O(n) in the entries given: pass a batch to validate just the batch.
+    O(n) in the entries given; an :class:`EntrySweep` is checked from its
+    structure, in O(runs + listed values).
     """
+    if isinstance(matrix_values, EntrySweep):
+        matrix_values.validate()
+        return matrix_values
     for index, entry in enumerate(matrix_values):
         try:
             MatrixEntry(**entry)
@@ -372,19 +375,42 @@ def _highest_tp(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _conc_axis(item: dict[str, Any], step_size: int, where: str) -> Axis:
-    """The concurrencies of an item: upstream's multiply-and-clamp loop, as a lazy axis."""
+    """The concurrencies of an item: upstream's multiply-and-clamp loop, as a lazy axis.
+
+    A range of ints from 1 up with a step of 2 or more is a lazy
+    :class:`GeometricRange` (exact for numbers of any size); anything else
+    (``conc-start: true``, a negative step) runs upstream's loop, which
+    either ends after O(log(end/start)) values or provably never ends: a
+    ValueError says which value repeats or that the values fall forever.
+    """
     if "conc-list" in item:
         return ValuesAxis("conc", item["conc-list"])
     start, end = item["conc-start"], item["conc-end"]
     if start > end:
         return ValuesAxis("conc", ())
-    if start < 1:
-        raise ValueError(f"'conc-start' must be at least 1 in {where}, got {start} (upstream loops forever)")
-    if start == end:
-        return ValuesAxis("conc", (start,))
-    if step_size < 2:
-        raise ValueError(f"--step-size must be at least 2, got {step_size} (upstream loops forever)")
-    return GeometricRange("conc", start, end, step_size)
+    if type(start) is int and start >= 1 and step_size >= 2 and start != end:
+        return GeometricRange("conc", start, end, step_size)
+    return ValuesAxis("conc", _listed_range(start, end, step_size, where))
+
+
+def _listed_range(start: Any, end: Any, step: int, where: str) -> list[Any]:
+    """Upstream's loop, refusing exactly the ranges on which it never ends."""
+    values, seen, conc = [], set(), start
+    while conc <= end:
+        values.append(conc)
+        if conc == end:
+            break
+        if conc in seen:
+            raise ValueError(f"conc-start {start}, conc-end {end} and --step-size {step} in {where} never reach "
+                             f"conc-end: {conc} comes back forever (upstream loops forever)")
+        if conc < 0 and step >= 2:
+            raise ValueError(f"conc-start {start}, conc-end {end} and --step-size {step} in {where} never reach "
+                             f"conc-end: the values fall below {conc} forever (upstream loops forever)")
+        seen.add(conc)
+        conc *= step
+        if conc > end:
+            conc = end
+    return values
 
 
 def _sweep_runs(key: str, entry: dict[str, Any], args: Any, full_sweep: bool, runner: str | None = None) -> Iterator[_Run]:
@@ -559,30 +585,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _count_arg(minimum: int, name: str) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"invalid int value: {text[:40]!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
-        return value
-
-    return parse
-
-
 def _build_parser(prog: str) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
-    common.add_argument("--max-batch-size", type=_count_arg(1, "max-batch-size"), default=DEFAULT_BATCH_SIZE,
-                        help=f"entries per batch (default {DEFAULT_BATCH_SIZE}, GitHub Actions' matrix limit)")
-    common.add_argument("--batch-index", type=_count_arg(0, "batch-index"),
-                        help="print only this batch (0-based)")
-    common.add_argument("--get-batch-count", action="store_true", help="print only the number of batches")
-    common.add_argument("--github-output", metavar="NAME",
-                        help="also append NAME=<compact JSON> of the output to $GITHUB_OUTPUT")
-    common.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    dropin.add_batching_flags(common)
 
     parser = _Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -634,68 +640,31 @@ def generate(args: argparse.Namespace) -> EntrySweep:
     return _GENERATORS[args.command](args, all_config_data)
 
 
-def _write_entries(entries: Any) -> None:
-    """``print(json.dumps(entries))`` for a lazy sequence, a chunk at a time."""
-    write, encode = sys.stdout.write, json.JSONEncoder().encode
-    chunk: list[str] = []
-    opening = "["
-    for entry in entries:
-        chunk.append(encode(entry))
-        if len(chunk) == 1024:
-            write(opening + ", ".join(chunk))
-            opening, chunk = ", ", []
-    write((opening + ", ".join(chunk) if chunk or opening == "[" else "") + "]\n")
-
-
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
-    """Run the command line (default ``sys.argv[1:]``): print, and return what was printed.
+    """Upstream's ``main()``: parse ``argv`` (default ``sys.argv[1:]``), print, return what was printed.
 
     Returns the entries (a lazy sequence, or the batch's list), or the batch
-    count with ``--get-batch-count``. Errors go to stderr as one line and
-    exit through SystemExit: 1 for bad configs, 2 for bad usage.
+    count with ``--get-batch-count``. As upstream's, errors propagate: a
+    ValueError for bad configs, SystemExit(2) for refused arguments. The
+    entries are checked by ``validate_matrix_output`` looked up in this
+    module, so a monkeypatched validator is the one used.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in arguments
-    try:
-        args = _build_parser(prog).parse_args(arguments)
-        entries = generate(args)
-        entries.validate()
-        batches = batch_count(entries.count, args.max_batch_size)
-        if args.get_batch_count:
-            _github_output(args, str(batches))
-            print(batches)
-            return batches
-        if args.batch_index is not None:
-            if args.batch_index >= batches:
-                raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
-            output: Any = entries.batch(args.batch_index, args.max_batch_size)
-            _github_output(args, output)
-            print(json.dumps(output))
-            return output
-        _github_output(args, entries)
-        _write_entries(entries)
-        sys.stdout.flush()
-        return entries
-    except UsageError as error:
-        raise SystemExit(_fail(f"{prog}: error: {error}", 2, debug)) from None
-    except ValueError as error:
-        raise SystemExit(_fail(f"{prog}: error: {error}", 1, debug)) from None
-    except BrokenPipeError:
-        _silence_stdout()
-        raise SystemExit(0) from None
-    except KeyboardInterrupt:
-        raise SystemExit(_fail(f"{prog}: interrupted", 130, debug)) from None
-    except Exception as error:  # a bug: still one line, unless --debug
-        message = f"{prog}: internal error: {type(error).__name__}: {error} (rerun with --debug)"
-        raise SystemExit(_fail(message, 1, debug)) from None
+    return dropin.python_main(prog, lambda: _run(arguments, prog))
 
 
-def _github_output(args: argparse.Namespace, value: Any) -> None:
-    """With --github-output, append the output (compact JSON) to $GITHUB_OUTPUT first."""
-    if args.github_output:
-        text = value if isinstance(value, str) else json.dumps(list(value), separators=(",", ":"))
-        set_output(args.github_output, text, "use --max-batch-size with --batch-index")
+def _run(arguments: list[str], prog: str) -> Any:
+    args = _build_parser(prog).parse_args(arguments)
+    entries = generate(args)
+    sys.modules[__name__].validate_matrix_output(entries)
+    return dropin.emit(args, entries)
+
+
+def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
+    """:func:`main` for a shell: errors are one line on stderr; exit 1 (bad configs) or 2 (bad usage)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    return dropin.run(prog, arguments, lambda: _run(arguments, prog))
 
 
 if __name__ == "__main__":
-    main()
+    command_line()

@@ -46,14 +46,14 @@ def write(tmp_path):
 
 
 def run_inferencemax(argv: list[str]) -> tuple[int, str, str]:
-    """``lazysweep.inferencemax.main(argv)`` in-process: (exit status, stdout, stderr)."""
+    """``lazysweep.inferencemax.command_line(argv)`` in-process: (exit status, stdout, stderr)."""
     from lazysweep import inferencemax
 
     out, err = io.StringIO(), io.StringIO()
     status = 0
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            inferencemax.main(argv)
+            inferencemax.command_line(argv)
         except SystemExit as exit_:
             status = exit_.code
     return status, out.getvalue(), err.getvalue()

@@ -9,10 +9,11 @@ upstream's; run it as ``python -m lazysweep.inferencex SUBCOMMAND ...`` or
 
 from __future__ import annotations
 
-from .cli import main
+from .cli import command_line, main
 from .evals import MIN_EVAL_CONC
 from .generate import apply_node_type_defaults, expand_config_keys, seq_len_itos, seq_len_stoi, seq_len_to_str
 from .validation import load_config_files, load_runner_file
 
 __all__ = ["MIN_EVAL_CONC", "seq_len_stoi", "seq_len_itos", "seq_len_to_str", "apply_node_type_defaults",
-           "expand_config_keys", "load_config_files", "load_runner_file", "main"]
+           "expand_config_keys", "load_config_files", "load_runner_file", "main",
+           "command_line"]

@@ -96,20 +96,15 @@ def generate(args: argparse.Namespace) -> Any:
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
     """Upstream's ``main()``: parse ``sys.argv``, print, return the rows; errors propagate."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = parse_args(arguments, prog)
-    except UsageError as error:
-        sys.stderr.write(f"{prog}: error: {error}\n")
-        raise SystemExit(2) from None
+    return dropin.python_main(prog, lambda: _run(arguments, prog))
+
+
+def _run(arguments: list[str], prog: str) -> Any:
+    args = parse_args(arguments, prog)
     return dropin.emit(args, generate(args))
 
 
 def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
     """``main()`` for a shell: errors are one line on stderr; exit 1 (bad configs) or 2 (bad usage)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-
-    def body() -> Any:
-        args = parse_args(arguments, prog)
-        return dropin.emit(args, generate(args))
-
-    return dropin.run(prog, arguments, body)
+    return dropin.run(prog, arguments, lambda: _run(arguments, prog))

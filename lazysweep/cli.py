@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any, NoReturn
 
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT
+from .console import Parser, guard, write
 from .errors import SweepError, UsageError
 from .space import Chain, Sweep
 from .sweepfile import load
@@ -32,25 +33,6 @@ MAX_LISTED_BATCHES = 1_000_000
 
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
-
-
-class _Formatter(argparse.HelpFormatter):
-    """Help text as wide as $COLUMNS says, without argparse importing shutil at every start."""
-
-    def __init__(self, prog: str) -> None:
-        columns = os.environ.get("COLUMNS", "")
-        super().__init__(prog, width=(int(columns) if columns.isdigit() else 100) - 2)
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line, not usage plus a line."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _integer(text: str) -> int:
@@ -130,12 +112,12 @@ def _setup_lint(sub: argparse.ArgumentParser) -> None:
 
 def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that command's (building all costs start-up time)."""
-    parser = _Parser(
+    parser = Parser(
         prog="lazysweep",
         description="Count, slice and address huge parameter sweeps without expanding them.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for name, (help, setup, run) in _COMMANDS.items():
         if only in (None, name):
@@ -170,7 +152,7 @@ def _version() -> str:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text)
+    write(text)
 
 
 def _check_index(index: int, count: int, what: str) -> None:
@@ -311,26 +293,18 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
+        del arguments[0]
     if arguments[:1] in (["inferencemax"], ["inferencex"]):
         return _drop_in(arguments[0], arguments[1:])
-    debug = "--debug" in arguments
-    try:
+
+    def run() -> int:
         only = arguments[0] if arguments and arguments[0] in _COMMANDS else None
         args = _build_parser(only).parse_args(arguments)
         status: int = args.run(args)
-        sys.stdout.flush()
         return status
-    except SweepError as error:
-        return _fail(f"lazysweep: error: {error}", 1, debug)
-    except UsageError as error:
-        return _fail(f"lazysweep: error: {error}", 2, debug)
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
-    except KeyboardInterrupt:
-        return _fail("lazysweep: interrupted", 130, debug)
-    except Exception as error:  # a bug: still one line, unless --debug
-        return _fail(f"lazysweep: internal error: {type(error).__name__}: {error} (rerun with --debug)", 1, debug)
+
+    return guard("lazysweep", run, debug="--debug" in arguments)
 
 
 def _drop_in(name: str, arguments: list[str]) -> int:
@@ -341,22 +315,3 @@ def _drop_in(name: str, arguments: list[str]) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0
-
-
-def _fail(message: str, status: int, debug: bool) -> int:
-    if debug:
-        import traceback
-
-        traceback.print_exc()
-    sys.stderr.write(" ".join(message.split()) + "\n")
-    return status
-
-
-def _silence_stdout() -> None:
-    """After the reader went away: point stdout at /dev/null so the final flush is quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-

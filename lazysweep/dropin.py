@@ -17,6 +17,7 @@ import json
 import sys
 
 from .batching import DEFAULT_BATCH_SIZE, batch_count
+from .console import guard, write
 from .errors import UsageError
 
 TYPE_CHECKING = False
@@ -56,7 +57,7 @@ def add_batching_flags(parser: argparse.ArgumentParser) -> None:
 
 def write_list(entries: Iterable[Any]) -> None:
     """``print(json.dumps(list(entries)))``, a chunk at a time, without the list."""
-    write, encode = sys.stdout.write, json.JSONEncoder().encode
+    encode = json.JSONEncoder().encode
     chunk: list[str] = []
     opening = "["
     for entry in entries:
@@ -65,7 +66,6 @@ def write_list(entries: Iterable[Any]) -> None:
             write(opening + ", ".join(chunk))
             opening, chunk = ", ", []
     write((opening + ", ".join(chunk) if chunk or opening == "[" else "") + "]\n")
-    sys.stdout.flush()
 
 
 def _github_output(args: argparse.Namespace, value: Any) -> None:
@@ -84,42 +84,30 @@ def emit(args: argparse.Namespace, entries: Any) -> Any:
     batches = batch_count(entries.count, args.max_batch_size)
     if args.get_batch_count:
         _github_output(args, str(batches))
-        print(batches)
+        write(f"{batches}\n")
         return batches
     if args.batch_index is not None:
         if args.batch_index >= batches:
             raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
         output = entries.batch(args.batch_index, args.max_batch_size)
         _github_output(args, output)
-        print(json.dumps(output))
+        write(json.dumps(output) + "\n")
         return output
     _github_output(args, entries)
     write_list(entries)
     return entries
 
 
-def run(prog: str, arguments: list[str], body: Callable[[], Any]) -> Any:
-    """Run ``body()`` as a command line: errors become one line on stderr and a SystemExit.
-
-    UsageError exits 2, ValueError (bad configs) 1, anything else is an
-    internal error (1); ``--debug`` in ``arguments`` shows the traceback.
-    """
-    from .cli import _fail, _silence_stdout
-
-    debug = "--debug" in arguments
-    try:
-        return body()
-    except UsageError as error:
-        raise SystemExit(_fail(f"{prog}: error: {error}", 2, debug)) from None
-    except ValueError as error:
-        raise SystemExit(_fail(f"{prog}: error: {error}", 1, debug)) from None
-    except BrokenPipeError:
-        _silence_stdout()
-        raise SystemExit(0) from None
-    except KeyboardInterrupt:
-        raise SystemExit(_fail(f"{prog}: interrupted", 130, debug)) from None
-    except Exception as error:  # upstream crashes here too (TypeError, KeyError, YAML errors): one line
-        raise SystemExit(_fail(f"{prog}: error: {type(error).__name__}: {error}", 1, debug)) from None
+def run(prog: str, arguments: list[str], body: Callable[[], Any],
+        data_errors: tuple[type[BaseException], ...] = (ValueError,)) -> Any:
+    """Run ``body()`` as a command line, through :func:`lazysweep.console.guard`: an error is one
+    line on stderr and a SystemExit (``data_errors``: 1, UsageError: 2); ``--debug`` in
+    ``arguments`` shows the traceback. Returns what ``body()`` returned."""
+    returned: list[Any] = []
+    status = guard(prog, lambda: returned.append(body()) or 0, "--debug" in arguments, data_errors)
+    if status:
+        raise SystemExit(status)
+    return returned[0] if returned else None
 
 
 def python_main(prog: str, body: Callable[[], Any]) -> Any:

@@ -31,10 +31,11 @@ import sys
 from collections.abc import Mapping
 from itertools import product, repeat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 from . import dropin
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
+from .console import Parser
 from .errors import SweepError, UsageError
 from .loader import load_document
 from .space import Chain, Sweep
@@ -578,20 +579,13 @@ _GENERATORS: dict[str, Callable[[Any, dict[str, Any]], EntrySweep]] = {
 # -- command line ----------------------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
-    """One-line usage errors, raised instead of printed, so main() can report them."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def _build_parser(prog: str) -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
     dropin.add_batching_flags(common)
 
-    parser = _Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], help=help, description=help)

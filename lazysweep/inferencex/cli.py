@@ -107,4 +107,15 @@ def _run(arguments: list[str], prog: str) -> Any:
 def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
     """``main()`` for a shell: errors are one line on stderr; exit 1 (bad configs) or 2 (bad usage)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    return dropin.run(prog, arguments, lambda: _run(arguments, prog))
+    return dropin.run(prog, arguments, lambda: _run_on_configs(arguments, prog))
+
+
+def _run_on_configs(arguments: list[str], prog: str) -> Any:
+    """:func:`_run`, where the errors upstream crashes with on odd configs (a loose value in
+    arithmetic, a file that is not a mapping, bad YAML) are reported as bad configs."""
+    import yaml
+
+    try:
+        return _run(arguments, prog)
+    except (TypeError, KeyError, AttributeError, AssertionError, ArithmeticError, yaml.YAMLError) as error:
+        raise ValueError(f"{type(error).__name__}: {error}") from error

@@ -104,7 +104,12 @@ def run(prog: str, arguments: list[str], body: Callable[[], Any],
     line on stderr and a SystemExit (``data_errors``: 1, UsageError: 2); ``--debug`` in
     ``arguments`` shows the traceback. Returns what ``body()`` returned."""
     returned: list[Any] = []
-    status = guard(prog, lambda: returned.append(body()) or 0, "--debug" in arguments, data_errors)
+
+    def run_body() -> int:
+        returned.append(body())
+        return 0
+
+    status = guard(prog, run_body, "--debug" in arguments, data_errors)
     if status:
         raise SystemExit(status)
     return returned[0] if returned else None

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     Extra = Callable[[int, int, dict[str, Any]], None]
 
-__all__ = ["MIN_EVAL_CONC", "plan", "parallelism_key"]
+__all__ = ["MIN_EVAL_CONC", "plan", "parallelism_key", "mark_eval_entries", "mark_all_eval_entries"]
 
 MIN_EVAL_CONC = 16
 _TARGET = (8192, 1024)
@@ -194,10 +194,11 @@ def _row_index(segment: Segment, pair: tuple[int, int]) -> int:
 class _Merged(Sweep):
     """One --all-evals row: a multi-node row whose conc is the sorted union of its parallelism group's."""
 
-    __slots__ = ("segment", "node", "concs", "agentic")
+    __slots__ = ("segment", "node", "concs", "agentic", "eval_only")
 
-    def __init__(self, segment: Segment, node: int, concs: list[Any]) -> None:
+    def __init__(self, segment: Segment, node: int, concs: list[Any], eval_only: bool = True) -> None:
         self.segment, self.node, self.concs, self.agentic = segment, node, concs, segment.kind == "ma"
+        self.eval_only = eval_only
 
     @property
     def count(self) -> int:
@@ -210,8 +211,10 @@ class _Merged(Sweep):
         if self.agentic:
             row["eval-conc"] = max(self.concs)
         else:
+            row.pop("eval-conc", None)
             row["eval-all-concs"] = True
-        row["eval-only"] = True
+        if self.eval_only:
+            row["eval-only"] = True
         return row
 
     def _iter_range(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
@@ -224,6 +227,10 @@ class _Merged(Sweep):
 def _all_marked(conc: int, node: int, row: dict[str, Any]) -> None:
     row["run-eval"] = True
     row["eval-only"] = True
+
+
+def _run_eval(conc: int, node: int, row: dict[str, Any]) -> None:
+    row["run-eval"] = True
 
 
 def plan(segments: list[Segment], no_evals: bool = False, evals_only: bool = False,
@@ -241,21 +248,79 @@ def plan(segments: list[Segment], no_evals: bool = False, evals_only: bool = Fal
     return Rows(_View(segment, marks.extra(number, segment, False)) for number, segment in enumerate(segments))
 
 
-def _all_evals_parts(segments: list[Segment], marks: _Marks) -> list[Sweep]:
-    """--all-evals: every 8k1k single-node and single-node agentic row; multi-node rows merged per group."""
+def _all_evals_parts(segments: list[Segment], marks: _Marks, eval_only: bool = True) -> list[Sweep]:
+    """--all-evals: every 8k1k single-node and single-node agentic row; multi-node rows merged per group.
+
+    With ``eval_only`` (the command line) the other rows are dropped and the
+    kept ones get ``eval-only``; without (upstream's mark_all_eval_entries)
+    the other rows stay as they are.
+    """
     parts: list[Sweep] = []
     merged: dict[Any, _Merged] = {}
-    for segment in segments:
-        if segment.kind == "sa" or (segment.kind == "sn" and _is_target(segment)):
-            parts.append(_View(segment, _all_marked))
+    for number, segment in enumerate(segments):
+        if segment.kind == "sa" or (segment.kind in ("sn", "other") and _is_target(segment)):
+            parts.append(_View(segment, _all_marked if eval_only else _run_eval))
         elif segment.kind == "ma" or (segment.kind == "mn" and _is_target(segment)):
             concs = list(segment.concs)
             for node in range(len(segment.nodes)):
                 key = marks.group(segment, node)
                 first = merged.get(key)
                 if first is None:
-                    merged[key] = first = _Merged(segment, node, sorted(set(concs)))
+                    merged[key] = first = _Merged(segment, node, sorted(set(concs)), eval_only)
                     parts.append(first)
                 else:
                     first.concs = sorted(set(first.concs + concs))
+        elif not eval_only:
+            parts.append(_View(segment, None))
     return parts
+
+
+# -- upstream's functions over lists of rows ---------------------------------------------
+
+
+class _RowSegment(Segment):
+    """One row of a list, as a segment of one row that comes out as it went in."""
+
+    __slots__ = ()
+
+    @property
+    def count(self) -> int:
+        return 1
+
+    def row(self, conc: int, node: int) -> dict[str, Any]:
+        return dict(self.fields)
+
+
+def _as_segment(row: dict[str, Any]) -> Segment:
+    """A row of a list as a one-row segment (a multi-node agentic row's concs are its positions)."""
+    conc, node = row.get("conc"), [row.get("runner")]
+    if row.get("scenario-type") == "agentic-coding":
+        if "prefill" in row:
+            return _RowSegment("ma", row, list(conc) if isinstance(conc, list) else [conc], node)
+        return _RowSegment("sa", row, [conc], node)
+    if "tp" in row:
+        return _RowSegment("sn", row, [conc], node)
+    return _RowSegment("mn" if "prefill" in row else "other", row, conc if isinstance(conc, list) else [conc], node)
+
+
+def mark_eval_entries(matrix_values: Any, include_agentic: bool = False) -> list[dict[str, Any]]:
+    """Upstream's eval marking of a list of rows, in place: sets ``run-eval`` (and ``eval-conc``).
+
+    O(rows). The command line marks from structure instead (:func:`plan`).
+    """
+    rows = matrix_values if isinstance(matrix_values, list) else list(matrix_values)
+    segments = [_as_segment(row) for row in rows]
+    marks = _Marks(segments, include_agentic)
+    for number, (row, segment) in enumerate(zip(rows, segments)):
+        if segment.kind == "other":
+            row["run-eval"] = False
+            continue
+        conc, node = marks.pairs.get(number, [(-1 if segment.kind == "mn" else 0, 0)])[0]
+        marks.extra(number, segment, False)(conc, node, row)
+    return rows
+
+
+def mark_all_eval_entries(matrix_values: Any) -> list[dict[str, Any]]:
+    """Upstream's --all-evals expansion of a list of marked rows: a new list. O(rows)."""
+    segments = [_as_segment(row) for row in matrix_values]
+    return list(Rows(_all_evals_parts(segments, _Marks([], False), eval_only=False)))

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["seq_len_stoi", "seq_len_itos", "seq_len_to_str", "Segment", "Rows", "full_sweep_segments",
-           "test_config_segments", "expand_config_keys", "apply_node_type_defaults"]
+           "test_config_segments", "generate_full_sweep", "generate_test_config_sweep", "expand_config_keys",
+           "apply_node_type_defaults"]
 
 seq_len_stoi = {"1k1k": (1024, 1024), "8k1k": (8192, 1024)}
 seq_len_itos = {lengths: name for name, lengths in seq_len_stoi.items()}
@@ -286,7 +287,8 @@ def _scenario_configs(entry: dict[str, Any], scenario: str, scenario_filter: Any
 
 
 def _labels(runner_data: dict[str, Any]) -> dict[str, Any]:
-    return runner_data["labels"]
+    labels: dict[str, Any] = runner_data["labels"]
+    return labels
 
 
 def full_sweep_segments(args: Any, all_config_data: dict[str, Any], runner_data: dict[str, Any]) -> Iterator[Segment]:
@@ -463,6 +465,23 @@ def test_config_segments(args: Any, all_config_data: dict[str, Any],
                     concs = [conc for conc in concs if conc in wanted]
                 if concs:
                     yield made.segment(concs, nodes)
+
+
+def _unmarked(segments: Iterator[Segment]) -> Rows:
+    from .evals import plan
+
+    return plan(list(segments), no_evals=True)
+
+
+def generate_full_sweep(args: Any, all_config_data: dict[str, Any], runner_data: dict[str, Any]) -> Rows:
+    """Upstream's ``generate_full_sweep``: the filtered rows, before eval marking, as a lazy sequence."""
+    return _unmarked(full_sweep_segments(args, all_config_data, runner_data))
+
+
+def generate_test_config_sweep(args: Any, all_config_data: dict[str, Any],
+                               runner_data: dict[str, Any] | None = None) -> Rows:
+    """Upstream's ``generate_test_config_sweep``: the rows of the given keys, before eval marking, lazily."""
+    return _unmarked(test_config_segments(args, all_config_data, runner_data))
 
 
 def apply_node_type_defaults(args: Any) -> Any:

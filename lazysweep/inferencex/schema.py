@@ -159,6 +159,9 @@ class Validated:
         self.__dict__.update(values)
         self.fields_set = fields_set
 
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any: ...
+
 
 class Model:
     """A pydantic model with ``extra='forbid'`` and ``populate_by_name=True``.

@@ -315,4 +315,5 @@ def load_runner_file(runner_file: str, validate: bool = True) -> dict[str, Any]:
         raise ValueError(f"Runner config file '{runner_file}' does not exist.") from None
     if validate:
         validate_runner_config(runner_config)
-    return runner_config
+    loaded: dict[str, Any] = runner_config
+    return loaded

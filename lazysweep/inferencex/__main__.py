@@ -2,4 +2,4 @@
 
 from .cli import command_line
 
-command_line(prog="python -m lazysweep.inferencex")
+command_line()

@@ -1,64 +1,25 @@
-"""Drop-in replacement for InferenceMAX's ``generate_sweep_configs.py``, lazy and batched.
+"""The entries of InferenceMAX's (2025) subcommands, as lazy index spaces.
 
-Run it as ``python -m lazysweep.inferencemax SUBCOMMAND ...`` or
-``lazysweep inferencemax SUBCOMMAND ...``, with upstream's subcommands
-(``full-sweep``, ``test-config``, ``runner-model-sweep``, ``runner-sweep``,
-``custom``) and flags; stdout is byte-identical to upstream's. Every
-subcommand also takes ``--max-batch-size N`` (default 256),
-``--batch-index K`` and ``--get-batch-count``.
-
-Python code switches with one import line: this module has upstream's
-public names and signatures. The generators return lazy sequences
-(:class:`EntrySweep`): the merged master configs become an index space of
-entry x seq-len-config x search-space item x concurrency, with the filters
-pruning whole sub-spaces and the derived fields (``max-model-len``,
-``exp-name``, defaults) filled in per point. A batch costs what the batch
-holds, plus one pass over the configs; nothing builds the full list.
-
-Beyond upstream: a search-space item may give ``conc-list: [..]`` instead of
-``conc-start``/``conc-end``; where upstream hangs (``--step-size`` below 2,
-``conc-start`` below 1) or crashes (no 1k1k seq-len-config in the runner
-sweeps, a config file that is not a mapping) there is a clear error; a
-duplicate key inside one YAML file is an error.
+The merged master configs become an index space of entry x seq-len-config x
+search-space item x concurrency, with the filters pruning whole sub-spaces
+and the derived fields (``max-model-len``, ``exp-name``, defaults) filled in
+per point. A batch costs what the batch holds plus one pass over the configs.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import product, repeat
-from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from . import dropin
-from .axes import Axis, GeometricRange, ValuesAxis, value_key
-from .console import Parser
-from .errors import SweepError, UsageError
-from .loader import load_document
-from .space import Chain, Sweep
+from ..axes import Axis, GeometricRange, ValuesAxis, value_key
+from ..space import Chain, Sweep
+from .schema import entry_problems
+from .validation import load_runner_config
 
-__all__ = [
-    "seq_len_stoi",
-    "seq_len_itos",
-    "seq_len_to_str",
-    "MatrixEntry",
-    "validate_matrix_output",
-    "validate_master_configs_structure",
-    "load_config_files",
-    "generate_full_sweep",
-    "generate_test_config",
-    "generate_runner_model_sweep_config",
-    "generate_runner_sweep_config",
-    "generate_custom_test",
-    "EntrySweep",
-    "main",
-    "command_line",
-]
-
-PROG = "generate_sweep_configs.py"
+__all__ = ["seq_len_stoi", "seq_len_itos", "seq_len_to_str", "EntrySweep", "generate_full_sweep",
+           "generate_test_config", "generate_runner_model_sweep_config", "generate_runner_sweep_config",
+           "generate_custom_test", "GENERATORS"]
 
 seq_len_stoi = {"1k1k": (1024, 1024), "1k8k": (1024, 8192), "8k1k": (8192, 1024)}
 seq_len_itos = {lengths: name for name, lengths in seq_len_stoi.items()}
@@ -82,87 +43,6 @@ _TEST_ORDER = ("image", "model", "precision", "framework", "runner", "isl", "osl
                "tp", "ep", "dp-attn", "conc", "max-model-len", "exp-name")
 _RUNNER_ORDER = ("image", "model", "precision", "framework", "runner", "isl", "osl",
                  "tp", "ep", "dp-attn", "conc", "exp-name", "max-model-len")
-
-_ENTRY_TYPES = {
-    "image": str, "model": str, "precision": str, "framework": str, "runner": str,
-    "isl": int, "osl": int, "tp": int, "ep": int, "dp-attn": bool, "conc": int,
-    "max-model-len": int, "exp-name": str,
-}
-_TRUE_WORDS = {"1", "on", "t", "true", "y", "yes"}
-_FALSE_WORDS = {"0", "off", "f", "false", "n", "no"}
-
-
-def _fits(value: Any, kind: type) -> bool:
-    """Whether pydantic (lax mode) would accept ``value`` for a field of type ``kind``."""
-    if kind is str:
-        return isinstance(value, str)
-    if kind is int:
-        if isinstance(value, int):
-            return True
-        if isinstance(value, float):
-            return value.is_integer()
-        if isinstance(value, str):
-            try:
-                int(value.strip())
-            except ValueError:
-                return False
-            return True
-        return False
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, (int, float)):
-        return value in (0, 1)
-    return isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS
-
-
-def _entry_problems(fields: Mapping[str, Any]) -> list[str]:
-    """What a pydantic MatrixEntry would refuse in ``fields`` (dashed names), or []."""
-    problems = [f"{name}: missing" for name in _ENTRY_TYPES if name not in fields]
-    for name, value in fields.items():
-        kind = _ENTRY_TYPES.get(name)
-        if kind is None:
-            problems.append(f"{name}: extra field not permitted")
-        elif type(value) is not kind and not _fits(value, kind):
-            problems.append(f"{name}: expected {kind.__name__}, got {type(value).__name__} {value!r}")
-    return problems
-
-
-class MatrixEntry:
-    """Validates one emitted entry, as upstream's pydantic model does, without pydantic.
-
-    ``MatrixEntry(**entry)`` raises ValueError for a missing, extra or wrongly
-    typed field; field names may be written with dashes or underscores.
-
-    >>> MatrixEntry(image="i", model="m", precision="fp8", framework="vllm", runner="h100",
-    ...             isl=1024, osl=1024, tp=8, ep=1, dp_attn=False, conc=4,
-    ...             max_model_len=2048, exp_name="x").conc
-    4
-    """
-
-    def __init__(self, **fields: Any) -> None:
-        given = {name.replace("_", "-"): value for name, value in fields.items()}
-        problems = _entry_problems(given)
-        if problems:
-            raise ValueError(f"{len(problems)} validation error(s) for MatrixEntry: " + "; ".join(problems))
-        for name, value in given.items():
-            setattr(self, name.replace("-", "_"), value)
-
-
-def validate_matrix_output(matrix_values: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
-    """Check every entry with :class:`MatrixEntry`; return ``matrix_values`` unchanged.
-
-    O(n) in the entries given; an :class:`EntrySweep` is checked from its
-    structure, in O(runs + listed values).
-    """
-    if isinstance(matrix_values, EntrySweep):
-        matrix_values.validate()
-        return matrix_values
-    for index, entry in enumerate(matrix_values):
-        try:
-            MatrixEntry(**entry)
-        except ValueError as error:
-            raise ValueError(f"Matrix entry at index {index} failed validation: {error}") from None
-    return matrix_values
 
 
 # -- the lazy sequence -----------------------------------------------------------------
@@ -214,7 +94,7 @@ class _Run(Sweep):
         fields = dict(zip(self.keys, self.values))
         for position in positions:
             fields[axis.name] = axis[position]
-            found = _entry_problems(fields)
+            found = entry_problems(fields)
             if found:
                 yield position, found
 
@@ -239,109 +119,6 @@ class EntrySweep(Chain):
         for offset, run in zip(self._offsets, self.parts):
             for position, problems in run.problems():
                 raise ValueError(f"Matrix entry at index {offset + position} failed validation: " + "; ".join(problems))
-
-
-# -- loading and validating the configs ------------------------------------------------
-
-
-def _load_yaml(path: str, missing_message: str) -> Any:
-    if not os.path.exists(path):
-        raise ValueError(missing_message)
-    try:
-        return load_document(path, positions=False).value  # upstream's messages carry no positions
-    except SweepError as error:
-        raise ValueError(str(error)) from None
-
-
-def load_config_files(config_files: Sequence[str]) -> dict[str, Any]:
-    """Load master config files and merge them in order; a key in two files is an error."""
-    merged: dict[str, Any] = {}
-    for config_file in config_files:
-        data = _load_yaml(config_file, f"Input file '{config_file}' does not exist.")
-        if not isinstance(data, dict):
-            raise ValueError(f"Config file '{config_file}' must contain a dictionary")
-        duplicates = merged.keys() & data.keys()
-        if duplicates:
-            raise ValueError(
-                f"Duplicate configuration keys found in '{config_file}': {', '.join(sorted(duplicates))}"
-            )
-        merged.update(data)
-    return merged
-
-
-def _load_runner_config(path: str) -> dict[str, Any]:
-    data = _load_yaml(path, f"Runner config file '{path}' does not exist.")
-    if not isinstance(data, dict):
-        raise ValueError(f"Runner config file '{path}' must contain a mapping of runner types to nodes")
-    return data
-
-
-_TOP_FIELDS = {"image": str, "model": str, "model-prefix": str, "precision": str,
-               "framework": str, "runner": str, "seq-len-configs": list}
-_ITEM_FIELDS = {"tp", "conc-start", "conc-end", "conc-list", "ep", "dp-attn"}
-
-
-def _missing(mapping: dict[str, Any], field: str) -> bool:
-    return mapping.get(field) is None
-
-
-def validate_master_configs_structure(all_config_data: dict[str, Any]) -> None:
-    """Check every entry as upstream does, with upstream's messages (ValueError).
-
-    Also accepts ``conc-list`` in a search-space item instead of
-    ``conc-start``/``conc-end``. O(size of the configs).
-    """
-    for key, entry in all_config_data.items():
-        if not isinstance(entry, dict):
-            raise ValueError(f"Entry for key '{key}' must be a mapping")
-        for field, kind in _TOP_FIELDS.items():
-            if _missing(entry, field):
-                raise ValueError(f"Missing required field '{field}' for key '{key}'")
-            if not isinstance(entry[field], kind):
-                raise ValueError(
-                    f"Field '{field}' must be {kind.__name__} for key '{key}', got {type(entry[field]).__name__}"
-                )
-        if not entry["seq-len-configs"]:
-            raise ValueError(f"'seq-len-configs' must be a non-empty list for key '{key}'")
-        for i, seq_config in enumerate(entry["seq-len-configs"]):
-            where = f"seq-len-config[{i}] for key '{key}'"
-            if not isinstance(seq_config, dict):
-                raise ValueError(f"{where[0].upper()}{where[1:]} must be a mapping")
-            for field in ("isl", "osl"):
-                if _missing(seq_config, field):
-                    raise ValueError(f"Missing '{field}' in {where}")
-                if not isinstance(seq_config[field], int):
-                    raise ValueError(f"'{field}' must be int in {where}")
-            items = seq_config.get("search-space")
-            if not items or not isinstance(items, list):
-                raise ValueError(f"Missing or invalid 'search-space' in {where}")
-            for j, item in enumerate(items):
-                _validate_item(item, f"search-space[{j}] of {where}")
-
-
-def _validate_item(item: Any, where: str) -> None:
-    if not isinstance(item, dict):
-        raise ValueError(f"Item {where} must be a mapping")
-    extra = set(item) - _ITEM_FIELDS
-    if extra:
-        raise ValueError(f"Extra fields {extra} in {where}")
-    uses_list = "conc-list" in item
-    if uses_list and ("conc-start" in item or "conc-end" in item):
-        raise ValueError(f"Cannot specify both 'conc-list' and 'conc-start'/'conc-end' in {where}")
-    for field in ("tp",) if uses_list else ("tp", "conc-start", "conc-end"):
-        if _missing(item, field):
-            raise ValueError(f"Missing '{field}' in {where}")
-        if not isinstance(item[field], int):
-            raise ValueError(f"'{field}' must be int in {where}")
-    if uses_list:
-        concs = item["conc-list"]
-        if not isinstance(concs, list) or not concs or not all(
-            isinstance(c, int) and not isinstance(c, bool) and c >= 1 for c in concs
-        ):
-            raise ValueError(f"'conc-list' must be a non-empty list of positive ints in {where}")
-    for field, kind in (("ep", int), ("dp-attn", bool)):
-        if not _missing(item, field) and not isinstance(item[field], kind):
-            raise ValueError(f"'{field}' must be {kind.__name__} in {where}")
 
 
 # -- the subcommands' index spaces ----------------------------------------------------
@@ -447,7 +224,7 @@ def generate_full_sweep(args: Any, all_config_data: dict[str, Any]) -> EntrySwee
     if runner_types:
         if not _arg(args, "runner_config"):
             raise ValueError("--runner-config is required when --runner-type is specified")
-        valid = set(_load_runner_config(args.runner_config))
+        valid = set(load_runner_config(args.runner_config))
         invalid = set(runner_types) - valid
         if invalid:
             raise ValueError(
@@ -479,7 +256,7 @@ def generate_full_sweep(args: Any, all_config_data: dict[str, Any]) -> EntrySwee
 
 def generate_test_config(args: Any, all_config_data: dict[str, Any]) -> EntrySweep:
     """One config key's sweep (or one entry per item with ``test_mode``). Lazy."""
-    runner_config = _load_runner_config(args.runner_config)
+    runner_config = load_runner_config(args.runner_config)
     entry = all_config_data.get(args.key)
     if not entry:
         raise ValueError(f"Specified key '{args.key}' does not exist in config files.")
@@ -513,7 +290,7 @@ def _unknown_runner(runner: str, args: Any, runner_config: dict[str, Any]) -> Va
 
 def generate_runner_model_sweep_config(args: Any, all_config_data: dict[str, Any]) -> EntrySweep:
     """Every config of a runner type, smoke-tested once on each of its nodes. Lazy."""
-    runner_config = _load_runner_config(args.runner_config)
+    runner_config = load_runner_config(args.runner_config)
     nodes = runner_config.get(args.runner_type)
     if not nodes:
         raise _unknown_runner(args.runner_type, args, runner_config)
@@ -533,7 +310,7 @@ def generate_runner_model_sweep_config(args: Any, all_config_data: dict[str, Any
 
 def generate_runner_sweep_config(args: Any, all_config_data: dict[str, Any]) -> EntrySweep:
     """Every config of a model prefix (and precision, framework) on each node of a runner type."""
-    runner_config = _load_runner_config(args.runner_config)
+    runner_config = load_runner_config(args.runner_config)
     if not runner_config.get(args.runner_type):
         raise _unknown_runner(args.runner_type, args, runner_config)
     precision, framework = _arg(args, "precision"), _arg(args, "framework")
@@ -557,7 +334,7 @@ def generate_runner_sweep_config(args: Any, all_config_data: dict[str, Any]) -> 
 
 def generate_custom_test(args: Any) -> EntrySweep:
     """One 1k1k entry from the command line, on a runner type or node of the runner config."""
-    runner_config = _load_runner_config(args.runner_config)
+    runner_config = load_runner_config(args.runner_config)
     label = args.runner_label
     if not any(label == runner or label in (nodes or ()) for runner, nodes in runner_config.items()):
         raise ValueError(f"Unable to find specified runner label '{label}'.")
@@ -567,7 +344,7 @@ def generate_custom_test(args: Any) -> EntrySweep:
     return EntrySweep([_Run(_RUNNER_ORDER, fields, ValuesAxis("conc", (4,)))])
 
 
-_GENERATORS: dict[str, Callable[[Any, dict[str, Any]], EntrySweep]] = {
+GENERATORS: dict[str, Callable[[Any, dict[str, Any]], EntrySweep]] = {
     "full-sweep": generate_full_sweep,
     "test-config": generate_test_config,
     "runner-model-sweep": generate_runner_model_sweep_config,
@@ -576,89 +353,3 @@ _GENERATORS: dict[str, Callable[[Any, dict[str, Any]], EntrySweep]] = {
 }
 
 
-# -- command line ----------------------------------------------------------------------
-
-
-def _build_parser(prog: str) -> argparse.ArgumentParser:
-    common = Parser(add_help=False)
-    common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
-    dropin.add_batching_flags(common)
-
-    parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=help, description=help)
-
-    sub = command("full-sweep", "every config, optionally filtered")
-    sub.add_argument("--model-prefix", nargs="+", help="config keys starting with any of these")
-    sub.add_argument("--precision", nargs="+")
-    sub.add_argument("--framework", nargs="+")
-    sub.add_argument("--runner-type", nargs="+", help="needs --runner-config")
-    sub.add_argument("--runner-config")
-    sub.add_argument("--seq-lens", nargs="+", choices=list(seq_len_stoi))
-    sub.add_argument("--step-size", type=int, default=2, help="concurrency multiplier (default 2)")
-    sub.add_argument("--test-mode", action="store_true", help="highest tp at its lowest concurrency only")
-
-    sub = command("test-config", "one config key's sweep")
-    sub.add_argument("--runner-config", required=True)
-    sub.add_argument("--key", required=True)
-    sub.add_argument("--runner-node")
-    sub.add_argument("--seq-lens", nargs="+", choices=list(seq_len_stoi))
-    sub.add_argument("--step-size", type=int, default=2)
-    sub.add_argument("--test-mode", action="store_true")
-
-    sub = command("runner-model-sweep", "every config of a runner type on each of its nodes")
-    sub.add_argument("--runner-type", required=True)
-    sub.add_argument("--runner-config", required=True)
-    sub.add_argument("--runner-node-filter", help="only nodes containing this text")
-
-    sub = command("runner-sweep", "one model's configs on each node of a runner type")
-    sub.add_argument("--runner-type", required=True)
-    sub.add_argument("--model-prefix", required=True)
-    sub.add_argument("--precision")
-    sub.add_argument("--framework")
-    sub.add_argument("--runner-config", required=True)
-
-    sub = command("custom", "one 1k1k entry from the command line")
-    for option in ("--runner-label", "--image", "--model", "--framework", "--precision", "--exp-name",
-                   "--runner-config"):
-        sub.add_argument(option, required=True)
-    return parser
-
-
-def generate(args: argparse.Namespace) -> EntrySweep:
-    """Load and validate ``args.config_files``, then run ``args.command``'s generator."""
-    all_config_data = load_config_files(args.config_files)
-    validate_master_configs_structure(all_config_data)
-    return _GENERATORS[args.command](args, all_config_data)
-
-
-def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
-    """Upstream's ``main()``: parse ``argv`` (default ``sys.argv[1:]``), print, return what was printed.
-
-    Returns the entries (a lazy sequence, or the batch's list), or the batch
-    count with ``--get-batch-count``. As upstream's, errors propagate: a
-    ValueError for bad configs, SystemExit(2) for refused arguments. The
-    entries are checked by ``validate_matrix_output`` looked up in this
-    module, so a monkeypatched validator is the one used.
-    """
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    return dropin.python_main(prog, lambda: _run(arguments, prog))
-
-
-def _run(arguments: list[str], prog: str) -> Any:
-    args = _build_parser(prog).parse_args(arguments)
-    entries = generate(args)
-    sys.modules[__name__].validate_matrix_output(entries)
-    return dropin.emit(args, entries)
-
-
-def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
-    """:func:`main` for a shell: errors are one line on stderr; exit 1 (bad configs) or 2 (bad usage)."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    return dropin.run(prog, arguments, lambda: _run(arguments, prog))
-
-
-if __name__ == "__main__":
-    command_line()

@@ -1,4 +1,4 @@
-"""Drop-in replacement for InferenceMAX's ``generate_sweep_configs.py``, lazy and batched.
+"""Drop-in replacement for InferenceMAX's ``generate_sweep_configs.py`` (upstream a5646c531, 2025), lazy and batched.
 
 Run it as ``python -m lazysweep.inferencemax SUBCOMMAND ...`` or
 ``lazysweep inferencemax SUBCOMMAND ...``, with upstream's subcommands

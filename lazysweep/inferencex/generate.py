@@ -344,9 +344,9 @@ def full_sweep_segments(args: Any, all_config_data: dict[str, Any], runner_data:
                     yield made.segment(concs, nodes)
 
 
-def _multi_node_concs(item: dict[str, Any], args: Any) -> tuple[list[Any], None] | None:
-    """A multi-node fixed item's concurrencies under --min-conc/--max-conc, or None to skip it."""
-    concs = _item_range(item, args.step_size, by_presence=False)
+def _listed_concs(concs: list[Any], args: Any, refuse_non_positive_max: bool) -> list[Any] | None:
+    """Listed concurrencies under --min-conc (a filter) and --max-conc (a filter that falls back to
+    ``[max-conc]``), or None to skip the item; single-node lists refuse a non-positive --max-conc first."""
     if args.min_conc is not None:
         if args.min_conc <= 0:
             return None
@@ -354,13 +354,19 @@ def _multi_node_concs(item: dict[str, Any], args: Any) -> tuple[list[Any], None]
         if not concs:
             return None
     if args.max_conc is not None:
+        if refuse_non_positive_max and args.max_conc <= 0:
+            return None
         kept = [conc for conc in concs if conc <= args.max_conc]
-        if not kept:
-            if args.max_conc <= 0:
-                return None
-            kept = [args.max_conc]
-        concs = kept
-    return concs, None
+        if not kept and args.max_conc <= 0:
+            return None
+        concs = kept or [args.max_conc]
+    return concs
+
+
+def _multi_node_concs(item: dict[str, Any], args: Any) -> tuple[list[Any], None] | None:
+    """A multi-node fixed item's concurrencies under --min-conc/--max-conc, or None to skip it."""
+    concs = _listed_concs(_item_range(item, args.step_size, by_presence=False), args, False)
+    return None if concs is None else (concs, None)
 
 
 def _single_node_concs(item: dict[str, Any], args: Any) -> tuple[list[Any], Any] | None:
@@ -373,20 +379,10 @@ def _single_node_concs(item: dict[str, Any], args: Any) -> tuple[list[Any], Any]
             return None
         if ep is not None and ep > args.max_ep:
             ep = args.max_ep
-    concs = item.get("conc-list")
-    if concs:
-        concs = list(concs)
-        if args.min_conc is not None:
-            if args.min_conc <= 0:
-                return None
-            concs = [conc for conc in concs if conc >= args.min_conc]
-            if not concs:
-                return None
-        if args.max_conc is not None:
-            if args.max_conc <= 0:
-                return None
-            concs = [conc for conc in concs if conc <= args.max_conc] or [args.max_conc]
-        return concs, ep
+    listed = item.get("conc-list")
+    if listed:
+        concs = _listed_concs(list(listed), args, True)
+        return None if concs is None else (concs, ep)
     start, end = item["conc-start"], item["conc-end"]
     if args.min_conc is not None:
         if args.min_conc <= 0 or end < args.min_conc:

@@ -242,18 +242,19 @@ def validate_master_config(master_configs: dict[str, Any]) -> dict[str, Any]:
     """Check every entry; ValueError ``Master config entry 'k' failed validation: ...`` on the first bad one."""
     for key, entry in master_configs.items():
         model = MULTI_NODE_MASTER if entry.get("multinode", False) else SINGLE_NODE_MASTER
-        _keywords(entry)
-        try:
-            model(entry)
-        except Invalid as error:
-            raise ValueError(f"Master config entry '{key}' failed validation:\n{error}") from None
+        _check(model, entry, f"Master config entry '{key}' failed validation:")
     return master_configs
 
 
-def _keywords(mapping: dict[Any, Any]) -> None:
-    """Upstream passes a mapping as ``Model(**mapping)``: keys that are not strings are a TypeError."""
+def _check(model: Model, mapping: dict[Any, Any], failure: str) -> None:
+    """``model(**mapping)`` as upstream calls it: keys that are not strings are a TypeError, and a
+    refusal is a ValueError starting with ``failure``."""
     if not all(isinstance(key, str) for key in mapping):
         raise TypeError("keywords must be strings")
+    try:
+        model(mapping)
+    except Invalid as error:
+        raise ValueError(f"{failure}\n{error}") from None
 
 
 def validate_runner_config(runner_configs: dict[str, Any]) -> dict[str, Any]:
@@ -268,11 +269,7 @@ def validate_runner_config(runner_configs: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"Runner config entry '{key}' must contain only strings")
         if not value:
             raise ValueError(f"Runner config entry '{key}' cannot be an empty list")
-    _keywords(runner_configs)
-    try:
-        RUNNER_CONFIG(runner_configs)
-    except Invalid as error:
-        raise ValueError(f"Runner config failed validation:\n{error}") from None
+    _check(RUNNER_CONFIG, runner_configs, "Runner config failed validation:")
     return runner_configs
 
 

@@ -1,4 +1,4 @@
-"""Drop-in replacement for InferenceMAX's ``generate_sweep_configs.py`` (upstream a5646c531, 2025), lazy and batched.
+"""Drop-in for InferenceMAX's ``generate_sweep_configs.py`` (upstream a5646c531, 2025), lazy and batched.
 
 Run it as ``python -m lazysweep.inferencemax SUBCOMMAND ...`` or
 ``lazysweep inferencemax SUBCOMMAND ...``, with upstream's subcommands
@@ -15,11 +15,17 @@ pruning whole sub-spaces and the derived fields (``max-model-len``,
 ``exp-name``, defaults) filled in per point. A batch costs what the batch
 holds, plus one pass over the configs; nothing builds the full list.
 
+``main()`` is upstream's: it raises ValueError on bad configs; the command
+line (:func:`command_line`) reports one line and an exit status instead.
+
 Beyond upstream: a search-space item may give ``conc-list: [..]`` instead of
-``conc-start``/``conc-end``; where upstream hangs (``--step-size`` below 2,
-``conc-start`` below 1) or crashes (no 1k1k seq-len-config in the runner
-sweeps, a config file that is not a mapping) there is a clear error; a
-duplicate key inside one YAML file is an error.
+``conc-start``/``conc-end``; where upstream's concurrency loop never ends (a
+value that comes back, as with ``--step-size 1`` or ``conc-start: 0``, or
+values that fall forever, as with a negative ``conc-start``) or upstream
+crashes (no 1k1k seq-len-config in the runner sweeps, a config file that is
+not a mapping) there is a clear error; a negative ``--step-size`` runs as
+upstream's loop does (4, -8, 16, -32, 64); a duplicate key inside one YAML
+file is an error.
 """
 
 from __future__ import annotations

@@ -147,13 +147,17 @@ class _Marks:
         return key, runner
 
     def marked_pairs(self, number: int, segment: Segment) -> list[tuple[int, int]]:
-        """The coordinates of the segment's marked rows, in row order."""
+        """The coordinates of the segment's marked rows, in row order: O(concurrencies + nodes + marked)."""
         if segment.kind == "sn":
             if not _is_target(segment):
                 return []
-            targets = [self.targets.get(self.group(segment, node), ()) for node in range(len(segment.nodes))]
-            return [(conc, node) for conc, value in enumerate(segment.concs) for node in range(len(segment.nodes))
-                    if value in targets[node]]
+            positions: dict[Any, list[int]] = {}
+            for position, value in enumerate(segment.concs):
+                positions.setdefault(value, []).append(position)
+            pairs = [(position, node) for node in range(len(segment.nodes))
+                     for target in self.targets.get(self.group(segment, node), ())
+                     for position in positions.get(target, ())]
+            return sorted(pairs, key=lambda pair: _row_index(segment, pair))
         return sorted(self.pairs.get(number, ()), key=lambda pair: _row_index(segment, pair))
 
     def extra(self, number: int, segment: Segment, eval_only: bool) -> Extra:

@@ -191,10 +191,11 @@ def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
             setup(sub)
             sub.set_defaults(run=run)
     if only is None:
-        commands.add_parser(
-            "inferencemax", add_help=False,
-            help="InferenceMAX's generate_sweep_configs.py, lazy and batched (see 'lazysweep inferencemax --help')",
-        )
+        for name, upstream in (("inferencemax", "InferenceMAX's (2025)"), ("inferencex", "InferenceX's")):
+            commands.add_parser(
+                name, add_help=False,
+                help=f"{upstream} generate_sweep_configs.py, lazy and batched (see 'lazysweep {name} --help')",
+            )
     return parser
 
 
@@ -652,8 +653,8 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
         del arguments[0]
-    if arguments[:1] == ["inferencemax"]:
-        return _inferencemax(arguments[1:])
+    if arguments[:1] in (["inferencemax"], ["inferencex"]):
+        return _drop_in(arguments[0], arguments[1:])
 
     def run() -> int:
         only = arguments[0] if arguments and arguments[0] in _COMMANDS else None
@@ -669,11 +670,11 @@ def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
     fail(f"lazysweep: warning: {message}", 0)
 
 
-def _inferencemax(arguments: list[str]) -> int:
-    from .inferencemax import main as inferencemax_main
+def _drop_in(name: str, arguments: list[str]) -> int:
+    from importlib import import_module
 
     try:
-        inferencemax_main(arguments, prog="lazysweep inferencemax")
+        import_module(f".{name}", __package__).command_line(arguments, prog=f"lazysweep {name}")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0

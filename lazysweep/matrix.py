@@ -69,7 +69,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     #: A counting node: (exclude entries alive, axes still free that they name).
     Node = tuple[int, int]
 
-from .axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, ValuesAxis, value_key
+from .axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, value_key
 from .errors import SweepError
 from .space import Product, Sweep
 

@@ -12,7 +12,9 @@ A sweep file is YAML holding either one matrix or a union of matrices::
       - matrix: {model: [c], tp: [8]}
 
 An axis is a non-empty list of values, or a range: ``{start, stop}`` with
-an optional ``step`` (arithmetic, default 1) or a ``factor`` (geometric).
+an optional ``step`` (arithmetic, default 1) or a ``factor`` (geometric);
+floats, or ``num`` (with ``scale: log`` or ``linear``), make a float range
+(see :mod:`lazysweep.floatranges`).
 Each point is a dict with its matrix's axes as keys, in the order written.
 ``exclude`` and ``include`` follow GitHub Actions' rules (see
 :mod:`lazysweep.matrix`).
@@ -37,7 +39,7 @@ from .space import Chain, Product, Sweep
 __all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason"]
 
 
-_RANGE_KEYS = ("start", "stop", "step", "factor")
+_RANGE_KEYS = ("start", "stop", "step", "factor", "num", "scale")
 
 
 def load(paths: PathLike | Iterable[PathLike], limits: Limits | None = None, job: str | None = None) -> Sweep:
@@ -196,7 +198,7 @@ class _Interpreter:
         for key in spec:
             if key not in _RANGE_KEYS:
                 raise self.fail(
-                    f"unknown key {key!r} in range axis {name!r} (expected start, stop, and step or factor)",
+                    f"unknown key {key!r} in range axis {name!r} (expected start, stop, and step, factor or num)",
                     spec,
                     key,
                     at_key=True,
@@ -204,6 +206,13 @@ class _Interpreter:
         for key in ("start", "stop"):
             if key not in spec:
                 raise self.fail(f"range axis {name!r} needs {key!r}", matrix, name)
+        from .floatranges import RangeSpecError, float_range, is_float_range  # floats only: start-up time
+
+        if is_float_range(spec):
+            try:
+                return float_range(name, spec)
+            except RangeSpecError as error:
+                raise self.fail(f"range axis {name!r}: {error}", spec, error.key) from None
         if "step" in spec and "factor" in spec:
             raise self.fail(f"range axis {name!r} takes 'step' or 'factor', not both", spec, "factor", at_key=True)
         numbers = {}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections import namedtuple
 
 TYPE_CHECKING = False
@@ -35,7 +36,7 @@ from yaml import events as ev
 
 from .errors import SweepError
 
-__all__ = ["Limits", "Document", "Position", "load_document", "parse_document"]
+__all__ = ["Limits", "Document", "Position", "STDIN", "load_document", "parse_document"]
 
 try:
     _Parser: type = yaml.CSafeLoader
@@ -109,7 +110,7 @@ class Document:
 
 
 def load_document(path: str | os.PathLike[str], limits: Limits | None = None, positions: bool = True) -> Document:
-    """Read and parse one YAML file. O(file size), bounded by ``limits``.
+    """Read and parse one YAML file (``-``: standard input). O(file size), bounded by ``limits``.
 
     ``positions=False`` keeps no record of where each value was written once
     its mapping or list is read (errors found later then name only the file):
@@ -117,9 +118,11 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None, po
     have no use for positions.
     """
     name = os.fspath(path)
+    if name == STDIN:
+        name = "<stdin>"
     limits = limits or Limits.from_environment()
     try:
-        with open(name, "rb") as handle:
+        with _open(path) as handle:
             data = handle.read(limits.max_bytes + 1)
     except IsADirectoryError:
         raise SweepError("is a directory, not a file", path=name) from None
@@ -133,6 +136,19 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None, po
             path=name,
         )
     return parse_document(data, name, limits, positions)
+
+
+#: The path that means standard input, as most command-line tools read it.
+STDIN = "-"
+
+
+def _open(path: str | os.PathLike[str]) -> Any:
+    """The file at ``path`` for reading bytes; for ``-``, standard input (left open after)."""
+    if os.fspath(path) == STDIN:
+        from contextlib import nullcontext
+
+        return nullcontext(sys.stdin.buffer)
+    return open(path, "rb")
 
 
 def parse_document(

@@ -33,7 +33,7 @@ large sweep can.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -43,7 +43,8 @@ from .space import View
 
 __all__ = ["ROUNDS", "Permutation", "Shuffled"]
 
-#: Feistel rounds (an even number, so each half is updated equally often).
+#: Feistel rounds (an even number, so each half is updated equally often). Fixed: the
+#: order of a seed depends on it, and :func:`_network` writes the rounds out.
 ROUNDS = 6
 
 
@@ -56,6 +57,38 @@ def _round_keys(seed: int, bits: int) -> list[tuple[int, int, int, int]]:
     mask = (1 << bits) - 1
     words = [int.from_bytes(stream[at : at + width], "little") & mask for at in range(0, len(stream), width)]
     return [(words[i], words[i + 1] | 1, words[i + 2], words[i + 3] | 1) for i in range(0, len(words), 4)]
+
+
+def _network(a: int, b: int, keys: list[tuple[int, int, int, int]]) -> Callable[[int], int]:
+    """One pass of the network over ``0 <= x < 2**(a+b)``, the rounds written out (the hot path)."""
+    (k0, m0, k1, m1), (k2, m2, k3, m3), (k4, m4, k5, m5) = keys
+    mask, low_mask = (1 << (a + b)) - 1, (1 << b) - 1
+
+    def forward(x: int) -> int:
+        high, low = x >> b, x & low_mask
+        high ^= ((low ^ k0) * m0 & mask) >> b
+        low ^= ((high ^ k1) * m1 & mask) >> a
+        high ^= ((low ^ k2) * m2 & mask) >> b
+        low ^= ((high ^ k3) * m3 & mask) >> a
+        high ^= ((low ^ k4) * m4 & mask) >> b
+        low ^= ((high ^ k5) * m5 & mask) >> a
+        return high << b | low
+
+    return forward
+
+
+def _inverse_network(a: int, b: int, keys: list[tuple[int, int, int, int]]) -> Callable[[int], int]:
+    """The inverse of :func:`_network`: the same rounds, last first."""
+    mask, low_mask, backwards = (1 << (a + b)) - 1, (1 << b) - 1, keys[::-1]
+
+    def backward(x: int) -> int:
+        high, low = x >> b, x & low_mask
+        for k0, m0, k1, m1 in backwards:
+            low ^= ((high ^ k1) * m1 & mask) >> a
+            high ^= ((low ^ k0) * m0 & mask) >> b
+        return high << b | low
+
+    return backward
 
 
 class Permutation:
@@ -73,7 +106,7 @@ class Permutation:
     True
     """
 
-    __slots__ = ("count", "seed", "_bits", "_high", "_low_mask", "_mask", "_keys", "_reversed_keys")
+    __slots__ = ("count", "seed", "_bits", "_forward", "_backward")
 
     def __init__(self, count: int, seed: int) -> None:
         if count < 0:
@@ -81,27 +114,9 @@ class Permutation:
         self.count, self.seed = count, seed
         bits = max(count - 1, 0).bit_length()
         self._bits = bits
-        self._high = bits // 2  # a: the width of L; R has the other b = bits - a
-        self._low_mask = (1 << (bits - self._high)) - 1
-        self._mask = (1 << bits) - 1
-        self._keys = _round_keys(seed, bits)
-        self._reversed_keys = self._keys[::-1]
-
-    def _forward(self, x: int) -> int:
-        a, b, mask = self._high, self._bits - self._high, self._mask
-        high, low = x >> b, x & self._low_mask
-        for k0, m0, k1, m1 in self._keys:
-            high ^= ((low ^ k0) * m0 & mask) >> b
-            low ^= ((high ^ k1) * m1 & mask) >> a
-        return high << b | low
-
-    def _backward(self, x: int) -> int:
-        a, b, mask = self._high, self._bits - self._high, self._mask
-        high, low = x >> b, x & self._low_mask
-        for k0, m0, k1, m1 in self._reversed_keys:
-            low ^= ((high ^ k1) * m1 & mask) >> a
-            high ^= ((low ^ k0) * m0 & mask) >> b
-        return high << b | low
+        keys = _round_keys(seed, bits)
+        self._forward = _network(bits // 2, bits - bits // 2, keys)
+        self._backward = _inverse_network(bits // 2, bits - bits // 2, keys)
 
     def __getitem__(self, index: int) -> int:
         """Where ``0 <= index < count`` goes."""
@@ -120,19 +135,13 @@ class Permutation:
         return value
 
     def iter_range(self, start: int, stop: int) -> Iterator[int]:
-        """``self[i]`` for ``start <= i < stop``, lazily (the loop of ``__getitem__``, inlined)."""
-        count, a, b, mask, low_mask, keys = self.count, self._high, self._bits - self._high, self._mask, \
-            self._low_mask, self._keys
-        for x in range(start, stop):
-            while True:
-                high, low = x >> b, x & low_mask
-                for k0, m0, k1, m1 in keys:
-                    high ^= ((low ^ k0) * m0 & mask) >> b
-                    low ^= ((high ^ k1) * m1 & mask) >> a
-                x = high << b | low
-                if x < count:
-                    break
-            yield x
+        """``self[i]`` for ``start <= i < stop``, lazily (the walk of ``__getitem__``, inlined)."""
+        count, forward = self.count, self._forward
+        for index in range(start, stop):
+            index = forward(index)
+            while index >= count:
+                index = forward(index)
+            yield index
 
 
 class Shuffled(View):

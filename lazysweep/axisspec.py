@@ -9,7 +9,7 @@ A SPEC is one of:
 * ``A..BxF``: a geometric range of integers, ``A, A*F, ...`` while below
   ``B``, then ``B`` (as ``{start, stop, factor}`` in a sweep file);
 * anything else: a comma-separated list, each item read the way a sweep
-  file reads a plain YAML 1.2 scalar (``1e-4`` is a float, ``true`` a
+  file reads a plain YAML 1.2 scalar (:func:`lazysweep.loader.github_scalar`) (``1e-4`` is a float, ``true`` a
   boolean, ``null`` null, ``8`` an integer, anything else a string). A single
   value is a one-value axis.
 
@@ -18,6 +18,7 @@ The axes of one command line make one product, first axis slowest.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -35,34 +36,22 @@ __all__ = ["parse_axis", "sweep_from_axes", "plain_scalar"]
 _NUMBER = r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 _RANGE = re.compile(rf"({_NUMBER})\.\.({_NUMBER})(?::({_NUMBER})|x([0-9]+))?")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
-_SCALARS: dict[str, Any] = {
-    **dict.fromkeys(("null", "Null", "NULL", "~"), None),
-    **dict.fromkeys(("true", "True", "TRUE"), True),
-    **dict.fromkeys(("false", "False", "FALSE"), False),
-}
 
 
 def plain_scalar(text: str) -> Any:
-    """A plain scalar as YAML 1.2's core schema reads it (the rules of sweep files).
+    """A list item as a sweep file reads a plain scalar (YAML 1.2 core, GitHub's rules).
 
     ``.inf`` and ``.nan`` are refused (ValueError): JSON cannot carry them.
 
     >>> [plain_scalar(t) for t in ("1e-4", "8", "0x10", "true", "~", "llama-3", "1_000")]
     [0.0001, 8, 16, True, None, 'llama-3', '1_000']
     """
-    if text in _SCALARS:
-        return _SCALARS[text]
-    if _INTEGER.fullmatch(text):
-        return int(text, 10)
-    if re.fullmatch(r"0o[0-7]+", text):
-        return int(text[2:], 8)
-    if re.fullmatch(r"0x[0-9a-fA-F]+", text):
-        return int(text[2:], 16)
-    if re.fullmatch(_NUMBER, text):
-        return float(text)
-    if re.fullmatch(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", text):
+    from .loader import github_scalar
+
+    value = github_scalar(text)
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{text} cannot be written as JSON")
-    return text
+    return value
 
 
 def _number(text: str) -> int | float:

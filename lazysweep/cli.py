@@ -9,9 +9,9 @@ document per line. Errors are one line on stderr: exit 1 for bad data,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
@@ -23,8 +23,9 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from .space import Point
 
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
-from .console import Parser, guard, write
+from .console import Parser, fail, guard, write
 from .errors import SweepError, UsageError
+from .jsontext import compact_json as _encode
 from .space import Chain, Sweep
 from .sweepfile import load
 
@@ -40,7 +41,6 @@ GITHUB_RUN_JOB_LIMIT = 50_000
 #: The field ``--with-index`` adds to each point, and ``collect`` matches results by.
 INDEX_FIELD = "_index"
 
-_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
 
 
@@ -150,6 +150,8 @@ def _setup_get(sub: argparse.ArgumentParser) -> None:
     _plan_options(sub)
     sub.add_argument("--format", choices=("json", "env", *_PROGRAM_FORMATS), default="json",
                      help=f"a JSON object, or one shell assignment per field for eval; {_FORMATS_HELP}")
+    sub.add_argument("--env-prefix", default="", metavar="P_",
+                     help="with --format env: put P_ before every variable name, so none can clash with the shell's")
     _github_option(sub)
 
 
@@ -488,8 +490,13 @@ def _batch(args: argparse.Namespace) -> int:
         if args.github_output:
             raise UsageError("--github-output takes one JSON list: drop --format jsonl")
         _write_json_lines(encoded)
+    elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
+        from .github import bounded_json_list
+
+        hint = "use a smaller --size"
+        _emit(args, bounded_json_list(encoded, args.github_output, hint), hint)
     else:
-        _emit(args, "[" + ",".join(encoded) + "]", "use a smaller --size")
+        _emit(args, "[" + ",".join(encoded) + "]")
     return 0
 
 
@@ -506,7 +513,9 @@ def _get(args: argparse.Namespace) -> int:
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
-        _out(shell_assignments(point))
+        _out(shell_assignments(point, args.env_prefix))
+    elif args.env_prefix:
+        raise UsageError("--env-prefix goes with --format env")
     else:
         _emit(args, _encoder(args)(point))
     return 0
@@ -741,6 +750,9 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys, "set_int_max_str_digits"):  # counts past 4,300 digits print; the loader keeps its own limit
+        sys.set_int_max_str_digits(0)
+    warnings.showwarning = _show_warning
     if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
         del arguments[0]
     if arguments[:1] == ["inferencemax"]:
@@ -753,6 +765,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
 
     return guard("lazysweep", run, debug="--debug" in arguments)
+
+
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    """A warning (a misspelled key, say) as one line on stderr."""
+    fail(f"lazysweep: warning: {message}", 0)
 
 
 def _inferencemax(arguments: list[str]) -> int:

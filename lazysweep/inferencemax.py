@@ -37,8 +37,8 @@ from .axes import Axis, GeometricRange, ValuesAxis, value_key
 from .batching import DEFAULT_BATCH_SIZE, batch_count
 from .console import Parser, guard, write
 from .errors import SweepError, UsageError
-from .github import set_output
-from .loader import load_document
+from .github import bounded_json_list, set_output
+from .loader import PYYAML, load_document
 from .space import Chain, Sweep
 
 __all__ = [
@@ -244,7 +244,8 @@ def _load_yaml(path: str, missing_message: str) -> Any:
     if not os.path.exists(path):
         raise ValueError(missing_message)
     try:
-        return load_document(path, positions=False).value  # upstream's messages carry no positions
+        # upstream reads with yaml.safe_load: its YAML 1.1 rules; its messages carry no positions
+        return load_document(path, positions=False, dialect=PYYAML).value
     except SweepError as error:
         raise ValueError(str(error)) from None
 
@@ -668,8 +669,9 @@ def _run(arguments: list[str], prog: str, printed: list[Any]) -> int:
     elif args.batch_index is not None:
         if args.batch_index >= batches:
             raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
+        start = args.batch_index * args.max_batch_size
+        _github_output(args, entries[start : start + args.max_batch_size])  # before building the batch
         output: Any = entries.batch(args.batch_index, args.max_batch_size)
-        _github_output(args, output)
         write(json.dumps(output) + "\n")
         printed.append(output)
     else:
@@ -682,8 +684,12 @@ def _run(arguments: list[str], prog: str, printed: list[Any]) -> int:
 def _github_output(args: argparse.Namespace, value: Any) -> None:
     """With --github-output, append the output (compact JSON) to $GITHUB_OUTPUT first."""
     if args.github_output:
-        text = value if isinstance(value, str) else json.dumps(list(value), separators=(",", ":"))
-        set_output(args.github_output, text, "use --max-batch-size with --batch-index")
+        text = value if isinstance(value, str) else bounded_json_list(map(_compact, value), args.github_output, _HINT)
+        set_output(args.github_output, text, _HINT)
+
+
+_HINT = "use --max-batch-size with --batch-index"
+_compact = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps(..., separators=(",", ":")), per entry
 
 
 if __name__ == "__main__":

@@ -183,6 +183,8 @@ def test_sweep_files_report_bad_float_ranges_where_they_are(write):
 def test_sweep_files_take_float_ranges(write):
     path = write("matrix:\n  wd: {start: 0.1, stop: 0.5, step: 0.1}\n  p: {start: 0, stop: 1, num: 3}\n")
     assert list(load(path)) == [{"wd": wd, "p": p} for wd in (0.1, 0.2, 0.3, 0.4, 0.5) for p in (0.0, 0.5, 1.0)]
+    logs = load(write("matrix:\n  lr: {start: 1e-4, stop: 1e-1, num: 7, scale: log}\n", "log.yaml"))
+    assert [point["lr"] for point in logs][::2] == [0.0001, 0.001, 0.01, 0.1]
 
 
 def test_integer_ranges_keep_their_rules():

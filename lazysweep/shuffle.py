@@ -33,7 +33,7 @@ large sweep can.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -120,28 +120,24 @@ class Permutation:
 
     def __getitem__(self, index: int) -> int:
         """Where ``0 <= index < count`` goes."""
-        count, forward = self.count, self._forward
-        index = forward(index)
-        while index >= count:
-            index = forward(index)
-        return index
+        return next(_walk(self._forward, self.count, (index,)))
 
     def index(self, value: int) -> int:
         """The ``i`` with ``self[i] == value``, for ``0 <= value < count``."""
-        count, backward = self.count, self._backward
-        value = backward(value)
-        while value >= count:
-            value = backward(value)
-        return value
+        return next(_walk(self._backward, self.count, (value,)))
 
     def iter_range(self, start: int, stop: int) -> Iterator[int]:
-        """``self[i]`` for ``start <= i < stop``, lazily (the walk of ``__getitem__``, inlined)."""
-        count, forward = self.count, self._forward
-        for index in range(start, stop):
-            index = forward(index)
-            while index >= count:
-                index = forward(index)
-            yield index
+        """``self[i]`` for ``start <= i < stop``, lazily."""
+        return _walk(self._forward, self.count, range(start, stop))
+
+
+def _walk(network: Callable[[int], int], count: int, indices: Iterable[int]) -> Iterator[int]:
+    """Cycle-walking: each index through ``network`` until it lands below ``count``."""
+    for index in indices:
+        index = network(index)
+        while index >= count:
+            index = network(index)
+        yield index
 
 
 class Shuffled(View):

@@ -119,8 +119,12 @@ class Permutation:
         self._backward = _inverse_network(bits // 2, bits - bits // 2, keys)
 
     def __getitem__(self, index: int) -> int:
-        """Where ``0 <= index < count`` goes."""
-        return next(_walk(self._forward, self.count, (index,)))
+        """Where ``0 <= index < count`` goes (the walk of :func:`_walk`, without a generator: the hot path)."""
+        count, forward = self.count, self._forward
+        index = forward(index)
+        while index >= count:
+            index = forward(index)
+        return index
 
     def index(self, value: int) -> int:
         """The ``i`` with ``self[i] == value``, for ``0 <= value < count``."""

@@ -172,8 +172,8 @@ def _setup_collect(sub: argparse.ArgumentParser) -> None:
     _shuffle_option(sub, "results are matched by _index in the unshuffled sweep: the same with or without")
     sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
                      help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or file")
-    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the plan's, and results "
-                                                     "carrying another plan's \"_plan\" are stale")
+    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the one it was made for "
+                                                     "(results carrying another sweep's \"_plan\" are stale anyway)")
     sub.add_argument("--output", metavar="FILE", help="write the results, one per point, in index order (JSON lines)")
     sub.add_argument("--missing", metavar="FILE", help="write the missing indices as ranges, like 0-9,15, for --only")
     sub.add_argument("--github-output", metavar="NAME",
@@ -420,12 +420,13 @@ def _batches(args: argparse.Namespace) -> int:
     size = _batch_size(args, target)
     sweep = target.sweep
     batches = _batch_total(args, sweep, size)
+    plan = None
     if args.count:
         _emit(args, str(batches))
     elif args.github_output:
         if batches > GITHUB_MATRIX_LIMIT:
             raise UsageError(_over_limit(sweep.count, batches))
-        _github_plan(args.github_output, target, size, batches)
+        plan = _github_plan(args.github_output, target, size, batches)
     elif batches > MAX_LISTED_BATCHES:
         raise UsageError(
             f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
@@ -436,29 +437,36 @@ def _batches(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
-        append_step_summary(_summary(args, target, size, batches))
+        append_step_summary(_summary(args, target, size, batches, plan))
     return 0
 
 
-def _github_plan(name: str, target: Target, size: int, batches: int) -> None:
-    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list."""
+def _github_plan(name: str, target: Target, size: int, batches: int) -> str:
+    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list.
+
+    Returns the token.
+    """
     from .github import set_output
     from .plan import Plan
 
     listed = _encode(list(range(batches)))
+    token = str(Plan.of(target.whole, size, target.steps))
     set_output(name, listed, "use a larger --size")
     set_output(f"{name}-count", str(target.sweep.count))
-    set_output(f"{name}-plan", str(Plan.of(target.whole, size, target.steps)))
+    set_output(f"{name}-plan", token)
     _out(listed + "\n")
+    return token
 
 
 def _over_limit(count: int, batches: int) -> str:
     """Advice for a sweep whose batches do not fit one GitHub matrix: advice that can be followed."""
     fits = -(-count // GITHUB_MATRIX_LIMIT)  # the smallest size giving at most 256 batches
     message = f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT})"
-    jobs = count + -(-count // fits) + 2  # one job per point, one per batch, plan and collect
-    if fits <= GITHUB_MATRIX_LIMIT and jobs <= GITHUB_RUN_JOB_LIMIT:
-        return f"{message}: use --size {fits} or more"
+    # One job per point, plus one per batch, the plan and collect, must stay within a run's limit.
+    room = GITHUB_RUN_JOB_LIMIT - 2 - count
+    smallest = max(fits, -(-count // room)) if room > 0 else GITHUB_MATRIX_LIMIT + 1
+    if smallest <= GITHUB_MATRIX_LIMIT:
+        return f"{message}: use --size {smallest} or more"
     return (
         f"{message}, and {count} points as one job each are beyond GitHub's limits "
         f"({GITHUB_MATRIX_LIMIT} jobs per matrix, {GITHUB_RUN_JOB_LIMIT:,} jobs per workflow run): "
@@ -467,13 +475,16 @@ def _over_limit(count: int, batches: int) -> str:
     )
 
 
-def _summary(args: argparse.Namespace, target: Target, size: int, batches: int) -> str:
+def _summary(args: argparse.Namespace, target: Target, size: int, batches: int, plan: str | None) -> str:
     rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, target.parts))
     if target.steps:
         rows += f"| selected (`--only`) | {target.sweep.count} |\n"
+    notes = f"Plan: `{plan}`\n\n" if plan else ""
+    if not target.sweep.count:
+        notes += "No points: nothing to run (the fan-out skips its jobs when the count is 0).\n\n"
     return (
         f"### lazysweep: {target.sweep.count} points in {batches} batches of up to {size}\n\n"
-        f"| file | points |\n| --- | ---: |\n{rows}\n"
+        f"| file | points |\n| --- | ---: |\n{rows}\n{notes}"
     )
 
 

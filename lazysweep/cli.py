@@ -633,13 +633,12 @@ def _shuffle_option(sub: argparse.ArgumentParser, note: str | None = None) -> No
 
 
 def _shard_options(sub: argparse.ArgumentParser) -> None:
-    from .jobarray import INDEX_VARIABLES
-
     sub.add_argument("--shards", type=_positive, metavar="N",
                      help="split the points into N contiguous parts whose sizes differ by at most 1 "
                           "(after --only and --shuffle); batches lists the parts")
     sub.add_argument("--shard", type=_natural, metavar="I",
-                     help=f"work on part I of --shards (default: from ${', $'.join(INDEX_VARIABLES)})")
+                     help="work on part I of --shards (default: the job-array index, $LAZYSWEEP_INDEX, "
+                          "$SLURM_ARRAY_TASK_ID, ...)")
 
 
 def _max_batches_option(sub: argparse.ArgumentParser) -> None:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from .axes import Axis
 
-__all__ = ["FloatRange", "LinearRange", "LogRange", "StepRange", "RangeSpecError", "is_float_range", "float_range"]
+__all__ = ["FloatRange", "LinearRange", "LogRange", "StepRange", "RangeSpecError", "float_range"]
 
 #: Axes up to this size keep their values in a tuple once read as a whole.
 _CACHED_VALUES = 4096
@@ -236,14 +236,6 @@ def _check_num(num: int, start: int | float, stop: int | float) -> None:
         raise RangeSpecError("'num' must be at least 1", "num")
     if num == 1 and start != stop:
         raise RangeSpecError("'num: 1' leaves out 'stop' (both ends are included): use num >= 2", "num")
-
-
-_RANGE_NUMBERS = ("start", "stop", "step", "factor")
-
-
-def is_float_range(spec: Mapping[str, Any]) -> bool:
-    """Whether a range spec makes float values: it has ``num`` or ``scale``, or a float bound or step."""
-    return "num" in spec or "scale" in spec or any(isinstance(spec.get(key), float) for key in _RANGE_NUMBERS)
 
 
 def float_range(name: str, spec: Mapping[str, Any]) -> FloatRange:

@@ -236,9 +236,9 @@ class _Interpreter:
         for key in ("start", "stop"):
             if key not in spec:
                 raise self.fail(f"range axis {name!r} needs {key!r}", matrix, name)
-        from .floatranges import RangeSpecError, float_range, is_float_range  # floats only: start-up time
+        if "num" in spec or "scale" in spec or any(isinstance(value, float) for value in spec.values()):
+            from .floatranges import RangeSpecError, float_range  # floats only: start-up time
 
-        if is_float_range(spec):
             try:
                 return float_range(name, spec)
             except RangeSpecError as error:

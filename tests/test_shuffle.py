@@ -6,8 +6,10 @@ import random
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lazysweep import Sweep
+from lazysweep import Chain, Sweep
 from lazysweep.batching import balanced_batch_count, shard_bounds
 from lazysweep.shuffle import Permutation, Shuffled
 
@@ -202,3 +204,27 @@ def test_auto_batches_are_the_fewest_balanced_within_the_limit(count, limit):
         assert max(sizes) == size and min(sizes) >= size - 1
     else:
         assert batches == 0
+
+
+small_matrices = st.dictionaries(
+    st.sampled_from(["a", "b", "c"]), st.lists(st.integers(0, 3), min_size=1, max_size=4), min_size=1,
+)
+
+
+@given(small_matrices, small_matrices, st.integers(0, 2**70), st.data())
+def test_shuffled_views_against_an_eager_oracle(first, second, seed, data):
+    # A chain of two matrices (points may repeat), shuffled, sliced and sharded, against plain lists.
+    sweep = Chain([Sweep.from_matrix(first), Sweep.from_matrix(second)])
+    points = list(sweep)
+    view = sweep.shuffled(seed)
+    order = [view.source_index(i) for i in range(view.count)]
+    assert sorted(order) == list(range(len(points)))
+    assert list(view) == [points[j] for j in order]
+    for point in points:
+        assert view.index(point) == min(i for i, j in enumerate(order) if points[j] == point)
+    start, stop = data.draw(st.integers(0, len(points))), data.draw(st.integers(0, len(points)))
+    assert list(view[start:stop]) == list(view)[start:stop]
+    shards = data.draw(st.integers(1, len(points) + 2))
+    parts = [view.shard(k, shards) for k in range(shards)]
+    assert [point for part in parts for point in part] == list(view)
+    assert list(sweep.sample(stop, seed)) == list(view)[:stop]

@@ -758,11 +758,26 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    While it runs, warnings are one line each on stderr, and integers of any
+    size print (counts past CPython's 4,300 digits; the loader keeps that limit
+    for numbers written in files); both settings are restored afterwards.
+    """
+    digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        if digits is not None:
+            sys.set_int_max_str_digits(0)
+        try:
+            return _main(argv)
+        finally:
+            if digits is not None:
+                sys.set_int_max_str_digits(digits)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if hasattr(sys, "set_int_max_str_digits"):  # counts past 4,300 digits print; the loader keeps its own limit
-        sys.set_int_max_str_digits(0)
-    warnings.showwarning = _show_warning
     if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
         del arguments[0]
     if arguments[:1] == ["inferencemax"]:

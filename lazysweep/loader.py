@@ -177,7 +177,8 @@ def yaml11_note(value: Any) -> str:
     """
     if not isinstance(value, str) or not value or "\n" in value:
         return ""
-    kind = _YAML11_KINDS.get(yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)))
+    resolver: Any = yaml.resolver.Resolver()  # PyYAML's YAML 1.1 rules, as safe_load applies them
+    kind = _YAML11_KINDS.get(resolver.resolve(yaml.ScalarNode, value, (True, False)))
     try:
         typed_on_github = github_scalar(value) is not value
     except ValueError:

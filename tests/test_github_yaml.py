@@ -155,3 +155,18 @@ def test_non_finite_values_count_but_do_not_print(write, capsys, spelling):
         captured = capsys.readouterr()
         assert captured.out == "" and captured.err == f"lazysweep: error: {NOT_FINITE}\n"
     assert math.isinf(lazysweep.load(path)[1]["x"]) or math.isnan(lazysweep.load(path)[1]["x"])
+
+
+def test_the_command_line_restores_what_it_changes(write, capsys):
+    """main() prints warnings as one line and lifts the int-to-text limit only while it runs."""
+    import sys
+    import warnings
+
+    limit, show = sys.get_int_max_str_digits(), warnings.showwarning
+    path = write("matrix:\n  os: [a, b]\n  exlude: [{os: a}]\n")
+    for _ in range(2):  # shown on every run, not once per process
+        assert main(["count", path]) == 0
+        captured = capsys.readouterr()
+        assert captured.out == "2\n" and captured.err.startswith("lazysweep: warning: ")
+        assert captured.err.count("\n") == 1
+    assert (sys.get_int_max_str_digits(), warnings.showwarning) == (limit, show)

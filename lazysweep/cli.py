@@ -38,9 +38,6 @@ MAX_LISTED_BATCHES = 1_000_000
 #: The most jobs GitHub Actions runs in one workflow run (one check run per job; "Actions limits").
 GITHUB_RUN_JOB_LIMIT = 50_000
 
-#: The field ``--with-index`` adds to each point, and ``collect`` matches results by.
-INDEX_FIELD = "_index"
-
 _CHUNK = 1024  # points encoded per write while streaming
 
 
@@ -82,13 +79,12 @@ def _selection_options(sub: argparse.ArgumentParser) -> None:
     _shard_options(sub)
 
 
-def _plan_options(sub: argparse.ArgumentParser, with_index: bool = True) -> None:
+def _plan_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--plan", metavar="TOKEN",
                      help="the plan job's token (batches --github-output NAME writes it as NAME-plan): "
                           "the batch size comes from it, and a different sweep or selection is refused")
-    if with_index:
-        sub.add_argument("--with-index", action="store_true",
-                         help='add "_index": I, the point\'s index in the whole sweep, as its last key')
+    sub.add_argument("--with-index", action="store_true",
+                     help='add "_index": I, the point\'s index in the whole sweep, as its last key')
 
 
 def _index_options(sub: argparse.ArgumentParser, short: str, what: str) -> None:
@@ -170,6 +166,8 @@ def _setup_stream(sub: argparse.ArgumentParser) -> None:
 def _setup_collect(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
     _shuffle_option(sub, "results are matched by _index in the unshuffled sweep: the same with or without")
+    sub.add_argument("--only", metavar="RANGES",
+                     help="expect results for just these indices (a re-run's selection), like 0-9,15 or @FILE")
     sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
                      help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or file")
     sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the one it was made for "
@@ -352,27 +350,24 @@ def _chosen_index(args: argparse.Namespace) -> int:
     return index
 
 
-def _check_index_field(args: argparse.Namespace, target: Target) -> None:
-    """Refuse a sweep that has a field named ``_index`` of its own, which ``_index`` would shadow."""
-    from .plan import field_names
+def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[Point]:
+    """Points ``start .. stop-1`` of the target; with ``--with-index``, each with its ``_index`` last."""
+    sweep = target.sweep
+    points = iter(sweep[start:stop])
+    if not args.with_index:
+        return points
+    from .plan import INDEX_FIELD, field_names
 
     for path, part in zip(args.files, target.parts):
         if INDEX_FIELD in field_names(part):
             raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
                              "for the point's index: rename it", path=path)
 
+    def indexed(point: Point, index: int) -> Point:
+        point[INDEX_FIELD] = index
+        return point
 
-def _points(args: argparse.Namespace, sweep: Sweep, start: int, stop: int) -> Iterator[Point]:
-    """Points ``start .. stop-1`` of ``sweep``; with ``--with-index``, each with its ``_index`` last."""
-    points = iter(sweep[start:stop])
-    if not getattr(args, "with_index", False):
-        return points
-    return map(_add_index, points, map(sweep.source_index, range(start, stop)))
-
-
-def _add_index(point: Point, index: int) -> Point:
-    point[INDEX_FIELD] = index
-    return point
+    return map(indexed, points, map(sweep.source_index, range(start, stop)))
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -491,12 +486,10 @@ def _summary(args: argparse.Namespace, target: Target, size: int, batches: int, 
 def _batch(args: argparse.Namespace) -> int:
     target = _target(args)
     size = _batch_size(args, target)
-    if args.with_index:
-        _check_index_field(args, target)
     sweep = target.sweep
     index = _position(_chosen_index(args), _batch_total(args, sweep, size), "batch index")
     start, stop = _batch_bounds(args, index, sweep, size)
-    encoded = map(_encoder(args), _points(args, sweep, start, stop))
+    encoded = map(_encoder(args), _points(args, target, start, stop))
     if args.format != "json":
         if args.github_output:
             raise UsageError("--github-output takes one JSON list: drop --format jsonl")
@@ -516,11 +509,9 @@ def _get(args: argparse.Namespace) -> int:
 
     target = _target(args)
     _batch_size(args, target)
-    if args.with_index:
-        _check_index_field(args, target)
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.count, "index")
-    point = next(_points(args, sweep, index, index + 1))
+    point = next(_points(args, target, index, index + 1))
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
@@ -535,10 +526,8 @@ def _get(args: argparse.Namespace) -> int:
 def _stream(args: argparse.Namespace) -> int:
     target = _target(args)
     _batch_size(args, target)
-    if args.with_index:
-        _check_index_field(args, target)
     start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
-    encoded = map(_encoder(args), _points(args, target.sweep, start, max(start, stop)))
+    encoded = map(_encoder(args), _points(args, target, start, max(start, stop)))
     if args.format == "json":
         _write_json_list(encoded)
     else:
@@ -558,7 +547,10 @@ def _collect(args: argparse.Namespace) -> int:
             plan = Plan.parse(args.plan)
         except ValueError as error:
             raise UsageError(f"--plan: {error}") from None
-    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None)
+    from .selection import IndexSelection
+
+    only = target.sweep.ranges if isinstance(target.sweep, IndexSelection) else None  # --only, checked by _target
+    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
         _replace_file(args.output, (f"{text}\n" for _, text in found.results))
     if args.missing is not None:

@@ -178,6 +178,8 @@ def test_batches_github_output_writes_list_count_and_plan(capsys, tmp_path, monk
     plan = outputs["batches-plan"]
     assert re.fullmatch(r"v1\.256\.[0-9a-f]{16}", plan)
     assert run(capsys, "plan", FANOUT) == (0, plan + "\n", "")
+    assert run(capsys, "plan", FANOUT, "--github-output", "plan") == (0, plan + "\n", "")
+    assert outputs_of(tmp_path / "out")["plan"] == plan
     assert plan.endswith("." + run(capsys, "fingerprint", FANOUT)[1].strip())
 
 

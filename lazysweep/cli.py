@@ -663,9 +663,9 @@ def _order(args: argparse.Namespace, target: Target) -> None:
     if shards is None:
         if getattr(args, "shard", None) is not None:
             raise UsageError("--shard I needs --shards N")
-    elif args.command == "batches":
+    elif args.command in ("batches", "plan"):  # they cover every shard: the jobs they plan each take one
         if args.shard is not None:
-            raise UsageError("batches lists every shard: drop --shard")
+            raise UsageError(f"{args.command} covers every shard: drop --shard")
         target.narrow(target.sweep, ["shards", shards])
     else:
         target.narrow(target.sweep.shard(_shard_index(args, shards), shards), ["shards", shards])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 import shlex
 import subprocess
 
@@ -117,3 +118,17 @@ def test_hydra_values(value, expected):
 
 def test_hydra_lines():
     assert hydra_line({"lr": 0.001, "seed": 3, "model.name": "a b"}) == "lr=0.001 seed=3 \"model.name='a b'\""
+
+
+@given(st.integers(-10**20, 10**20), st.integers(0, 300), st.integers(1, 50))
+def test_integer_ranges_list_like_range(start, span, step):
+    assert values(f"n={start}..{start + span}:{step}") == list(range(start, start + span + 1, step))
+
+
+@given(st.integers(-10**4, 10**4), st.integers(0, 500), st.integers(1, 100), st.integers(1, 4))
+def test_decimal_ranges_list_like_decimal(start, span, step, places):
+    text = [f"{Decimal(n).scaleb(-places)}" for n in (start, start + span, step)]
+    listed = values(f"x={text[0]}..{text[1]}:{text[2]}")
+    first, last, increment = (Decimal(part) for part in text)
+    expected = [float(first + k * increment) for k in range(int((last - first) / increment) + 1)]
+    assert listed == expected

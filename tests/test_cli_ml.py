@@ -103,7 +103,7 @@ def test_shuffle_and_shards_go_into_the_plan(capsys):
     assert run(capsys, "stream", *base, "--shuffle", "1", "--plan", shuffled, "--stop", "1")[0] == 0
     status, _, err = run(capsys, "stream", *base, "--plan", shuffled)
     assert status == 2 and "the plan was made for a selection" in err
-    sharded = run(capsys, "plan", *base, "--shards", "4", "--shard", "0")[1].strip()
+    sharded = run(capsys, "plan", *base, "--shards", "4")[1].strip()
     assert run(capsys, "stream", *base, "--shards", "4", "--shard", "3", "--plan", sharded)[0] == 0
 
 
@@ -138,7 +138,8 @@ def test_the_shard_comes_from_the_job_array(capsys, monkeypatch):
     (["count", "-a", "n=1..10", "--shards", "3"], "--shards: no --index given and none of"),
     (["count", "-a", "n=1..10", "--shards", "3", "--shard", "3"], "shard 3 is out of range: valid range is 0 to 2"),
     (["count", "-a", "n=1..10", "--shard", "1"], "--shard I needs --shards N"),
-    (["batches", "-a", "n=1..10", "--shards", "3", "--shard", "1"], "batches lists every shard: drop --shard"),
+    (["batches", "-a", "n=1..10", "--shards", "3", "--shard", "1"], "batches covers every shard: drop --shard"),
+    (["plan", "-a", "n=1..10", "--shards", "3", "--shard", "1"], "plan covers every shard: drop --shard"),
     (["count", "-a", "n=1..10", "--shards", "0"], "--shards: must be at least 1, got 0"),
     (["batches", "-a", "n=1..10", "--size", "some"], "invalid integer 'some'"),
 ])

@@ -72,10 +72,8 @@ def test_steps_that_floats_would_drift_on():
     st.integers(-10**6, 10**6), st.integers(0, 3000), st.integers(1, 10**4), st.integers(-8, 3),
 )
 def test_steps_count_and_list_like_decimal(start, span, step, exponent):
-    scale = 10.0**exponent
-    first, last, increment = start * scale, (start + span) * scale, step * scale
-    if repr(increment).count("e") or repr(first).count("e"):
-        first, last, increment = float(repr(first)), float(repr(last)), float(repr(increment))
+    # bounds written as decimals (0.0003, 1.25e-06), as a sweep file or a command line gives them
+    first, last, increment = (float(f"{number}e{exponent}") for number in (start, start + span, step))
     expected = decimal_steps(first, last, increment)
     axis = StepRange("x", first, last, increment)
     assert axis.size == len(expected)

@@ -492,7 +492,7 @@ def _batch(args: argparse.Namespace) -> int:
     encoded = map(_encoder(args), _points(args, target, start, stop))
     if args.format != "json":
         if args.github_output:
-            raise UsageError("--github-output takes one JSON list: drop --format jsonl")
+            raise UsageError(f"--github-output takes one JSON list: drop --format {args.format}")
         _write_json_lines(encoded)
     elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
         from .github import bounded_json_list
@@ -512,9 +512,9 @@ def _get(args: argparse.Namespace) -> int:
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.count, "index")
     point = next(_points(args, target, index, index + 1))
+    if args.github_output and args.format != "json":
+        raise UsageError(f"--github-output takes JSON: drop --format {args.format}")
     if args.format == "env":
-        if args.github_output:
-            raise UsageError("--github-output takes JSON: drop --format env")
         _out(shell_assignments(point, args.env_prefix))
     elif args.env_prefix:
         raise UsageError("--env-prefix goes with --format env")

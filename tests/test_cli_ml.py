@@ -142,6 +142,10 @@ def test_the_shard_comes_from_the_job_array(capsys, monkeypatch):
     (["plan", "-a", "n=1..10", "--shards", "3", "--shard", "1"], "plan covers every shard: drop --shard"),
     (["count", "-a", "n=1..10", "--shards", "0"], "--shards: must be at least 1, got 0"),
     (["batches", "-a", "n=1..10", "--size", "some"], "invalid integer 'some'"),
+    (["get", "-a", "n=1..10", "-i", "0", "--format", "args", "--github-output", "p"],
+     "--github-output takes JSON: drop --format args"),
+    (["batch", "-a", "n=1..10", "-k", "0", "--format", "hydra", "--github-output", "p"],
+     "--github-output takes one JSON list: drop --format hydra"),
 ])
 def test_bad_shard_and_size_options(capsys, argv, message):
     status, out, err = run(capsys, *argv)

@@ -674,7 +674,7 @@ def _order(args: argparse.Namespace, target: Target) -> None:
 
 
 def _shard_index(args: argparse.Namespace, shards: int) -> int:
-    """``--shard``, or else the job-array index from the environment (plus ``--offset``)."""
+    """``--shard``, or else the job-array index from the environment (``--offset`` is the point's or batch's)."""
     index: int | None = args.shard
     if index is None:
         if getattr(args, "index", 0) is None:
@@ -683,7 +683,7 @@ def _shard_index(args: argparse.Namespace, shards: int) -> int:
         from .jobarray import index_from_environment
 
         try:
-            index = index_from_environment(getattr(args, "offset", 0))
+            index = index_from_environment()
         except SweepError as error:
             raise UsageError(f"--shards: {error}") from None
     if index >= shards:

@@ -130,6 +130,7 @@ def test_the_shard_comes_from_the_job_array(capsys, monkeypatch):
     monkeypatch.setenv("SLURM_ARRAY_TASK_ID", "2")
     assert lines(capsys, "stream", "-a", "n=1..10", "--shards", "3") == [{"n": 8}, {"n": 9}, {"n": 10}]
     assert lines(capsys, "get", "-a", "n=1..10", "--shards", "3", "-i", "0") == [{"n": 8}]
+    assert lines(capsys, "get", "-a", "n=1..10", "--shards", "3", "-i", "0", "--offset", "2") == [{"n": 10}]
     status, _, err = run(capsys, "get", "-a", "n=1..10", "--shards", "3")
     assert status == 2 and "give --shard I or the command's --index" in err
 

@@ -358,7 +358,7 @@ def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> 
         return points
     from .plan import INDEX_FIELD, field_names
 
-    for path, part in zip(args.files, target.parts):
+    for path, part in zip([*args.files, "-a"], target.parts):  # the -a axes are the part after the files
         if INDEX_FIELD in field_names(part):
             raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
                              "for the point's index: rename it", path=path)

@@ -153,6 +153,11 @@ def test_bad_shard_and_size_options(capsys, argv, message):
     assert (status, out) == (2, "") and message in err and err.count("\n") == 1
 
 
+def test_an_index_axis_on_the_command_line_is_refused_with_with_index(capsys):
+    status, out, err = run(capsys, "get", "-a", "_index=1,2", "-i", "0", "--with-index")
+    assert (status, out) == (1, "") and err.startswith("lazysweep: error: -a: an axis or include key is named '_index'")
+
+
 def test_size_auto_balances_batches_within_the_limit(capsys):
     base = ["-a", "n=1..300"]
     assert run(capsys, "batches", *base, "--size", "auto", "--count") == (0, "150\n", "")

@@ -36,5 +36,7 @@ def compact_json(value: Any) -> str:
     """
     try:
         return _encode(value)
-    except ValueError:
+    except ValueError as error:
+        if "Out of range float" not in str(error):  # not json's refusal of inf or nan
+            raise
         raise SweepError(NOT_FINITE) from None

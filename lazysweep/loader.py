@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 from collections import namedtuple
 from collections.abc import Mapping
@@ -82,10 +81,10 @@ _CORE_SPECIAL = {
     **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
 }
-_CORE_DECIMAL = re.compile(r"[-+]?[0-9]+")
-_CORE_RADIX = re.compile(r"0(?:x[0-9a-fA-F]+|o[0-7]+)")
-_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _NUMBER_START = frozenset("0123456789+-.")
+# Within these characters, float() takes exactly the core schema's [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)
+# ([eE][-+]?[0-9]+)?: no underscores, spaces or words (inf, nan) can reach it.
+_FLOAT_CHARS = frozenset("0123456789+-.eE")
 _INT32_MAX = 2**31 - 1  # the runner reads 0x and 0o integers as Int32
 
 
@@ -151,17 +150,25 @@ def github_scalar(text: str) -> Any:
         return word
     if text[0] not in _NUMBER_START:
         return text
-    if _CORE_DECIMAL.fullmatch(text):
+    digits = text[1:] if text[0] in "+-" else text
+    if digits.isdigit() and digits.isascii():  # [-+]?[0-9]+ (isascii: no other script's digits)
         if len(text) > _MAX_DIGITS:
             raise ValueError(f"more than {_MAX_DIGITS} digits")
         return int(text)
-    if _CORE_RADIX.fullmatch(text):
-        number = int(text[2:], 16 if text[1] == "x" else 8)
+    digits = text[2:]
+    if text[:2] in ("0x", "0o") and digits.isalnum() and digits.isascii():  # 0x[0-9a-fA-F]+ or 0o[0-7]+
+        try:
+            number = int(digits, 16 if text[1] == "x" else 8)
+        except ValueError:  # 0o8, 0xg: text
+            return text
         if number > _INT32_MAX:
             raise ValueError(f"GitHub reads 0x and 0o integers up to {_INT32_MAX} (32 bits)")
         return number
-    if _CORE_FLOAT.fullmatch(text):
-        return float(text)
+    if _FLOAT_CHARS.issuperset(text):
+        try:
+            return float(text)
+        except ValueError:  # 1e, 1.5.2, +-1: text
+            return text
     return _CORE_SPECIAL.get(text, text)
 
 

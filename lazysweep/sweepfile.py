@@ -122,7 +122,10 @@ class _Interpreter:
             raise self.fail(f"no job {job!r} in the workflow (jobs: {', '.join(map(str, jobs))})")
         strategy = jobs[job].get("strategy") if isinstance(jobs[job], dict) else None
         if not isinstance(strategy, dict) or "matrix" not in strategy:
-            raise self.fail(f"job {job!r} has no strategy.matrix", jobs, job)
+            keys = strategy if isinstance(strategy, dict) else {}
+            near = [key for key in keys if isinstance(key, str) and _near_miss(key, ("matrix",))]
+            hint = f" ({near[0]!r} looks like 'matrix')" if near else ""
+            raise self.fail(f"job {job!r} has no strategy.matrix{hint}", jobs, job)
         reason = dynamic_reason(strategy["matrix"])
         if reason:
             raise self.fail(f"job {job!r} builds its matrix at run time ({reason}): it cannot be counted",

@@ -170,3 +170,21 @@ def test_the_command_line_restores_what_it_changes(write, capsys):
         assert captured.out == "2\n" and captured.err.startswith("lazysweep: warning: ")
         assert captured.err.count("\n") == 1
     assert (sys.get_int_max_str_digits(), warnings.showwarning) == (limit, show)
+
+
+def test_a_misspelled_matrix_under_strategy_is_named(write):
+    path = write("on: push\njobs:\n  t:\n    strategy:\n      matrx: {os: [a]}\n", "w.yml")
+    with pytest.raises(lazysweep.SweepError, match=r"job 't' has no strategy.matrix \('matrx' looks like 'matrix'\)"):
+        lazysweep.load(path, job="t")
+
+
+def test_only_non_finite_numbers_get_the_non_finite_message():
+    from lazysweep.jsontext import compact_json
+
+    with pytest.raises(lazysweep.SweepError, match="which JSON cannot write"):
+        compact_json({"x": [1, {"y": float("-inf")}]})
+    with pytest.raises(ValueError, match="Circular reference") as caught:
+        loop: list = []
+        loop.append(loop)
+        compact_json(loop)
+    assert not isinstance(caught.value, lazysweep.SweepError)

@@ -286,3 +286,17 @@ def test_job_counts_use_githubs_yaml(tmp_path):
     assert (result.returncode, result.stdout, result.stderr) == (0, "3\n", "")  # PyYAML's rules gave 5
     result = run(["get", str(workflow), "--job", "t", "--index", "0"])
     assert result.stdout == '{"os":"ubuntu-latest","coverage":"yes"}\n'
+
+
+def test_inferencemax_github_output_over_the_limit_is_refused(tmp_path):
+    entry = ("  image: i\n  model: m\n  model-prefix: p\n  runner: r\n  precision: x\n  framework: f\n"
+             "  seq-len-configs:\n  - {isl: 1024, osl: 1024, search-space: [{tp: 1, conc-start: 1, conc-end: 1024}]}\n")
+    master = tmp_path / "master.yaml"
+    master.write_text("".join(f"k{i}:\n{entry}" for i in range(1000)))  # 11,000 entries, about 3 MB of JSON
+    output = tmp_path / "output"
+    output.write_text("keep=1\n")
+    result = run(["inferencemax", "full-sweep", "--config-files", str(master), "--github-output", "all"],
+                 env={"GITHUB_OUTPUT": str(output)})
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert "would be more than 1048576 bytes" in result.stderr
+    assert output.read_text() == "keep=1\n"

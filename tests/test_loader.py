@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lazysweep import Limits, SweepError
 from lazysweep.errors import UsageError
@@ -238,3 +241,34 @@ def test_pyyaml_dialect_keeps_safe_loads_rules():
 )
 def test_yaml11_note(value, note):
     assert yaml11_note(value) == note
+
+
+# The core schema's regular expressions (yaml.org/spec/1.2.2, 10.3.2), the way the spec writes them:
+# an oracle for github_scalar, which checks characters instead (no regex to compile at start-up).
+SPEC = [
+    (re.compile(r"null|Null|NULL|~|"), lambda text: None),
+    (re.compile(r"true|True|TRUE|false|False|FALSE"), lambda text: text.lower() == "true"),
+    (re.compile(r"[-+]?[0-9]+"), int),
+    (re.compile(r"0o[0-7]+"), lambda text: int(text[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+"), lambda text: int(text[2:], 16)),
+    (re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"), float),
+    (re.compile(r"[-+]?(\.inf|\.Inf|\.INF)"), lambda text: -math.inf if text[0] == "-" else math.inf),
+    (re.compile(r"\.nan|\.NaN|\.NAN"), lambda text: math.nan),
+]
+
+
+def spec_scalar(text):
+    for pattern, make in SPEC:
+        if pattern.fullmatch(text):
+            return make(text)
+    return text
+
+
+@given(st.text(st.sampled_from("0123456789+-.eExoXOabfAF_:~ \u00b2\u0663infaNlsTru"), max_size=8))
+def test_github_scalar_agrees_with_the_spec(text):
+    expected = spec_scalar(text)
+    if isinstance(expected, int) and not isinstance(expected, bool) and expected > 2**31 - 1 and text[:2] in ("0x", "0o"):
+        with pytest.raises(ValueError, match="32 bits"):
+            github_scalar(text)
+    else:
+        assert same(github_scalar(text), expected), (text, github_scalar(text), expected)

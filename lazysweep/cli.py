@@ -325,12 +325,12 @@ def _batch_size(args: argparse.Namespace, target: Target) -> int:
     return plan.size
 
 
-def _position(index: int, count: int, what: str) -> int:
+def _position(index: int, count: int, what: str, target: Target) -> int:
     """``index`` (negative counts from the end) as a position below ``count``; UsageError outside."""
     position = index + count if index < 0 else index
     if not 0 <= position < count:
         if not count:
-            raise UsageError(f"{what} {index} is out of range: the sweep is empty")
+            raise UsageError(f"{what} {index} is out of range: the {'selection' if target.steps else 'sweep'} is empty")
         raise UsageError(
             f"{what} {index} is out of range: valid range is 0 to {count - 1} (or {-count} to -1 from the end)"
         )
@@ -514,7 +514,7 @@ def _batch(args: argparse.Namespace) -> int:
     target = _target(args)
     size = _batch_size(args, target)
     sweep = target.sweep
-    index = _position(_chosen_index(args), _batch_total(args, sweep, size), "batch index")
+    index = _position(_chosen_index(args), _batch_total(args, sweep, size), "batch index", target)
     start, stop = _batch_bounds(args, index, sweep, size)
     encoded = map(_encoder(args), _points(args, target, start, stop))
     if args.format != "json":
@@ -537,7 +537,7 @@ def _get(args: argparse.Namespace) -> int:
     target = _target(args)
     _batch_size(args, target)
     sweep = target.sweep
-    index = _position(_chosen_index(args), sweep.count, "index")
+    index = _position(_chosen_index(args), sweep.count, "index", target)
     point = next(_points(args, target, index, index + 1))
     if args.github_output and args.format != "json":
         raise UsageError(f"--github-output takes JSON: drop --format {args.format}")

@@ -197,7 +197,7 @@ def test_an_empty_selection_plans_zero_jobs(capsys, tmp_path, monkeypatch, write
     assert f"Plan: `{outputs_of(tmp_path / 'out')['d-plan']}`" in summary and "No points: nothing to run" in summary
     assert run(capsys, "count", FANOUT, "--only", "")[1] == "0\n"
     status, _, err = run(capsys, "batch", FANOUT, "--only", "", "--index", "0")
-    assert status == 2 and "batch index 0 is out of range: there are none" in err
+    assert status == 2 and "batch index 0 is out of range: the selection is empty" in err
 
 
 def test_plan_fixes_the_size_and_refuses_disagreement(capsys, write):

@@ -498,14 +498,15 @@ def _over_limit(count: int, batches: int) -> str:
 
 
 def _summary(args: argparse.Namespace, target: Target, size: int, batches: int, plan: str | None) -> str:
-    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, target.parts))
+    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip([*args.files, "-a"], target.parts))
     if target.steps:
-        rows += f"| selected (`--only`) | {target.sweep.count} |\n"
+        rows += f"| selected ({_selection_label(target)}) | {target.sweep.count} |\n"
     notes = f"Plan: `{plan}`\n\n" if plan else ""
     if not target.sweep.count:
         notes += "No points: nothing to run (the fan-out skips its jobs when the count is 0).\n\n"
     return (
-        f"### lazysweep: {target.sweep.count} points in {batches} batches of up to {size}\n\n"
+        f"### lazysweep: {target.sweep.count} points in {batches} batches of up to "
+        f"{_largest_batch(args, target.sweep, size, batches)}\n\n"
         f"| file | points |\n| --- | ---: |\n{rows}\n{notes}"
     )
 
@@ -746,6 +747,19 @@ def _batch_bounds(args: argparse.Namespace, index: int, sweep: Sweep, size: int)
 
         return shard_bounds(index, _batch_total(args, sweep, size), sweep.count)
     return batch_bounds(index, sweep.count, size)
+
+
+def _largest_batch(args: argparse.Namespace, sweep: Sweep, size: int, batches: int) -> int:
+    """How many points the largest batch holds: ``size``, or for shards the larger shard size."""
+    if args.shards is not None and batches:
+        return -(-sweep.count // batches)
+    return size
+
+
+def _selection_label(target: Target) -> str:
+    """The options behind a target's selection steps, for the step summary: `--only`, `--shuffle`, ..."""
+    options = {"only": "--only", "shuffle": "--shuffle", "shards": "--shards", "size": "--size auto"}
+    return ", ".join(f"`{options[step[0]]}`" for step in target.steps)
 
 
 def _encoder(args: argparse.Namespace) -> Callable[[Point], str]:

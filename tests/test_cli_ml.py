@@ -194,3 +194,13 @@ def test_float_ranges_from_files_print_as_written(capsys, write):
     assert json.loads(out)[-4:] == [{"wd": 0.5, "p": p} for p in (0.0, 0.1, 0.2, 0.3)]
     same = write("matrix:\n  wd: [0.1, 0.2, 0.3, 0.4, 0.5]\n  p: [0.0, 0.1, 0.2, 0.3]\n", "listed.yaml")
     assert run(capsys, "plan", path) == run(capsys, "plan", same)  # a float axis is its values
+
+
+def test_the_step_summary_names_the_axes_and_the_selection(capsys, monkeypatch, tmp_path, write):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    path = write("matrix:\n  n: [1, 2, 3]\n")
+    assert run(capsys, "batches", path, "-a", "m=1..7", "--only", "0-8", "--shuffle", "2", "--shards", "4")[0] == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### lazysweep: 9 points in 4 batches of up to 3" in summary
+    assert f"| `{path}` | 3 |" in summary and "| `-a` | 7 |" in summary
+    assert "| selected (`--only`, `--shuffle`, `--shards`) | 9 |" in summary

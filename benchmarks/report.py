@@ -58,6 +58,9 @@ def targets(m: dict) -> list[tuple[str, float, str, bool]]:
     add("InferenceMAX 10^5 entries: eager / drop-in, count + last batch",
         ("test_eager_inferencemax_last_batch_generated", "", ""), ("test_inferencemax_last_batch_generated", "", ""),
         1.5, False)
+    for test, what in (("test_shuffle_getitem_random", "1,000 random sweep[i]"),
+                       ("test_shuffle_stream", "streaming the first 100,000 points")):
+        add(f"shuffled / plain, {what} at 10^18", (test, "1e18", "shuffled"), (test, "1e18", "plain"), 3.0, True)
     return rows
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections import namedtuple
 from collections.abc import Mapping
 
@@ -50,7 +51,7 @@ from .errors import SweepError, UsageError
 
 __all__ = [
     "GITHUB", "PYYAML", "Limits", "LIMIT_RANGES", "Document", "Position",
-    "load_document", "parse_document", "github_scalar", "yaml11_note",
+    "STDIN", "load_document", "parse_document", "github_scalar", "yaml11_note",
 ]
 
 #: The YAML 1.2 core schema, as GitHub Actions reads workflows.
@@ -237,7 +238,7 @@ class Document:
 def load_document(
     path: str | os.PathLike[str], limits: Limits | None = None, positions: bool = True, dialect: str = GITHUB
 ) -> Document:
-    """Read and parse one YAML file. O(file size), bounded by ``limits``.
+    """Read and parse one YAML file (``-``: standard input). O(file size), bounded by ``limits``.
 
     ``dialect`` types plain scalars: :data:`GITHUB` (YAML 1.2 core, as GitHub
     reads workflows) or :data:`PYYAML` (``yaml.safe_load``'s YAML 1.1 rules).
@@ -248,9 +249,11 @@ def load_document(
     have no use for positions.
     """
     name = os.fspath(path)
+    if name == STDIN:
+        name = "<stdin>"
     limits = limits or Limits.from_environment()
     try:
-        with open(name, "rb") as handle:
+        with _open(path) as handle:
             data = _read_at_most(handle, limits.max_bytes + 1)
     except IsADirectoryError:
         raise SweepError("is a directory, not a file", path=name) from None
@@ -264,6 +267,19 @@ def load_document(
             path=name,
         )
     return parse_document(data, name, limits, positions, dialect)
+
+
+#: The path that means standard input, as most command-line tools read it.
+STDIN = "-"
+
+
+def _open(path: str | os.PathLike[str]) -> Any:
+    """The file at ``path`` for reading bytes; for ``-``, standard input (left open after)."""
+    if os.fspath(path) == STDIN:
+        from contextlib import nullcontext
+
+        return nullcontext(sys.stdin.buffer)
+    return open(path, "rb")
 
 
 _READ_CHUNK = 1 << 20

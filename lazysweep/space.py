@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     Point = dict[str, Any]
 
-from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
+from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
 
 __all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice"]
 
@@ -211,6 +211,57 @@ class Sweep:
         points = iter(self)
         while chunk := list(islice(points, size)):
             yield chunk
+
+    # -- random order and balanced parts -----------------------------------
+
+    def shuffled(self, seed: int) -> Sweep:
+        """This sweep in a seeded random order, as a lazy sweep of its own. O(1) to make.
+
+        The order is a permutation of the points (no repeats, none left out),
+        the same for a seed on every platform and Python version: a keyed
+        Feistel network with cycle-walking (see :mod:`lazysweep.shuffle`),
+        pseudo-random, not cryptographic. ``view[i]`` and ``index()`` cost
+        O(axes + rounds) integer operations, for any count.
+
+        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**30 - 1}})
+        >>> view = sweep.shuffled(seed=42)
+        >>> view.count == sweep.count, view.index(view[10**29]) == 10**29
+        (True, True)
+        >>> view.source_index(5) == view[5]["n"]
+        True
+        """
+        from .shuffle import Shuffled  # only when shuffling: the command's start-up
+
+        return Shuffled(self, _as_index(seed, "seed"))
+
+    def sample(self, k: int, seed: int) -> Sweep:
+        """``k`` points chosen at random without repeats: the first ``k`` of :meth:`shuffled`.
+
+        A lazy sweep, O(1) to make; a larger ``k`` with the same seed extends the
+        sample, never repeating a point. ValueError when ``k`` exceeds the count.
+
+        >>> sweep = Sweep.from_matrix({"lr": [0.1, 0.01], "seed": {"start": 0, "stop": 10**20}})
+        >>> small, large = sweep.sample(3, seed=1), sweep.sample(5, seed=1)
+        >>> list(small) == list(large)[:3], len({tuple(p.values()) for p in large})
+        (True, 5)
+        """
+        k = _as_index(k, "sample size")
+        if not 0 <= k <= self.count:
+            raise ValueError(f"sample size {k} is out of range: the sweep has {self.count} points")
+        return self.shuffled(seed)[:k]
+
+    def shard(self, index: int, shards: int) -> Sweep:
+        """Part ``index`` of ``shards`` contiguous parts whose sizes differ by at most 1. O(1).
+
+        The parts, in order, are the whole sweep: a lazy view of this one
+        (``source_index`` maps back). IndexError when there is no such shard.
+
+        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 9}})
+        >>> [[point["n"] for point in sweep.shard(k, 3)] for k in range(3)]
+        [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+        """
+        start, stop = shard_bounds(index, shards, self.count)
+        return SweepSlice(self, range(start, stop))
 
 
 def _as_index(value: Any, what: str) -> int:

@@ -44,7 +44,7 @@ from .space import Chain, Product, Sweep
 __all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason", "SweepWarning"]
 
 
-_RANGE_KEYS = ("start", "stop", "step", "factor")
+_RANGE_KEYS = ("start", "stop", "step", "factor", "num", "scale")
 _MATRIX_KEYS = ("include", "exclude")
 _TOP_KEYS = ("matrix", "sweeps")
 
@@ -234,7 +234,7 @@ class _Interpreter:
             if key not in _RANGE_KEYS:
                 hint = _did_you_mean(key, _RANGE_KEYS)
                 raise self.fail(
-                    f"unknown key {key!r} in range axis {name!r} ({hint}expected start, stop, and step or factor)",
+                    f"unknown key {key!r} in range axis {name!r} ({hint}expected start, stop, and step, factor or num)",
                     spec,
                     key,
                     at_key=True,
@@ -242,6 +242,13 @@ class _Interpreter:
         for key in ("start", "stop"):
             if key not in spec:
                 raise self.fail(f"range axis {name!r} needs {key!r}", matrix, name)
+        if "num" in spec or "scale" in spec or any(isinstance(value, float) for value in spec.values()):
+            from .floatranges import RangeSpecError, float_range  # floats only: start-up time
+
+            try:
+                return float_range(name, spec)
+            except RangeSpecError as error:
+                raise self.fail(f"range axis {name!r}: {error}", spec, error.key) from None
         if "step" in spec and "factor" in spec:
             raise self.fail(f"range axis {name!r} takes 'step' or 'factor', not both", spec, "factor", at_key=True)
         numbers = {}

@@ -86,7 +86,7 @@ def test_stream(capsys, write):
         (["batch", "{path}", "--index", "1"], 2, "batch index 1 is out of range: valid range is 0 to 0"),
         (["batch", "{path}", "--index", "0", "--size", "0"], 2, "argument --size/-s: must be at least 1, got 0"),
         (["batches", "{path}", "--size", "-3"], 2, "must be at least 1, got -3"),
-        (["count"], 2, "the following arguments are required: FILE"),
+        (["count"], 2, "no sweep: give sweep files, - for standard input, or axes with -a NAME=SPEC"),
         (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
         (["count", "{path}", "--bogus"], 2, "unrecognized arguments: --bogus"),
         (["count", "missing.yaml"], 1, "lazysweep: error: missing.yaml: no such file"),

@@ -13,18 +13,20 @@ Cost of :func:`emit`: O(1) for the count, O(batch) for a batch.
 
 from __future__ import annotations
 
-import json
 import sys
 
 from .batching import DEFAULT_BATCH_SIZE, batch_count
 from .console import guard, write
 from .errors import UsageError
+from .writer import SPACED, encode_value, iter_encoded, write_json_list
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
     from typing import Any
+
+    from .space import Sweep
 
 __all__ = ["add_batching_flags", "emit", "write_list", "run", "python_main"]
 
@@ -55,17 +57,10 @@ def add_batching_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
-def write_list(entries: Iterable[Any]) -> None:
-    """``print(json.dumps(list(entries)))``, a chunk at a time, without the list."""
-    encode = json.JSONEncoder().encode
-    chunk: list[str] = []
-    opening = "["
-    for entry in entries:
-        chunk.append(encode(entry))
-        if len(chunk) == 1024:
-            write(opening + ", ".join(chunk))
-            opening, chunk = ", ", []
-    write((opening + ", ".join(chunk) if chunk or opening == "[" else "") + "]\n")
+def write_list(entries: Sweep) -> None:
+    """``print(json.dumps(list(entries)))``, through the one writer, a chunk at a time, without the list."""
+    write_json_list(entries, write=write, separators=SPACED)
+    write("\n")
 
 
 def _github_output(args: argparse.Namespace, value: Any) -> None:
@@ -75,8 +70,7 @@ def _github_output(args: argparse.Namespace, value: Any) -> None:
         from .github import bounded_json_list, set_output
 
         hint = "use --max-batch-size with --batch-index"
-        compact = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps(..., separators=(",", ":"))
-        text = value if isinstance(value, str) else bounded_json_list(map(compact, value), args.github_output, hint)
+        text = value if isinstance(value, str) else bounded_json_list(iter_encoded(value), args.github_output, hint)
         set_output(args.github_output, text, hint)
 
 
@@ -96,7 +90,7 @@ def emit(args: argparse.Namespace, entries: Any) -> Any:
         start = args.batch_index * args.max_batch_size
         _github_output(args, entries[start : start + args.max_batch_size])  # before building the batch
         output = entries.batch(args.batch_index, args.max_batch_size)
-        write(json.dumps(output) + "\n")
+        write(encode_value(output, SPACED) + "\n")
         return output
     _github_output(args, entries)
     write_list(entries)

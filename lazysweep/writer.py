@@ -69,7 +69,8 @@ __all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_js
 
 #: ``json.dumps(..., separators=(",", ":"))``: the command line's output.
 COMPACT = (",", ":")
-#: ``json.dumps``' default spacing: the InferenceMAX drop-in's output, as upstream prints it.
+#: ``json.dumps``' defaults, its spacing and its ``NaN``/``Infinity`` included: the drop-ins' output,
+#: as their upstream prints it.
 SPACED = (", ", ": ")
 #: Points joined into one string per ``write`` call.
 CHUNK = 2048
@@ -97,8 +98,11 @@ class _Style:
         # The containers being encoded, for the circular-reference check; emptied after a
         # failure, which leaves the ones it was inside (as json.dumps's fresh dict per call would).
         self.markers: dict[int, Any] = {}
+        # json.dumps' own defaults (SPACED, what the drop-ins' upstream prints) write NaN and
+        # Infinity as it does; compact output, read by other programs, refuses them.
+        allow_nan = (self.item, self.key) == SPACED
         self.encoder = make_encoder(
-            self.markers, _unserializable, encode_basestring_ascii, None, self.key, self.item, False, False, False
+            self.markers, _unserializable, encode_basestring_ascii, None, self.key, self.item, False, False, allow_nan
         )
         # `%` formatting: "%s,"_index":%d}" % (a point's text without its closing brace, its index).
         self.indexed = "%s" + _literal(self.item + encode_basestring_ascii(INDEX_FIELD) + self.key) + "%d}"

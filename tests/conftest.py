@@ -57,3 +57,19 @@ def run_inferencemax(argv: list[str]) -> tuple[int, str, str]:
         except SystemExit as exit_:
             status = exit_.code
     return status, out.getvalue(), err.getvalue()
+
+
+def require_engine_host(engine: str) -> None:
+    """Skip unless this machine can run ``engine`` (act's binary, Slurm's daemons): x86_64 Linux, as root.
+
+    Anywhere else the engine is missing by nature, so the test is skipped with the reason; on such a
+    host a missing tool is a failure instead (CI installs it: see .ci/run).
+    """
+    import os
+    import platform
+    import sys
+
+    if sys.platform != "linux" or platform.machine() != "x86_64":
+        pytest.skip(f"{engine} runs here only on x86_64 Linux, not {sys.platform} {platform.machine()}")
+    if os.geteuid() != 0:
+        pytest.skip(f"{engine} needs root here (the daemons and the host runner act as root)")

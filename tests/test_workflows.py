@@ -62,16 +62,21 @@ def run_step(command: str, env: dict[str, str], output: Path) -> dict[str, str]:
 
 
 def test_fan_out_example_covers_the_sweep_exactly(tmp_path):
+    """The plan and batch steps' commands, run as the runner would (tests/test_act.py runs it all in act)."""
     sweep_file = "examples/fanout.yaml"
     output = tmp_path / "output"
     plan = step("fanout.yml", "plan", "plan")
-    batches = json.loads(run_step(plan["run"], {"SWEEP": sweep_file}, output)["batches"])
+    planned = run_step(plan["run"], {"SWEEP": sweep_file, "SIZE": "256", "ONLY": ""}, output)
+    batches = json.loads(planned["batches"])
+    assert int(planned["batches-count"]) == 600
     batch = step("fanout-batch.yml", "points", "batch")
     points = []
     for index in batches:
-        got = json.loads(run_step(batch["run"], {"SWEEP": sweep_file, "BATCH": str(index)}, output)["points"])
+        env = {"SWEEP": sweep_file, "BATCH": str(index), "PLAN": planned["batches-plan"], "ONLY": ""}
+        got = json.loads(run_step(batch["run"], env, output)["points"])
         assert 0 < len(got) <= 256
         points += got
+    assert [point.pop("_index") for point in points] == list(range(600))
     assert points == list(lazysweep.load(ROOT / sweep_file))
 
 

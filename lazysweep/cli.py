@@ -17,9 +17,13 @@ from itertools import islice
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from typing import Any, NoReturn
+    from typing import Any
 
-from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT
+    from .selection import Ranges
+    from .space import Point
+
+from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
+from .console import Parser, guard, write
 from .errors import SweepError, UsageError
 from .space import Chain, Sweep
 from .sweepfile import load
@@ -30,27 +34,14 @@ __all__ = ["main"]
 #: 10^15-entry list is a typo's worth of output that never ends.
 MAX_LISTED_BATCHES = 1_000_000
 
+#: The most jobs GitHub Actions runs in one workflow run (one check run per job; "Actions limits").
+GITHUB_RUN_JOB_LIMIT = 50_000
+
+#: The field ``--with-index`` adds to each point, and ``collect`` matches results by.
+INDEX_FIELD = "_index"
+
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
-
-
-class _Formatter(argparse.HelpFormatter):
-    """Help text as wide as $COLUMNS says, without argparse importing shutil at every start."""
-
-    def __init__(self, prog: str) -> None:
-        columns = os.environ.get("COLUMNS", "")
-        super().__init__(prog, width=(int(columns) if columns.isdigit() else 100) - 2)
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line, not usage plus a line."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _integer(text: str) -> int:
@@ -80,34 +71,77 @@ def _sweep_command(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
+def _selection_options(sub: argparse.ArgumentParser) -> None:
+    """The options that choose which points of the files a command works on (see :func:`_target`)."""
+    sub.add_argument("--only", metavar="RANGES",
+                     help="only these indices of the sweep, like 0-9,15,20-29 (or @FILE holding them); "
+                          "batches and --index then count within the selection")
+
+
+def _plan_options(sub: argparse.ArgumentParser, with_index: bool = True) -> None:
+    sub.add_argument("--plan", metavar="TOKEN",
+                     help="the plan job's token (batches --github-output NAME writes it as NAME-plan): "
+                          "the batch size comes from it, and a different sweep or selection is refused")
+    if with_index:
+        sub.add_argument("--with-index", action="store_true",
+                         help='add "_index": I, the point\'s index in the whole sweep, as its last key')
+
+
+def _index_options(sub: argparse.ArgumentParser, short: str, what: str) -> None:
+    from .jobarray import INDEX_VARIABLES
+
+    sub.add_argument(
+        "--index", short, type=_integer, metavar=short[1].upper(),
+        help=f"{what} index, from 0, negative from the end "
+             f"(default: from ${', $'.join(INDEX_VARIABLES)}, which must agree when several are set)",
+    )
+    sub.add_argument("--offset", type=_natural, default=0, metavar="N",
+                     help="added to the index (one array of several)")
+
+
 def _setup_count(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    _selection_options(sub)
     _github_option(sub)
 
 
 def _setup_batches(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    _selection_options(sub)
+    _size_option(sub)
+    sub.add_argument("--github-output", metavar="NAME",
+                     help="also append NAME=<batch list>, NAME-count=<points> and NAME-plan=<plan token> "
+                          "to $GITHUB_OUTPUT (GitHub Actions); with --count, NAME=<number of batches>")
+    sub.add_argument("--count", action="store_true", help="print the number of batches instead")
+
+
+def _setup_plan(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
+    _selection_options(sub)
     _size_option(sub)
     _github_option(sub)
-    sub.add_argument("--count", action="store_true", help="print the number of batches instead")
+
+
+def _setup_fingerprint(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
 
 
 def _setup_batch(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
-    sub.add_argument("--index", "-k", type=_natural, required=True, metavar="K", help="batch index, from 0")
+    _selection_options(sub)
+    _index_options(sub, "-k", "batch")
     _size_option(sub)
+    _plan_options(sub)
+    sub.add_argument("--format", choices=("json", "jsonl"), default="json",
+                     help="one JSON list, or one point per line (for a job that loops over its points)")
     _github_option(sub)
 
 
 def _setup_get(sub: argparse.ArgumentParser) -> None:
-    from .jobarray import INDEX_VARIABLES
-
     _sweep_command(sub)
-    sub.add_argument(
-        "--index", "-i", type=_natural, metavar="I",
-        help=f"point index, from 0 (default: from ${', $'.join(INDEX_VARIABLES)}, the first set)",
-    )
-    sub.add_argument("--offset", type=_natural, default=0, metavar="N", help="added to the index (one array of several)")
+    _selection_options(sub)
+    _index_options(sub, "-i", "point")
+    _plan_options(sub)
     sub.add_argument("--format", choices=("json", "env"), default="json",
                      help="a JSON object, or one shell assignment per field for eval")
     _github_option(sub)
@@ -115,8 +149,10 @@ def _setup_get(sub: argparse.ArgumentParser) -> None:
 
 def _setup_stream(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    _selection_options(sub)
     sub.add_argument("--start", type=_integer, metavar="A", help="first index (negative counts from the end)")
     sub.add_argument("--stop", type=_integer, metavar="B", help="index to stop before (negative: from the end)")
+    _plan_options(sub)
     sub.add_argument(
         "--format", choices=("jsonl", "json"), default="jsonl", help="one object per line, or one JSON list"
     )
@@ -130,12 +166,12 @@ def _setup_lint(sub: argparse.ArgumentParser) -> None:
 
 def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that command's (building all costs start-up time)."""
-    parser = _Parser(
+    parser = Parser(
         prog="lazysweep",
         description="Count, slice and address huge parameter sweeps without expanding them.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for name, (help, setup, run) in _COMMANDS.items():
         if only in (None, name):
@@ -157,8 +193,8 @@ def _github_option(sub: argparse.ArgumentParser) -> None:
 
 def _size_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--size", "-s", type=_positive, default=DEFAULT_BATCH_SIZE, metavar="N",
-        help=f"points per batch (default {DEFAULT_BATCH_SIZE}, GitHub's matrix limit)",
+        "--size", "-s", type=_positive, metavar="N",
+        help=f"points per batch (default {DEFAULT_BATCH_SIZE}, GitHub's matrix limit; with --plan, the plan's)",
     )
 
 
@@ -169,16 +205,149 @@ def _version() -> str:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text)
+    write(text)
 
 
-def _check_index(index: int, count: int, what: str) -> None:
-    if index >= count:
-        raise UsageError(f"{what} {index} is out of range: valid range is 0 to {count - 1}")
+class Target:
+    """What a sweep command works on: the files' sweeps, their concatenation, and the selection of it.
+
+    ``steps`` describe the selection as JSON-able items (``["only", "0-9,15"]``); they are what
+    a plan's selection fingerprint covers, so every way of narrowing the sweep must add one.
+    """
+
+    __slots__ = ("parts", "whole", "sweep", "steps")
+
+    def __init__(self, parts: list[Sweep]) -> None:
+        self.parts = parts
+        self.whole: Sweep = parts[0] if len(parts) == 1 else Chain(parts)
+        self.sweep: Sweep = self.whole
+        self.steps: list[list[Any]] = []
+
+    def narrow(self, sweep: Sweep, step: list[Any]) -> None:
+        """Work on ``sweep``, a selection of the current one, described by ``step``."""
+        self.sweep = sweep
+        self.steps.append(step)
 
 
-def _load(args: argparse.Namespace) -> Sweep:
-    return load(args.files, job=args.job)
+def _target(args: argparse.Namespace) -> Target:
+    """The one place that decides which points a command works on: files, then --only.
+
+    The selection options (``_selection_options``) are applied here, in order, each as a lazy
+    view of the sweep before it, so batches and indices count within the selection while
+    ``source_index`` (``_index``) stays the point's index in the whole sweep.
+    """
+    target = Target([load(path, job=args.job) for path in args.files])
+    if getattr(args, "only", None) is not None:
+        from .selection import select
+
+        ranges = _only_ranges(args.only)
+        try:
+            target.narrow(select(target.sweep, ranges), ["only", str(ranges)])
+        except IndexError as error:
+            raise UsageError(f"--only: {error}") from None
+    return target
+
+
+def _only_ranges(text: str) -> Ranges:
+    """The ranges of ``--only RANGES`` or ``--only @FILE``."""
+    from .selection import Ranges
+
+    if not text.startswith("@"):
+        try:
+            return Ranges.parse(text)
+        except ValueError as error:
+            raise UsageError(f"--only: {error}") from None
+    path = text[1:]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            content = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SweepError(f"cannot read the --only file: {getattr(error, 'strerror', None) or error}",
+                         path=path) from None
+    try:
+        return Ranges.parse(content)
+    except ValueError as error:
+        raise SweepError(str(error), path=path) from None
+
+
+def _batch_size(args: argparse.Namespace, target: Target) -> int:
+    """Check ``--plan`` against the target; the batch size: the plan's, else ``--size``, else the default."""
+    size: int | None = getattr(args, "size", None)
+    if getattr(args, "plan", None) is None:
+        return DEFAULT_BATCH_SIZE if size is None else size
+    from .plan import Plan, fingerprint, selection_fingerprint
+
+    try:
+        plan = Plan.parse(args.plan)
+    except ValueError as error:
+        raise UsageError(f"--plan: {error}") from None
+    if size is not None and size != plan.size:
+        raise UsageError(f"--size {size} disagrees with the plan's batch size {plan.size}: drop --size")
+    found = fingerprint(target.whole)
+    if found != plan.fingerprint:
+        raise SweepError(
+            f"the sweep's fingerprint is {found}, the plan's is {plan.fingerprint}: "
+            "the sweep changed since the plan was made (run the plan again)"
+        )
+    selection = selection_fingerprint(target.steps) if target.steps else None
+    if selection != plan.selection:
+        if plan.selection is None:
+            raise UsageError("the plan covers the whole sweep, not a selection: drop --only")
+        if selection is None:
+            raise UsageError("the plan was made for a selection of the sweep: pass the plan job's --only")
+        raise UsageError(f"the plan was made for another selection ({plan.selection}, this is {selection}): "
+                         "pass the plan job's --only")
+    return plan.size
+
+
+def _position(index: int, count: int, what: str) -> int:
+    """``index`` (negative counts from the end) as a position below ``count``; UsageError outside."""
+    position = index + count if index < 0 else index
+    if not 0 <= position < count:
+        if not count:
+            raise UsageError(f"{what} {index} is out of range: there are none")
+        raise UsageError(
+            f"{what} {index} is out of range: valid range is 0 to {count - 1} (or {-count} to -1 from the end)"
+        )
+    return position
+
+
+def _chosen_index(args: argparse.Namespace) -> int:
+    """``--index`` plus ``--offset``, or else the job-array index from the environment plus ``--offset``."""
+    if args.index is None:
+        from .jobarray import index_from_environment
+
+        try:
+            return index_from_environment(args.offset)
+        except SweepError as error:
+            raise UsageError(str(error)) from None
+    if args.index < 0 and args.offset:
+        raise UsageError("--offset takes an --index from 0 up, not one counted from the end")
+    index: int = args.index + args.offset
+    return index
+
+
+def _check_index_field(args: argparse.Namespace, target: Target) -> None:
+    """Refuse a sweep that has a field named ``_index`` of its own, which ``_index`` would shadow."""
+    from .plan import field_names
+
+    for path, part in zip(args.files, target.parts):
+        if INDEX_FIELD in field_names(part):
+            raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
+                             "for the point's index: rename it", path=path)
+
+
+def _points(args: argparse.Namespace, sweep: Sweep, start: int, stop: int) -> Iterator[Point]:
+    """Points ``start .. stop-1`` of ``sweep``; with ``--with-index``, each with its ``_index`` last."""
+    points = iter(sweep[start:stop])
+    if not getattr(args, "with_index", False):
+        return points
+    return map(_add_index, points, map(sweep.source_index, range(start, stop)))
+
+
+def _add_index(point: Point, index: int) -> Point:
+    point[INDEX_FIELD] = index
+    return point
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -202,23 +371,36 @@ def _emit(args: argparse.Namespace, text: str, hint: str = "") -> None:
 
 
 def _count(args: argparse.Namespace) -> int:
-    _emit(args, str(_load(args).count))
+    _emit(args, str(_target(args).sweep.count))
+    return 0
+
+
+def _fingerprint(args: argparse.Namespace) -> int:
+    from .plan import fingerprint
+
+    _out(fingerprint(_target(args).whole) + "\n")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .plan import Plan
+
+    target = _target(args)
+    _emit(args, str(Plan.of(target.whole, _batch_size(args, target), target.steps)))
     return 0
 
 
 def _batches(args: argparse.Namespace) -> int:
-    parts = [load(path, job=args.job) for path in args.files]
-    sweep = parts[0] if len(parts) == 1 else Chain(parts)
-    batches = sweep.batch_count(args.size)
+    target = _target(args)
+    size = _batch_size(args, target)
+    sweep = target.sweep
+    batches = sweep.batch_count(size)
     if args.count:
         _emit(args, str(batches))
     elif args.github_output:
         if batches > GITHUB_MATRIX_LIMIT:
-            raise UsageError(
-                f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT}): "
-                f"use --size {-(-sweep.count // GITHUB_MATRIX_LIMIT)} or more"
-            )
-        _emit(args, _encode(list(range(batches))), "use a larger --size")
+            raise UsageError(_over_limit(sweep.count, batches))
+        _github_plan(args.github_output, target, size, batches)
     elif batches > MAX_LISTED_BATCHES:
         raise UsageError(
             f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
@@ -229,38 +411,75 @@ def _batches(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
-        append_step_summary(_summary(args, parts, sweep, batches))
+        append_step_summary(_summary(args, target, size, batches))
     return 0
 
 
-def _summary(args: argparse.Namespace, parts: list[Sweep], sweep: Sweep, batches: int) -> str:
-    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, parts))
+def _github_plan(name: str, target: Target, size: int, batches: int) -> None:
+    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list."""
+    from .github import set_output
+    from .plan import Plan
+
+    listed = _encode(list(range(batches)))
+    set_output(name, listed, "use a larger --size")
+    set_output(f"{name}-count", str(target.sweep.count))
+    set_output(f"{name}-plan", str(Plan.of(target.whole, size, target.steps)))
+    _out(listed + "\n")
+
+
+def _over_limit(count: int, batches: int) -> str:
+    """Advice for a sweep whose batches do not fit one GitHub matrix: advice that can be followed."""
+    fits = -(-count // GITHUB_MATRIX_LIMIT)  # the smallest size giving at most 256 batches
+    message = f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT})"
+    jobs = count + -(-count // fits) + 2  # one job per point, one per batch, plan and collect
+    if fits <= GITHUB_MATRIX_LIMIT and jobs <= GITHUB_RUN_JOB_LIMIT:
+        return f"{message}: use --size {fits} or more"
     return (
-        f"### lazysweep: {sweep.count} points in {batches} batches of up to {args.size}\n\n"
+        f"{message}, and {count} points as one job each are beyond GitHub's limits "
+        f"({GITHUB_MATRIX_LIMIT} jobs per matrix, {GITHUB_RUN_JOB_LIMIT:,} jobs per workflow run): "
+        f"use --size {fits} or more with batch jobs that each loop over their points "
+        "('lazysweep batch ... --format jsonl', see the README)"
+    )
+
+
+def _summary(args: argparse.Namespace, target: Target, size: int, batches: int) -> str:
+    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, target.parts))
+    if target.steps:
+        rows += f"| selected (`--only`) | {target.sweep.count} |\n"
+    return (
+        f"### lazysweep: {target.sweep.count} points in {batches} batches of up to {size}\n\n"
         f"| file | points |\n| --- | ---: |\n{rows}\n"
     )
 
 
 def _batch(args: argparse.Namespace) -> int:
-    sweep = _load(args)
-    _check_index(args.index, sweep.batch_count(args.size), "batch index")
-    _emit(args, _encode(sweep.batch(args.index, args.size)), "use a smaller --size")
+    target = _target(args)
+    size = _batch_size(args, target)
+    if args.with_index:
+        _check_index_field(args, target)
+    sweep = target.sweep
+    index = _position(_chosen_index(args), sweep.batch_count(size), "batch index")
+    start, stop = batch_bounds(index, sweep.count, size)
+    encoded = map(_encode, _points(args, sweep, start, stop))
+    if args.format == "jsonl":
+        if args.github_output:
+            raise UsageError("--github-output takes one JSON list: drop --format jsonl")
+        _write_json_lines(encoded)
+    else:
+        _emit(args, "[" + ",".join(encoded) + "]", "use a smaller --size")
     return 0
 
 
 def _get(args: argparse.Namespace) -> int:
-    from .jobarray import index_from_environment, shell_assignments
+    from .jobarray import shell_assignments
 
-    sweep = _load(args)
-    if args.index is None:
-        try:
-            index = index_from_environment(args.offset)
-        except SweepError as error:
-            raise UsageError(str(error)) from None
-    else:
-        index = args.index + args.offset
-    _check_index(index, sweep.count, "index")
-    point = sweep[index]
+    target = _target(args)
+    _batch_size(args, target)
+    if args.with_index:
+        _check_index_field(args, target)
+    sweep = target.sweep
+    index = _position(_chosen_index(args), sweep.count, "index")
+    point = next(_points(args, sweep, index, index + 1))
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
@@ -271,14 +490,23 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _stream(args: argparse.Namespace) -> int:
-    sweep: Sweep = _load(args)[args.start : args.stop]
-    encoded = map(_encode, sweep)
+    target = _target(args)
+    _batch_size(args, target)
+    if args.with_index:
+        _check_index_field(args, target)
+    start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
+    encoded = map(_encode, _points(args, target.sweep, start, max(start, stop)))
     if args.format == "json":
         _write_json_list(encoded)
     else:
-        for chunk in _chunks(encoded):
-            _out("\n".join(chunk) + "\n")
+        _write_json_lines(encoded)
     return 0
+
+
+def _write_json_lines(encoded: Iterable[str]) -> None:
+    """Write one encoded item per line, a chunk at a time."""
+    for chunk in _chunks(encoded):
+        _out("\n".join(chunk) + "\n")
 
 
 def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
@@ -299,6 +527,8 @@ def _write_json_list(encoded: Iterable[str]) -> None:
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "count": ("print the number of points", _setup_count, _count),
     "batches": ("print the JSON list of batch indices [0, 1, ...]", _setup_batches, _batches),
+    "plan": ("print the plan token that batch, get and stream take as --plan", _setup_plan, _plan),
+    "fingerprint": ("print the fingerprint of the sweep's content", _setup_fingerprint, _fingerprint),
     "batch": ("print batch K as a JSON list of points", _setup_batch, _batch),
     "get": ("print point I as a JSON object", _setup_get, _get),
     "stream": ("print points START..STOP-1, streamed", _setup_stream, _stream),
@@ -310,26 +540,18 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
+        del arguments[0]
     if arguments[:1] == ["inferencemax"]:
         return _inferencemax(arguments[1:])
-    debug = "--debug" in arguments
-    try:
+
+    def run() -> int:
         only = arguments[0] if arguments and arguments[0] in _COMMANDS else None
         args = _build_parser(only).parse_args(arguments)
         status: int = args.run(args)
-        sys.stdout.flush()
         return status
-    except SweepError as error:
-        return _fail(f"lazysweep: error: {error}", 1, debug)
-    except UsageError as error:
-        return _fail(f"lazysweep: error: {error}", 2, debug)
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
-    except KeyboardInterrupt:
-        return _fail("lazysweep: interrupted", 130, debug)
-    except Exception as error:  # a bug: still one line, unless --debug
-        return _fail(f"lazysweep: internal error: {type(error).__name__}: {error} (rerun with --debug)", 1, debug)
+
+    return guard("lazysweep", run, debug="--debug" in arguments)
 
 
 def _inferencemax(arguments: list[str]) -> int:
@@ -340,22 +562,3 @@ def _inferencemax(arguments: list[str]) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0
-
-
-def _fail(message: str, status: int, debug: bool) -> int:
-    if debug:
-        import traceback
-
-        traceback.print_exc()
-    sys.stderr.write(" ".join(message.split()) + "\n")
-    return status
-
-
-def _silence_stdout() -> None:
-    """After the reader went away: point stdout at /dev/null so the final flush is quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-

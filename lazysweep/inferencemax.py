@@ -31,11 +31,11 @@ import sys
 from collections.abc import Mapping
 from itertools import product, repeat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 from .axes import Axis, GeometricRange, ValuesAxis, value_key
 from .batching import DEFAULT_BATCH_SIZE, batch_count
-from .cli import _fail, _silence_stdout
+from .console import Parser, guard, write
 from .errors import SweepError, UsageError
 from .github import set_output
 from .loader import load_document
@@ -552,13 +552,6 @@ _GENERATORS: dict[str, Callable[[Any, dict[str, Any]], EntrySweep]] = {
 # -- command line ----------------------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
-    """One-line usage errors, raised instead of printed, so main() can report them."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def _count_arg(minimum: int, name: str) -> Any:
     def parse(text: str) -> int:
         try:
@@ -573,7 +566,7 @@ def _count_arg(minimum: int, name: str) -> Any:
 
 
 def _build_parser(prog: str) -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
     common.add_argument("--max-batch-size", type=_count_arg(1, "max-batch-size"), default=DEFAULT_BATCH_SIZE,
                         help=f"entries per batch (default {DEFAULT_BATCH_SIZE}, GitHub Actions' matrix limit)")
@@ -584,8 +577,8 @@ def _build_parser(prog: str) -> argparse.ArgumentParser:
                         help="also append NAME=<compact JSON> of the output to $GITHUB_OUTPUT")
     common.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
-    parser = _Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], help=help, description=help)
@@ -636,7 +629,7 @@ def generate(args: argparse.Namespace) -> EntrySweep:
 
 def _write_entries(entries: Any) -> None:
     """``print(json.dumps(entries))`` for a lazy sequence, a chunk at a time."""
-    write, encode = sys.stdout.write, json.JSONEncoder().encode
+    encode = json.JSONEncoder().encode
     chunk: list[str] = []
     opening = "["
     for entry in entries:
@@ -655,39 +648,35 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
     exit through SystemExit: 1 for bad configs, 2 for bad usage.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in arguments
-    try:
-        args = _build_parser(prog).parse_args(arguments)
-        entries = generate(args)
-        entries.validate()
-        batches = batch_count(entries.count, args.max_batch_size)
-        if args.get_batch_count:
-            _github_output(args, str(batches))
-            print(batches)
-            return batches
-        if args.batch_index is not None:
-            if args.batch_index >= batches:
-                raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
-            output: Any = entries.batch(args.batch_index, args.max_batch_size)
-            _github_output(args, output)
-            print(json.dumps(output))
-            return output
+    printed: list[Any] = []
+    status = guard(prog, lambda: _run(arguments, prog, printed), "--debug" in arguments, (ValueError,))
+    if status:
+        raise SystemExit(status)
+    return printed[0] if printed else None
+
+
+def _run(arguments: list[str], prog: str, printed: list[Any]) -> int:
+    """Parse ``arguments``, generate, print; append what was printed to ``printed``."""
+    args = _build_parser(prog).parse_args(arguments)
+    entries = generate(args)
+    entries.validate()
+    batches = batch_count(entries.count, args.max_batch_size)
+    if args.get_batch_count:
+        _github_output(args, str(batches))
+        write(f"{batches}\n")
+        printed.append(batches)
+    elif args.batch_index is not None:
+        if args.batch_index >= batches:
+            raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
+        output: Any = entries.batch(args.batch_index, args.max_batch_size)
+        _github_output(args, output)
+        write(json.dumps(output) + "\n")
+        printed.append(output)
+    else:
         _github_output(args, entries)
         _write_entries(entries)
-        sys.stdout.flush()
-        return entries
-    except UsageError as error:
-        raise SystemExit(_fail(f"{prog}: error: {error}", 2, debug)) from None
-    except ValueError as error:
-        raise SystemExit(_fail(f"{prog}: error: {error}", 1, debug)) from None
-    except BrokenPipeError:
-        _silence_stdout()
-        raise SystemExit(0) from None
-    except KeyboardInterrupt:
-        raise SystemExit(_fail(f"{prog}: interrupted", 130, debug)) from None
-    except Exception as error:  # a bug: still one line, unless --debug
-        message = f"{prog}: internal error: {type(error).__name__}: {error} (rerun with --debug)"
-        raise SystemExit(_fail(message, 1, debug)) from None
+        printed.append(entries)
+    return 0
 
 
 def _github_output(args: argparse.Namespace, value: Any) -> None:

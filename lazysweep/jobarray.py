@@ -1,8 +1,9 @@
 """Job arrays: a task's index from its engine's environment, and a point as shell variables.
 
 Slurm, Kubernetes Indexed Jobs and AWS Batch each hand a task its index in
-an environment variable; :func:`index_from_environment` reads the first one
-set, so one command serves them all. Large sweeps run as several arrays
+an environment variable; :func:`index_from_environment` reads whichever is
+set, so one command serves them all; several set to different values are
+refused, never one picked silently. Large sweeps run as several arrays
 (Slurm's ``MaxArraySize`` defaults to 1001), each with an ``offset``.
 """
 
@@ -17,7 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from .errors import SweepError
+from .errors import SweepError, UsageError
 
 __all__ = ["INDEX_VARIABLES", "index_from_environment", "shell_name", "shell_assignments"]
 
@@ -26,20 +27,35 @@ INDEX_VARIABLES = ("LAZYSWEEP_INDEX", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_IND
 
 
 def index_from_environment(offset: int = 0, environ: Mapping[str, str] | None = None) -> int:
-    """The first index variable that is set, plus ``offset``.
+    """The task index the job-array variables hold, plus ``offset``.
+
+    Every variable of :data:`INDEX_VARIABLES` that is set (and not empty) is
+    read; when they hold different values (a ``LAZYSWEEP_INDEX`` exported in
+    the submitting shell and passed on by ``sbatch --export=ALL``, say) none is
+    picked: that is a :class:`~lazysweep.errors.UsageError` naming them all.
 
     >>> index_from_environment(1000, {"SLURM_ARRAY_TASK_ID": "7"})
     1007
+    >>> index_from_environment(0, {"LAZYSWEEP_INDEX": "3", "SLURM_ARRAY_TASK_ID": "0"})
+    Traceback (most recent call last):
+    ...
+    lazysweep.errors.UsageError: the job-array index variables disagree: $LAZYSWEEP_INDEX=3, $SLURM_ARRAY_TASK_ID=0 (unset the stray one, or pass --index)
     """
     environ = os.environ if environ is None else environ
+    found: dict[str, int] = {}
     for variable in INDEX_VARIABLES:
         text = environ.get(variable)
         if text is None or not text.strip():
             continue
         if not re.fullmatch(r"\s*\d+\s*", text):
             raise SweepError(f"${variable} must be a non-negative integer, got {text[:40]!r}")
-        return int(text) + offset
-    raise SweepError(f"no --index given and none of ${', $'.join(INDEX_VARIABLES)} is set")
+        found[variable] = int(text)
+    if not found:
+        raise SweepError(f"no --index given and none of ${', $'.join(INDEX_VARIABLES)} is set")
+    if len(set(found.values())) > 1:
+        listed = ", ".join(f"${variable}={value}" for variable, value in found.items())
+        raise UsageError(f"the job-array index variables disagree: {listed} (unset the stray one, or pass --index)")
+    return next(iter(found.values())) + offset
 
 
 def shell_name(key: str) -> str:

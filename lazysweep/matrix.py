@@ -189,6 +189,16 @@ class MatrixSweep(Sweep):
     def count(self) -> int:
         return self._survivors + len(self._appended)
 
+    @property
+    def exclude(self) -> tuple[dict[str, Any], ...]:
+        """The ``exclude`` entries, as given."""
+        return tuple(self._excludes)
+
+    @property
+    def include(self) -> tuple[dict[str, Any], ...]:
+        """The ``include`` entries, in order, as given."""
+        return tuple(self._includes)
+
     # -- the product part ------------------------------------------------------------
 
     def _digits(self, rank: int) -> list[int]:

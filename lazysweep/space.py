@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
 
-__all__ = ["Sweep", "Product", "Chain", "SweepSlice"]
+__all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice"]
 
 #: The most values a single ``itertools.product`` block may be handed, per
 #: axis and in total over its fully-spanned inner axes. It bounds the setup
@@ -68,6 +68,18 @@ class Sweep:
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         """Every index holding ``point``, ascending (descending with ``reverse``)."""
         raise NotImplementedError
+
+    def _source(self, index: int) -> int:
+        """The index of point ``0 <= index < count`` in the sweep it was selected from.
+
+        A sweep that is no selection is its own source; a :class:`View` maps
+        through its base, so this is the index in the outermost sweep.
+        """
+        return index
+
+    def _source_range(self, start: int, stop: int) -> Iterable[int]:
+        """``_source(i)`` for ``start <= i < stop``, lazily."""
+        return range(start, stop)
 
     # -- construction -----------------------------------------------------
 
@@ -115,6 +127,25 @@ class Sweep:
         if not 0 <= position < count:
             raise IndexError("sweep index out of range")
         return self._point(position)
+
+    def source_index(self, index: int) -> int:
+        """The index that point ``index`` has in the sweep it was selected from. O(views).
+
+        A slice, shard, shuffle or ``--only`` selection numbers its points
+        from 0; this is where each came from in the whole sweep (the
+        ``_index`` the command line adds with ``--with-index``).
+
+        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+        >>> sweep[10:][::-2].source_index(0), sweep.source_index(-1)
+        (99, 99)
+        """
+        position = _as_index(index, "sweep index")
+        count = self.count
+        if position < 0:
+            position += count
+        if not 0 <= position < count:
+            raise IndexError("sweep index out of range")
+        return self._source(position)
 
     def __iter__(self) -> Iterator[Point]:
         """All points in order; O(1) amortised per point beyond building its dict."""
@@ -361,7 +392,45 @@ class Chain(Sweep):
                 yield offset + found
 
 
-class SweepSlice(Sweep):
+class View(Sweep):
+    """A lazy selection of another sweep's points, numbered from 0.
+
+    Subclasses map a local index to the base's (``_to_base``) and back
+    (``_from_base``, None for a base index that is not selected); points,
+    iteration, ``index`` and :meth:`Sweep.source_index` follow from those.
+    """
+
+    __slots__ = ("base",)
+
+    base: Sweep
+
+    def _to_base(self, index: int) -> int:
+        """The base index of local point ``0 <= index < count``."""
+        raise NotImplementedError
+
+    def _from_base(self, index: int) -> int | None:
+        """The local index of base point ``index``, or None when it is not selected."""
+        raise NotImplementedError
+
+    def _point(self, index: int) -> Point:
+        return self.base._point(self._to_base(index))
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        return map(self.base._point, map(self._to_base, range(start, stop)))
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        # Local order need not follow the base's, so the (usually single) match is sorted.
+        found = (self._from_base(index) for index in self.base._matches(point))
+        yield from sorted((local for local in found if local is not None), reverse=reverse)
+
+    def _source(self, index: int) -> int:
+        return self.base._source(self._to_base(index))
+
+    def _source_range(self, start: int, stop: int) -> Iterable[int]:
+        return map(self.base._source, map(self._to_base, range(start, stop)))
+
+
+class SweepSlice(View):
     """A lazy view ``base[a:b:c]``: the base's points at the indices of a range.
 
     Slicing a slice composes the ranges, so views never nest. Contiguous
@@ -373,10 +442,10 @@ class SweepSlice(Sweep):
     (11, {'n': 90000000000000000000000000000}, 2)
     """
 
-    __slots__ = ("base", "indices")
+    __slots__ = ("indices",)
 
     def __init__(self, base: Sweep, indices: range) -> None:
-        self.base: Sweep = base
+        self.base = base
         self.indices: range = indices
         if isinstance(base, SweepSlice):  # a view of a view: compose, never nest
             self.base, self.indices = base.base, _compose(base.indices, indices)
@@ -385,14 +454,23 @@ class SweepSlice(Sweep):
     def count(self) -> int:
         return _range_count(self.indices)
 
-    def _point(self, index: int) -> Point:
-        return self.base._point(self.indices[index])
+    def _to_base(self, index: int) -> int:
+        return self.indices[index]
+
+    def _from_base(self, index: int) -> int | None:
+        return self.indices.index(index) if index in self.indices else None
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         chosen = self.indices[start:stop]
         if chosen.step == 1:
             return self.base._iter_range(chosen.start, chosen.stop)
         return map(self.base._point, chosen)
+
+    def _source_range(self, start: int, stop: int) -> Iterable[int]:
+        chosen = self.indices[start:stop]
+        if chosen.step == 1:
+            return self.base._source_range(chosen.start, chosen.stop)
+        return map(self.base._source, chosen)
 
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         indices = self.indices

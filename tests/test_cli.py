@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lazysweep.cli import main
+from lazysweep.jobarray import INDEX_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = str(ROOT / "examples" / "huge.yaml")
@@ -73,10 +75,12 @@ def test_stream(capsys, write):
     "argv, status, message",
     [
         (["get", "{path}", "--index", "6"], 2, "lazysweep: error: index 6 is out of range: valid range is 0 to 5"),
-        (["get", "{path}", "--index", "-1"], 2, "lazysweep: error: argument --index/-i: must not be negative, got -1 (see 'lazysweep get --help')"),
+        (["get", "{path}", "--index", "-7"], 2, "lazysweep: error: index -7 is out of range: valid range is 0 to 5 (or -6 to -1 from the end)"),
+        (["get", "{path}", "--index", "-1", "--offset", "2"], 2, "--offset takes an --index from 0 up"),
         (["get", "{path}", "--index", "1e3"], 2, "invalid integer '1e3'"),
         (["get", "{path}", "--index", str(10**50)], 2, f"index {10**50} is out of range"),
-        (["batch", "{path}"], 2, "the following arguments are required: --index"),
+        (["batch", "{path}"], 2, "no --index given and none of $LAZYSWEEP_INDEX"),
+        (["batch", "{path}", "--index", "-2"], 2, "batch index -2 is out of range: valid range is 0 to 0 (or -1 to -1"),
         (["batch", "{path}", "--index", "1"], 2, "batch index 1 is out of range: valid range is 0 to 0"),
         (["batch", "{path}", "--index", "0", "--size", "0"], 2, "argument --size/-s: must be at least 1, got 0"),
         (["batches", "{path}", "--size", "-3"], 2, "must be at least 1, got -3"),
@@ -87,7 +91,9 @@ def test_stream(capsys, write):
         (["count", "{bad}"], 1, "bad.yaml:3:6: axis 'y' is empty"),
     ],
 )
-def test_errors_are_one_line(capsys, write, argv, status, message):
+def test_errors_are_one_line(capsys, write, monkeypatch, argv, status, message):
+    for variable in INDEX_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
     path, bad = write(SMALL), write("matrix:\n  x: [1]\n  y: []\n", "bad.yaml")
     got_status, out, err = run(capsys, *(a.format(path=path, bad=bad) for a in argv))
     assert got_status == status
@@ -151,3 +157,121 @@ def test_process_ctrl_c_exits_130(tmp_path):
     _, err = child.communicate(timeout=30)
     assert child.returncode == 130
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+# -- one plan for every job, --only, --with-index ------------------------------------
+
+FANOUT = str(ROOT / "examples" / "fanout.yaml")
+
+
+def outputs_of(path):
+    return dict(line.split("=", 1) for line in Path(path).read_text().splitlines())
+
+
+def test_batches_github_output_writes_list_count_and_plan(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    assert run(capsys, "batches", FANOUT, "--github-output", "batches") == (0, "[0,1,2]\n", "")
+    outputs = outputs_of(tmp_path / "out")
+    assert outputs["batches"] == "[0,1,2]" and outputs["batches-count"] == "600"
+    plan = outputs["batches-plan"]
+    assert re.fullmatch(r"v1\.256\.[0-9a-f]{16}", plan)
+    assert run(capsys, "plan", FANOUT) == (0, plan + "\n", "")
+    assert plan.endswith("." + run(capsys, "fingerprint", FANOUT)[1].strip())
+
+
+def test_an_empty_selection_plans_zero_jobs(capsys, tmp_path, monkeypatch, write):
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    empty = write("matrix:\n  x: [1]\n  exclude: [{x: 1}]\n")
+    assert run(capsys, "batches", empty, "--github-output", "b") == (0, "[]\n", "")
+    assert run(capsys, "batches", FANOUT, "--only", "", "--github-output", "c") == (0, "[]\n", "")
+    outputs = outputs_of(tmp_path / "out")
+    assert (outputs["b"], outputs["b-count"], outputs["c"], outputs["c-count"]) == ("[]", "0", "[]", "0")
+    assert run(capsys, "count", FANOUT, "--only", "")[1] == "0\n"
+    status, _, err = run(capsys, "batch", FANOUT, "--only", "", "--index", "0")
+    assert status == 2 and "batch index 0 is out of range: there are none" in err
+
+
+def test_plan_fixes_the_size_and_refuses_disagreement(capsys, write):
+    plan = run(capsys, "plan", FANOUT, "--size", "100")[1].strip()
+    status, out, _ = run(capsys, "batch", FANOUT, "--plan", plan, "--index", "5")
+    assert status == 0 and len(json.loads(out)) == 100
+    assert run(capsys, "batch", FANOUT, "--plan", plan, "--index", "5", "--size", "100")[1] == out
+    assert run(capsys, "get", FANOUT, "--plan", plan, "--index", "599")[0] == 0
+    assert run(capsys, "stream", FANOUT, "--plan", plan, "--start", "-1")[0] == 0
+
+    status, out, err = run(capsys, "batch", FANOUT, "--plan", plan, "--index", "0", "--size", "256")
+    assert (status, out) == (2, "") and err == (
+        "lazysweep: error: --size 256 disagrees with the plan's batch size 100: drop --size\n")
+
+    changed = write(Path(FANOUT).read_text().replace("stop: 39", "stop: 38"))
+    expected, found = plan.split(".")[2], run(capsys, "fingerprint", changed)[1].strip()
+    for command in (["batch", "--index", "0"], ["get", "--index", "0"], ["stream"]):
+        status, out, err = run(capsys, command[0], changed, "--plan", plan, *command[1:])
+        assert (status, out) == (1, "") and err == (
+            f"lazysweep: error: the sweep's fingerprint is {found}, the plan's is {expected}: "
+            "the sweep changed since the plan was made (run the plan again)\n")
+
+    for bad in ("nonsense", "v1.0.0123456789abcdef"):
+        status, _, err = run(capsys, "batch", FANOUT, "--plan", bad, "--index", "0")
+        assert status == 2 and "--plan: invalid plan token" in err
+
+
+def test_plan_with_a_selection_must_be_run_with_it(capsys):
+    plan = run(capsys, "plan", FANOUT, "--only", "10-19,500", "--size", "4")[1].strip()
+    assert re.fullmatch(r"v1\.4\.[0-9a-f]{16}\.[0-9a-f]{16}", plan)
+    status, out, _ = run(capsys, "batch", FANOUT, "--only", "500,10-19", "--plan", plan, "--index", "2", "--with-index")
+    assert status == 0 and [p["_index"] for p in json.loads(out)] == [18, 19, 500]
+    for extra, message in (([], "the plan was made for a selection of the sweep: pass the plan job's --only"),
+                           (["--only", "10-19"], "the plan was made for another selection")):
+        status, out, err = run(capsys, "batch", FANOUT, "--plan", plan, "--index", "0", *extra)
+        assert (status, out) == (2, "") and message in err
+    whole = run(capsys, "plan", FANOUT)[1].strip()
+    status, _, err = run(capsys, "get", FANOUT, "--plan", whole, "--only", "1", "--index", "0")
+    assert status == 2 and "the plan covers the whole sweep, not a selection: drop --only" in err
+
+
+def test_only_selects_lazily_and_index_stays_global(capsys, write):
+    status, out, _ = run(capsys, "stream", HUGE, "--only", f"5,{10**18 - 1},7-8", "--with-index")
+    assert status == 0 and [json.loads(line)["_index"] for line in out.splitlines()] == [5, 7, 8, 10**18 - 1]
+    assert run(capsys, "count", HUGE, "--only", f"0-{10**17}")[1] == f"{10**17 + 1}\n"
+    assert run(capsys, "batches", HUGE, "--only", "0-999", "--size", "300")[1] == "[0,1,2,3]\n"
+    status, out, _ = run(capsys, "get", HUGE, "--only", f"3,{10**18 - 2}", "--index", "-1", "--with-index")
+    assert json.loads(out) == {**dict.fromkeys("abcdef", 999), "f": 998, "_index": 10**18 - 2}
+    ranges = write("0-2\n 5,\n4\n", "missing.txt")
+    status, out, _ = run(capsys, "batch", write(SMALL), "--only", "@" + ranges, "--index", "0", "--with-index")
+    assert status == 0 and json.loads(out) == [{**POINTS[i], "_index": i} for i in (0, 1, 2, 4, 5)]
+
+
+@pytest.mark.parametrize(
+    "argv, status, message",
+    [
+        (["count", "{path}", "--only", "1-x"], 2, "--only: invalid range '1-x'"),
+        (["count", "{path}", "--only", "2-1"], 2, "--only: invalid range '2-1': it ends before it starts"),
+        (["count", "{path}", "--only", "0-6"], 2, "--only: index 6 is out of range: the sweep has 6 points (0 to 5)"),
+        (["count", "{path}", "--only", "@{missing}"], 1, "missing.txt: cannot read the --only file: No such file"),
+        (["count", "{path}", "--only", "@{bad}"], 1, "bad.txt: invalid range 'x'"),
+        (["get", "{indexed}", "--index", "0", "--with-index"], 1,
+         "indexed.yaml: an axis or include key is named '_index', the field lazysweep adds"),
+        (["stream", "{included}", "--with-index"], 1, "included.yaml: an axis or include key is named '_index'"),
+    ],
+)
+def test_selection_and_index_errors(capsys, write, tmp_path, argv, status, message):
+    files = {
+        "path": write(SMALL), "missing": str(tmp_path / "missing.txt"), "bad": write("1,x\n", "bad.txt"),
+        "indexed": write("matrix: {_index: [1]}\n", "indexed.yaml"),
+        "included": write("matrix: {x: [1], include: [{x: 1, _index: 3}]}\n", "included.yaml"),
+    }
+    got, out, err = run(capsys, *(a.format(**files) for a in argv))
+    assert (got, out) == (status, "") and message in err and err.count("\n") == 1
+
+
+def test_with_index_in_every_format(capsys, write):
+    path = write(SMALL)
+    assert run(capsys, "get", path, "--index", "3", "--with-index")[1] == '{"x":2,"y":"b","_index":3}\n'
+    assert run(capsys, "get", path, "--index", "3", "--with-index", "--format", "env")[1] == "x=2\ny=b\n_index=3\n"
+    expected = [{**point, "_index": i} for i, point in enumerate(POINTS)]
+    assert json.loads(run(capsys, "batch", path, "--index", "1", "--size", "4", "--with-index")[1]) == expected[4:]
+    out = run(capsys, "batch", path, "--index", "0", "--size", "4", "--with-index", "--format", "jsonl")[1]
+    assert [json.loads(line) for line in out.splitlines()] == expected[:4]
+    assert json.loads(run(capsys, "stream", path, "--with-index", "--format", "json", "--start", "-2")[1]) == expected[-2:]
+    assert run(capsys, "get", path, "--index", "3")[1] == '{"x":2,"y":"b"}\n'

@@ -12,6 +12,7 @@ from lazysweep import UsageError
 from lazysweep.cli import main
 from lazysweep.github import OUTPUT_LIMIT, append_step_summary, output_record, set_output
 from lazysweep.inferencemax import main as inferencemax_main
+from lazysweep.plan import Plan
 
 
 def runner_outputs(text: str) -> dict[str, str]:
@@ -87,8 +88,9 @@ def test_commands_write_outputs(output, write, capsys):
     assert main(["batch", path, "--index", "1", "--size", "4", "--github-output", "points"]) == 0
     assert main(["get", path, "--index", "5", "--github-output", "point"]) == 0
     outputs = runner_outputs(output.read_bytes().decode())
-    assert outputs == {"count": "6", "batches": "[0,1]", "points": '[{"x":3,"y":"a"},{"x":3,"y":"b"}]',
-                       "point": '{"x":3,"y":"b"}'}
+    assert outputs == {"count": "6", "batches": "[0,1]", "batches-count": "6",
+                       "batches-plan": str(Plan.of(lazysweep.load(path), 4)),
+                       "points": '[{"x":3,"y":"a"},{"x":3,"y":"b"}]', "point": '{"x":3,"y":"b"}'}
     assert capsys.readouterr().out.splitlines() == ["6", "[0,1]", outputs["points"], outputs["point"]]
 
 
@@ -96,6 +98,15 @@ def test_batches_refuses_more_than_a_matrix_takes(output, write, capsys):
     path = write("matrix:\n  n: {start: 1, stop: 1000}\n")
     assert main(["batches", path, "--size", "3", "--github-output", "b"]) == 2
     assert "334 batches are more than a GitHub matrix takes (256): use --size 4 or more" in capsys.readouterr().err
+    assert not output.exists()
+    path = write("matrix:\n  n: {start: 1, stop: 100000}\n")
+    assert main(["batches", path, "--github-output", "b"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "lazysweep: error: 391 batches are more than a GitHub matrix takes (256), and 100000 points as one job each "
+        "are beyond GitHub's limits (256 jobs per matrix, 50,000 jobs per workflow run): use --size 391 or more "
+        "with batch jobs that each loop over their points ('lazysweep batch ... --format jsonl', see the README)\n"
+    )
     assert not output.exists()
 
 

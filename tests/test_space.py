@@ -236,3 +236,16 @@ def test_maxsize_is_the_len_limit():
     sweep = Sweep.from_matrix({"n": {"start": 1, "stop": sys.maxsize}})
     assert len(sweep) == sys.maxsize
     assert Sweep.from_matrix({"n": {"start": 0, "stop": sys.maxsize}}).count == sys.maxsize + 1
+
+
+@given(st.integers(0, 40), st.data())
+def test_source_index_of_nested_slices_is_the_index_in_the_whole_sweep(size, data):
+    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": size}})
+    view, indices = sweep, list(range(size + 1))
+    for _ in range(data.draw(st.integers(0, 3))):
+        cut = slice(data.draw(st.integers(-5, 45) | st.none()), data.draw(st.integers(-5, 45) | st.none()),
+                    data.draw(st.sampled_from([None, 1, 2, -1, -3])))
+        view, indices = view[cut], indices[cut]
+    assert [view.source_index(i) for i in range(view.count)] == indices
+    assert list(view._source_range(0, view.count)) == indices
+    assert [view.index(point) for point in view] == list(range(view.count))

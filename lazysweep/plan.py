@@ -1,0 +1,221 @@
+"""Plans: one token that every job of a fan-out checks, so none can disagree with the plan.
+
+A sweep's *fingerprint* is a hash of its content, worked out from its
+structure without expanding it; a :class:`Plan` is the batch size, the
+fingerprint and (when the plan was made for a selection, ``--only``) a
+fingerprint of that selection, written as a compact token such as
+``v1.256.3f0c2a9d41b7e855``. The plan job makes the token; every job it fans
+out passes it back, and a sweep or selection that differs is refused.
+
+What counts as the same sweep: the same points in the same order, described
+the same way. Precisely, the fingerprint covers
+
+* each axis as its sequence of values: a list, a range and a geometric range
+  giving the same values are the same axis (``[1, 2, 3]`` is
+  ``{start: 1, stop: 3}``; ``{start: 0, stop: 10, step: 5}`` is
+  ``{start: 0, stop: 12, step: 5}``), and key order inside a value that is a
+  mapping does not count (JSON objects are unordered; GitHub matches them so);
+* the order of the axes (it is the order of the points);
+* ``exclude`` entries as a set (order, duplicates and key order inside an
+  entry do not count); ``include`` entries in order (later ones overwrite),
+  key order inside an entry not counting;
+* the matrices of a concatenation in order, however they are split between
+  files and ``sweeps:`` lists.
+
+Nothing else counts: not comments, YAML style (flow or block, quoting,
+anchors), key order in range specs and entries, file names, nor the platform.
+Two descriptions that happen to give the same points another way (axes
+swapped where one of them has a single value, an ``exclude`` that removes
+nothing) get different fingerprints: the plan then refuses a run it could
+have allowed, never the other way round.
+
+>>> a = Sweep.from_matrix({"n": [0, 5, 10], "os": [{"name": "linux", "arm": False}]})
+>>> b = Sweep.from_matrix({"n": {"start": 0, "stop": 14, "step": 5}, "os": [{"arm": False, "name": "linux"}]})
+>>> fingerprint(a) == fingerprint(b), len(fingerprint(a))
+(True, 16)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from collections.abc import Sequence
+    from typing import Any
+
+    from .axes import Axis
+
+from .axes import ArithmeticRange, GeometricRange, ValuesAxis
+from .batching import DEFAULT_BATCH_SIZE, check_batch_size
+from .space import Chain, Product, Sweep, SweepSlice
+
+__all__ = ["fingerprint", "describe", "field_names", "selection_fingerprint", "Plan"]
+
+#: Hex digits of the SHA-256 digest kept: 64 bits, plenty to tell sweeps apart by accident.
+FINGERPRINT_DIGITS = 16
+_VERSION = "v1"
+_TOKEN = re.compile(r"v1\.([1-9][0-9]{0,30})\.([0-9a-f]{16})(?:\.([0-9a-f]{16}))?\Z")
+
+
+def fingerprint(sweep: Sweep) -> str:
+    """The sweep's fingerprint: 16 hex digits of a SHA-256 over :func:`describe`.
+
+    Cost: O(size of the sweep's description: its axes' listed values and
+    entries), never O(points).
+    """
+    return _digest(["lazysweep-sweep-1", describe(sweep)])
+
+
+def selection_fingerprint(steps: Sequence[Any]) -> str:
+    """The fingerprint of a selection, given as its JSON-able steps (``[["only", "0-9,15"]]``)."""
+    return _digest(["lazysweep-selection-1", list(steps)])
+
+
+def _digest(value: Any) -> str:
+    from hashlib import sha256  # only here: the commands without a plan never pay for it
+
+    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=True)
+    return sha256(text.encode("ascii")).hexdigest()[:FINGERPRINT_DIGITS]
+
+
+def describe(sweep: Sweep) -> list[Any]:
+    """The canonical, JSON-able description of a sweep's content that :func:`fingerprint` hashes.
+
+    TypeError for a sweep whose kind it does not know.
+
+    >>> describe(Sweep.from_matrix({"os": ["linux"], "n": {"start": 1, "stop": 9, "factor": 2}}))
+    ['product', [['os', ['values', ['"linux"']]], ['n', ['geometric', 1, 2, 5, 9]]]]
+    """
+    from .matrix import MatrixSweep  # here: only matrices with exclude/include need the module
+
+    if isinstance(sweep, Product):
+        return ["product", _axes(sweep.axes)]
+    if isinstance(sweep, MatrixSweep):
+        if not sweep.exclude and not sweep.include:
+            return ["product", _axes(sweep.axes)]
+        return [
+            "matrix",
+            _axes(sweep.axes),
+            sorted({_canonical(entry) for entry in sweep.exclude}),
+            [_canonical(entry) for entry in sweep.include],
+        ]
+    if isinstance(sweep, Chain):
+        parts: list[Any] = []
+        for part in map(describe, sweep.parts):
+            parts += part[1] if part[0] == "chain" else [part]
+        return parts[0] if len(parts) == 1 else ["chain", parts]
+    if isinstance(sweep, SweepSlice):
+        indices = sweep.indices
+        return ["slice", describe(sweep.base), indices.start, indices.step, sweep.count]
+    from .selection import IndexSelection
+
+    if isinstance(sweep, IndexSelection):
+        return ["only", describe(sweep.base), str(sweep.ranges)]
+    raise TypeError(f"cannot fingerprint a {type(sweep).__name__}")
+
+
+def field_names(sweep: Sweep) -> set[str]:
+    """Every key a point of ``sweep`` can have: its axes, and its ``include`` entries' keys.
+
+    >>> sorted(field_names(Sweep.from_matrix({"os": ["linux"], "include": [{"arm": True}]})))
+    ['arm', 'os']
+    """
+    return _field_names(describe(sweep))
+
+
+def _field_names(description: list[Any]) -> set[str]:
+    kind = description[0]
+    if kind == "chain":
+        return set().union(*map(_field_names, description[1]))
+    if kind in ("slice", "only"):
+        return _field_names(description[1])
+    names = {name for name, _ in description[1]}
+    for entry in description[3] if kind == "matrix" else ():
+        names.update(json.loads(entry))
+    return names
+
+
+def _canonical(value: Any) -> str:
+    """A value as canonical JSON: keys of mappings sorted, no spaces, ASCII only."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=True)
+
+
+def _axes(axes: Sequence[Axis]) -> list[Any]:
+    return [[axis.name, _axis(axis)] for axis in axes]
+
+
+def _axis(axis: Axis) -> list[Any]:
+    """An axis as a function of its values only: whatever wrote them, the same values give the same form."""
+    if isinstance(axis, ArithmeticRange):
+        if axis.size == 1:
+            return _values([axis.start])
+        return ["arithmetic", axis.start, axis.step, axis.size]
+    if isinstance(axis, GeometricRange):
+        if axis.size <= 3:  # few enough to be an arithmetic progression, or a plain list
+            return _values(list(axis))
+        return ["geometric", axis.start, axis.factor, axis.size, axis.stop]
+    if isinstance(axis, ValuesAxis):
+        return _values(list(axis.values))
+    raise TypeError(f"cannot fingerprint an axis of kind {type(axis).__name__}")
+
+
+def _values(values: list[Any]) -> list[Any]:
+    """A list of values in the form a range giving the same values takes, or else as canonical JSON."""
+    whole = len(values) >= 2 and all(type(value) is int for value in values)
+    if whole:
+        step = values[1] - values[0]
+        if step and all(b - a == step for a, b in zip(values, values[1:])):
+            return ["arithmetic", values[0], step, len(values)]
+        if len(values) >= 4 and values[0] >= 1 and values[1] % values[0] == 0:
+            factor = values[1] // values[0]
+            if factor >= 2 and list(GeometricRange("", values[0], values[-1], factor)) == values:
+                return ["geometric", values[0], factor, len(values), values[-1]]
+    return ["values", [_canonical(value) for value in values]]
+
+
+class Plan:
+    """A fan-out's plan: batch size, sweep fingerprint and, for a selection, its fingerprint.
+
+    ``str(plan)`` is the token (letters, digits and dots: safe in URLs, shell
+    words and GitHub outputs); :meth:`parse` reads it back.
+
+    >>> plan = Plan(100, "3f0c2a9d41b7e855")
+    >>> str(plan), Plan.parse(str(plan)) == plan
+    ('v1.100.3f0c2a9d41b7e855', True)
+    """
+
+    __slots__ = ("size", "fingerprint", "selection")
+
+    def __init__(self, size: int = DEFAULT_BATCH_SIZE, fingerprint: str = "", selection: str | None = None) -> None:
+        self.size = check_batch_size(size)
+        self.fingerprint = fingerprint
+        self.selection = selection
+
+    @classmethod
+    def of(cls, sweep: Sweep, size: int = DEFAULT_BATCH_SIZE, selection: Sequence[Any] = ()) -> Plan:
+        """The plan for batches of ``size`` over ``sweep`` (the whole sweep, before any selection),
+        narrowed by the selection ``steps`` when there are any."""
+        return cls(size, fingerprint(sweep), selection_fingerprint(selection) if selection else None)
+
+    @classmethod
+    def parse(cls, token: str) -> Plan:
+        """The plan a token holds; ValueError when it is not one."""
+        found = _TOKEN.match(token.strip())
+        if not found:
+            raise ValueError(f"invalid plan token {token[:60]!r} (expected one that 'lazysweep batches "
+                             "--github-output' or 'lazysweep plan' wrote, like v1.256.3f0c2a9d41b7e855)")
+        return cls(int(found.group(1)), found.group(2), found.group(3))
+
+    def __str__(self) -> str:
+        parts = [_VERSION, str(self.size), self.fingerprint] + ([self.selection] if self.selection else [])
+        return ".".join(parts)
+
+    def __repr__(self) -> str:
+        return f"Plan.parse({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Plan) and str(self) == str(other)
+
+    __hash__ = None  # type: ignore[assignment]

@@ -4,14 +4,14 @@ act runs each job on the host (``-P ubuntu-latest=-self-hosted``), matrices from
 reusable workflows included. Nothing may come from the internet, so a temporary clone of the
 repository changes only what needs it:
 
-- the ``install`` steps (``pip install``) become ``command -v lazysweep``: lazysweep is this test
-  environment's, first on PATH;
-- ``actions/setup-python``, ``actions/upload-artifact`` and ``actions/download-artifact`` are
-  resolved by act's ``--local-repository`` to small composite stand-ins written below: an artifact
-  is a folder ``STORE/RUN_ID/NAME``, so a run sees only its own artifacts, as on GitHub;
+- the ``actions/setup-python`` and ``install`` (``pip install``) steps are left out: Python and
+  lazysweep are this test environment's, first on PATH;
+- ``actions/upload-artifact`` and ``actions/download-artifact`` are resolved by act's
+  ``--local-repository`` to small composite stand-ins written below: an artifact is a folder
+  ``STORE/RUN_ID/NAME``, so a run sees only its own artifacts, as on GitHub;
 - ``actions/checkout`` needs nothing: act copies the local repository for it.
 
-The committed workflows keep the real actions; only the clone's install lines differ.
+The committed workflows keep the real actions; only the clone's setup steps are gone.
 """
 
 from __future__ import annotations
@@ -31,19 +31,17 @@ pytestmark = pytest.mark.act
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
-INSTALL = 'run: python -m pip install "$LAZYSWEEP"'
-NAME = "lazysweep"  # the workflows' default artifact name prefix
-
-SETUP_PYTHON = """\
-name: setup-python stand-in (tests/test_act.py)
-inputs:
-  python-version: {required: false}
-runs:
-  using: composite
-  steps:
-    - run: ":"
-      shell: bash
+# The steps that need the internet, as every job of fanout.yml and fanout-batch.yml has them.
+SETUP = """\
+      - uses: actions/setup-python@v6
+        with:
+          python-version: ${{ inputs.python-version }}
+      - id: install
+        run: python -m pip install "$LAZYSWEEP"
+        env:
+          LAZYSWEEP: ${{ inputs.lazysweep }}
 """
+NAME = "lazysweep"  # the workflows' default artifact name prefix
 
 UPLOAD = """\
 name: upload-artifact stand-in (tests/test_act.py)
@@ -117,8 +115,7 @@ class Runner:
     def __init__(self, act: str, folder: Path) -> None:
         self.act, self.repo, self.store = act, folder / "repo", folder / "artifacts"
         self.folder = folder
-        self.stand_ins = {"actions/setup-python@v6": SETUP_PYTHON,
-                          "actions/upload-artifact@v7": UPLOAD, "actions/download-artifact@v7": DOWNLOAD}
+        self.stand_ins = {"actions/upload-artifact@v7": UPLOAD, "actions/download-artifact@v7": DOWNLOAD}
         for action, text in self.stand_ins.items():
             target = folder / "actions" / action.replace("/", "-")
             target.mkdir(parents=True)
@@ -126,8 +123,8 @@ class Runner:
         (self.repo / ".github" / "workflows").mkdir(parents=True)
         for name in ("fanout.yml", "fanout-batch.yml"):
             text = (WORKFLOWS / name).read_text()
-            assert INSTALL in text, f"{name}: no install step to replace"
-            (self.repo / ".github" / "workflows" / name).write_text(text.replace(INSTALL, "run: command -v lazysweep"))
+            assert text.count(SETUP) == 2, f"{name}: each of its two jobs should set up Python and lazysweep"
+            (self.repo / ".github" / "workflows" / name).write_text(text.replace(SETUP, ""))
 
     def write(self, name: str, text: str) -> None:
         path = self.repo / name

@@ -8,6 +8,7 @@ submit several arrays for a 30-point sweep.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -191,3 +192,22 @@ def test_recipe_runs_every_point_exactly_once(slurm, submit_dir):
     assert collected.returncode == 0, collected.stdout + collected.stderr
     merged = (submit_dir / "merged.jsonl").read_text().splitlines()
     assert len(merged) == POINTS
+
+
+def test_stray_index_variable_fails_the_tasks_instead_of_repeating_a_point(slurm, submit_dir):
+    """LAZYSWEEP_INDEX exported when submitting with --export=ALL: tasks whose own index disagrees fail."""
+    _, loop, _ = documented_recipe()
+    submitted = shell(loop, submit_dir, slurm, LAZYSWEEP_INDEX="7")
+    assert submitted.returncode == 0, submitted.stderr
+    slurm.wait_idle()
+    refused = [p for p in (submit_dir / "logs").glob("*.err")
+               if "$LAZYSWEEP_INDEX=7, $SLURM_ARRAY_TASK_ID=" in p.read_text()]
+    assert len(refused) == POINTS - 3, slurm.log()
+    # Task 7 of each array agrees with the stray value, so it runs its own point, once.
+    import lazysweep
+
+    points = lazysweep.load(submit_dir / "sweep.yaml")
+    results = [json.loads(p.read_text()) for p in sorted((submit_dir / "results").iterdir()) if p.stat().st_size]
+    expected = [points[offset + 7] for offset in range(0, POINTS, MAX_ARRAY_SIZE) if offset + 7 < POINTS]
+    assert sorted((r["model"], r["conc"], r["seed"]) for r in results) == sorted(
+        (p["model"], p["conc"], p["seed"]) for p in expected)

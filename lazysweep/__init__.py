@@ -5,14 +5,18 @@ from .loader import Limits
 from .space import Chain, Product, Sweep, SweepSlice
 from .sweepfile import load
 
-__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits"]
+__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits",
+           "select", "fingerprint", "Plan", "collect"]
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> object:
-    # MatrixSweep is imported on first use: the command line starts faster without it.
-    if name == "MatrixSweep":
-        from .matrix import MatrixSweep
+#: Names imported on first use, from the module that holds them: the command line starts faster without them.
+_LAZY = {"MatrixSweep": "matrix", "select": "selection", "fingerprint": "plan", "Plan": "plan", "collect": "collect"}
 
-        return MatrixSweep
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'lazysweep' has no attribute {name!r}")

@@ -158,6 +158,18 @@ def _setup_stream(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _setup_collect(sub: argparse.ArgumentParser) -> None:
+    _sweep_command(sub)
+    sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
+                     help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or file")
+    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the plan's, and results "
+                                                     "carrying another plan's \"_plan\" are stale")
+    sub.add_argument("--output", metavar="FILE", help="write the results, one per point, in index order (JSON lines)")
+    sub.add_argument("--missing", metavar="FILE", help="write the missing indices as ranges, like 0-9,15, for --only")
+    sub.add_argument("--github-output", metavar="NAME",
+                     help="also append NAME=<missing ranges> and NAME-count=<missing points> to $GITHUB_OUTPUT")
+
+
 def _setup_lint(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("paths", nargs="*", default=[".github/workflows"], metavar="PATH",
                      help="workflow files or folders (default .github/workflows)")
@@ -503,6 +515,53 @@ def _stream(args: argparse.Namespace) -> int:
     return 0
 
 
+def _collect(args: argparse.Namespace) -> int:
+    from .collect import collect, read_results
+
+    target = _target(args)
+    plan = None
+    if args.plan is not None:
+        from .plan import Plan
+
+        try:
+            plan = Plan.parse(args.plan)
+        except ValueError as error:
+            raise UsageError(f"--plan: {error}") from None
+    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None)
+    if args.output is not None:
+        _replace_file(args.output, (f"{text}\n" for _, text in found.results))
+    if args.missing is not None:
+        _replace_file(args.missing, [f"{found.missing}\n"])
+    if args.github_output:
+        from .github import set_output
+
+        set_output(args.github_output, str(found.missing), "too many gaps for one output: use --missing FILE")
+        set_output(f"{args.github_output}-count", str(found.missing.count))
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        from .github import append_step_summary
+
+        append_step_summary(found.table())
+    _out(f"{found}\n")
+    for location, problem in found.problems:  # where to look, on stderr: stdout holds the one summary line
+        sys.stderr.write(f"lazysweep: {location}: {problem}\n")
+    return 0 if found.complete else 1
+
+
+def _replace_file(path: str, chunks: Iterable[str]) -> None:
+    """Write ``path`` whole, through a temporary file beside it, or leave it as it was."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.writelines(chunks)
+        os.replace(temporary, path)
+    except OSError as error:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise SweepError(f"cannot write: {error.strerror or error}", path=path) from None
+
+
 def _write_json_lines(encoded: Iterable[str]) -> None:
     """Write one encoded item per line, a chunk at a time."""
     for chunk in _chunks(encoded):
@@ -532,6 +591,8 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
     "batch": ("print batch K as a JSON list of points", _setup_batch, _batch),
     "get": ("print point I as a JSON object", _setup_get, _get),
     "stream": ("print points START..STOP-1, streamed", _setup_stream, _stream),
+    "collect": ("match results to points: print what is done, missing, duplicated, unknown or stale; "
+                "exit 1 unless complete", _setup_collect, _collect),
     "lint": (f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
              _setup_lint, _lint),
 }

@@ -51,7 +51,7 @@ def documented_recipe() -> tuple[str, str, str]:
         script = [b for b in blocks if b.startswith("#!") and "#SBATCH --output" in b]
         if script:
             loop = next(b for b in blocks if "sbatch --array" in b)
-            collect = next(b for b in blocks if b.startswith("lazysweep collect"))
+            collect = next(b for b in blocks if b.startswith("lazysweep collect") and "--results results" in b)
             return script[0], loop, collect
     raise AssertionError("no Slurm recipe with #SBATCH --output in README.md or docs-engines.md")
 

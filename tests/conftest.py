@@ -73,3 +73,18 @@ def require_engine_host(engine: str) -> None:
         pytest.skip(f"{engine} runs here only on x86_64 Linux, not {sys.platform} {platform.machine()}")
     if os.geteuid() != 0:
         pytest.skip(f"{engine} needs root here (the daemons and the host runner act as root)")
+
+
+def documented_blocks(language: str, marker: str) -> list[str]:
+    """The ``language`` code blocks of the document that holds ``marker``: README.md, or until the
+    engines text is merged into it, its draft docs-engines.md. Tests run these blocks as written."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for name in ("README.md", "docs-engines.md"):
+        path = root / name
+        text = path.read_text() if path.exists() else ""
+        if marker in text:
+            return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+    raise AssertionError(f"neither README.md nor docs-engines.md holds {marker!r}")

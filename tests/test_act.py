@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_engine_host
+from conftest import documented_blocks, require_engine_host
 
 pytestmark = pytest.mark.act
 
@@ -109,6 +109,39 @@ def act() -> str:
     return found
 
 
+def cli_has(command: str, option: str) -> bool:
+    """Whether this lazysweep's ``command`` takes ``option`` (for features still on their way in)."""
+    usage = subprocess.run([sys.executable, "-m", "lazysweep", command, "--help"], capture_output=True, text=True)
+    return f"[{option} " in usage.stdout  # as the usage line lists it
+
+
+# Until branch yaml's `get --env-prefix` is merged, a wrapper stands in for it (values here are one
+# line each, so prefixing lines is exact). Remove it, and `programs`' use of it, once it is there.
+ENV_PREFIX_WRAPPER = """\
+#!/bin/bash
+set -o pipefail
+args=() prefix=
+while [ $# -gt 0 ]; do
+  if [ "$1" = --env-prefix ]; then prefix=$2; shift 2; else args+=("$1"); shift; fi
+done
+if [ -z "$prefix" ]; then exec "REAL" "${args[@]}"; fi
+"REAL" "${args[@]}" | sed "s/^/$prefix/"
+"""
+
+
+def programs(folder: Path) -> str:
+    """PATH for the jobs: this environment's lazysweep and Python first."""
+    bin_dir = Path(sys.executable).parent
+    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    if cli_has("get", "--env-prefix"):
+        return path
+    wrapper = folder / "bin" / "lazysweep"
+    wrapper.parent.mkdir(exist_ok=True)
+    wrapper.write_text(ENV_PREFIX_WRAPPER.replace("REAL", str(bin_dir / "lazysweep")))
+    wrapper.chmod(0o755)
+    return f"{wrapper.parent}{os.pathsep}{path}"
+
+
 class Runner:
     """A temporary repository holding the fan-out workflows, and act to run them in it."""
 
@@ -144,9 +177,8 @@ class Runner:
             argv += ["--local-repository", f"{action}={self.folder / 'actions' / action.replace('/', '-')}"]
         for key, value in inputs.items():
             argv += ["--input", f"{key}={value}"]
-        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
         result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True,
-                                env={**os.environ, "PATH": path})
+                                env={**os.environ, "PATH": programs(self.folder)})
         log = result.stdout + result.stderr
         (self.folder / f"act-{run_id}.log").write_text(log)
         assert result.returncode == 0, log[-6000:]
@@ -170,6 +202,11 @@ def point_indices(artifacts: list[Path]) -> list[int]:
     return sorted(int(p.name.rsplit("-", 1)[1]) for p in artifacts)
 
 
+def jobs_run(log: str) -> set[str]:
+    """The jobs act ran, as its log names them (workflow/job, with the calling job first)."""
+    return {line[1:line.index("]")] for line in log.splitlines() if line.startswith("[")}
+
+
 def check_results(records: list[dict], sweep: Path) -> None:
     """Each record is its point's, with the command's result computed from the point's variables."""
     import lazysweep
@@ -186,7 +223,9 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     runner = Runner(act, tmp_path)
     runner.write("sweep.yaml", SWEEP)
     sweep = runner.repo / "sweep.yaml"
-    runner.run("fanout.yml", 1, sweep="sweep.yaml", size="8", command=COMMAND)
+    log = runner.run("fanout.yml", 1, sweep="sweep.yaml", size="8", command=COMMAND)
+    assert len(jobs_run(log)) == 1 + 4 + 30 + 1  # plan, a job per batch, one per point, collect
+    assert "30 of 30 points done" in log  # the step summary
     first = runner.artifacts(1)
     assert point_indices(first) == list(range(30))
     merged = runner.merged(1)
@@ -201,6 +240,8 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     assert report.returncode == 1, report.stdout + report.stderr
     assert missing.read_text().strip() == "3-5,17"
 
+    if not cli_has("collect", "--only"):
+        pytest.xfail("the re-run's collect job needs `collect --only` (branch loop)")
     runner.run("fanout.yml", 2, sweep="sweep.yaml", size="8", command=COMMAND, only="3-5,17")
     assert point_indices(runner.artifacts(2)) == lost
     assert [r["_index"] for r in runner.merged(2)] == lost
@@ -215,29 +256,20 @@ def test_empty_sweep_skips_the_matrix_jobs(act, tmp_path):
     log = runner.run("fanout.yml", 1, sweep="empty.yaml", command="false")
     assert runner.artifacts(1) == []
     assert runner.merged(1) == []
-    assert "fanout-batch" not in log and "Job succeeded" in log
+    assert jobs_run(log) == {"fan-out/plan", "fan-out/collect"}
 
 
 def test_caller_repository_runs_600_points_exactly_once(act, tmp_path):
-    """A repository of one's own calls the reusable workflow, as issue #13's users will."""
+    """The documented caller workflow, in a repository of its own, calls the reusable workflow."""
+    caller = next(b for b in documented_blocks("yaml", "fanout.yml@v1") if "fanout.yml@v1" in b)
     runner = Runner(act, tmp_path)
-    runner.write("sweeps/bench.yaml", (ROOT / "examples" / "fanout.yaml").read_text())
+    runner.write(".github/workflows/sweep.yml",
+                 caller.replace("OWNER/lazysweep/.github/workflows/fanout.yml@v1", "./.github/workflows/fanout.yml"))
+    runner.write("sweep.yaml", (ROOT / "examples" / "fanout.yaml").read_text())
     runner.write("bench.py", "import json, os\nprint(json.dumps({'model': os.environ['P_model'], "
                              "'score': int(os.environ['P_conc']) * 1000 + int(os.environ['P_seed'])}))\n")
-    runner.write(".github/workflows/sweep.yml", """\
-name: sweep
-on: workflow_dispatch
-permissions:
-  contents: read
-jobs:
-  sweep:
-    uses: ./.github/workflows/fanout.yml
-    with:
-      sweep: sweeps/bench.yaml
-      command: python3 bench.py > "$LAZYSWEEP_RESULT"
-""")
     runner.run("sweep.yml", 1)
     assert point_indices(runner.artifacts(1)) == list(range(600))
     merged = runner.merged(1)
     assert [r["_index"] for r in merged] == list(range(600))
-    check_results(merged, runner.repo / "sweeps" / "bench.yaml")
+    check_results(merged, runner.repo / "sweep.yaml")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_engine_host
+from conftest import documented_blocks, require_engine_host
 
 pytestmark = pytest.mark.slurm
 
@@ -43,17 +43,12 @@ print(json.dumps({"model": args.model, "conc": args.conc, "seed": args.seed, "sc
 
 
 def documented_recipe() -> tuple[str, str, str]:
-    """(run-point.sh, the submission loop, the collect line) from README.md, or the draft until merged."""
-    for name in ("README.md", "docs-engines.md"):
-        path = ROOT / name
-        text = path.read_text() if path.exists() else ""
-        blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
-        script = [b for b in blocks if b.startswith("#!") and "#SBATCH --output" in b]
-        if script:
-            loop = next(b for b in blocks if "sbatch --array" in b)
-            collect = next(b for b in blocks if b.startswith("lazysweep collect") and "--results results" in b)
-            return script[0], loop, collect
-    raise AssertionError("no Slurm recipe with #SBATCH --output in README.md or docs-engines.md")
+    """(run-point.sh, the submission loop, the collect line), as the documentation gives them."""
+    blocks = documented_blocks("sh", "#SBATCH --output")
+    script = next(b for b in blocks if b.startswith("#!") and "#SBATCH --output" in b)
+    loop = next(b for b in blocks if "sbatch --array" in b)
+    collect = next(b for b in blocks if b.startswith("lazysweep collect") and "--results results" in b)
+    return script, loop, collect
 
 
 def free_port() -> int:

@@ -225,6 +225,7 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     sweep = runner.repo / "sweep.yaml"
     log = runner.run("fanout.yml", 1, sweep="sweep.yaml", size="8", command=COMMAND)
     assert len(jobs_run(log)) == 1 + 4 + 30 + 1  # plan, a job per batch, one per point, collect
+    assert "30 points, 30 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log
     assert "30 of 30 points done" in log  # the step summary
     first = runner.artifacts(1)
     assert point_indices(first) == list(range(30))
@@ -247,6 +248,7 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     assert [r["_index"] for r in runner.merged(2)] == lost
     report = collect(sweep, runner.artifacts(1) + runner.artifacts(2), missing)
     assert report.returncode == 0, report.stdout + report.stderr
+    assert report.stdout.startswith("30 points, 30 done, 0 missing, 0 duplicated")
     assert missing.read_text().strip() == ""
 
 
@@ -268,7 +270,8 @@ def test_caller_repository_runs_600_points_exactly_once(act, tmp_path):
     runner.write("sweep.yaml", (ROOT / "examples" / "fanout.yaml").read_text())
     runner.write("bench.py", "import json, os\nprint(json.dumps({'model': os.environ['P_model'], "
                              "'score': int(os.environ['P_conc']) * 1000 + int(os.environ['P_seed'])}))\n")
-    runner.run("sweep.yml", 1)
+    log = runner.run("sweep.yml", 1)
+    assert "600 points, 600 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log
     assert point_indices(runner.artifacts(1)) == list(range(600))
     merged = runner.merged(1)
     assert [r["_index"] for r in merged] == list(range(600))

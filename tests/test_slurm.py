@@ -185,6 +185,7 @@ def test_recipe_runs_every_point_exactly_once(slurm, submit_dir):
     assert len(list((submit_dir / "results").iterdir())) == POINTS, slurm.log()
     collected = shell(collect, submit_dir, slurm)
     assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert collected.stdout.startswith(f"{POINTS} points, {POINTS} done, 0 missing, 0 duplicated, 0 unknown")
     merged = (submit_dir / "merged.jsonl").read_text().splitlines()
     assert len(merged) == POINTS
 

@@ -93,3 +93,25 @@ def test_inferencemax_fan_out_example_covers_the_full_sweep(tmp_path):
         cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert entries == json.loads(full.stdout)
+
+
+def test_documented_batch_loop_covers_the_sweep(tmp_path):
+    """The documented loop for sweeps past 50,000 jobs: each batch job loops over its points."""
+    from conftest import documented_blocks
+
+    marker = "while IFS= read -r point"
+    loop = next(b for b in documented_blocks("sh", marker) if marker in b)
+    (tmp_path / "sweep.yaml").write_text("matrix:\n  model: [a, b]\n  seed: {start: 0, stop: 19}\n")
+    (tmp_path / "bench.py").write_text(
+        "import json, sys\npoint = json.load(sys.stdin)\nprint(json.dumps({**point, 'score': 1}))\n")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+    plan = subprocess.run([sys.executable, "-m", "lazysweep", "plan", "sweep.yaml", "--size", "16"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True, env=env).stdout.strip()
+    for batch in range(3):
+        subprocess.run(["bash", "-c", loop], cwd=tmp_path, check=True, env={**env, "BATCH": str(batch), "PLAN": plan})
+    collected = subprocess.run(
+        [sys.executable, "-m", "lazysweep", "collect", "sweep.yaml", "--results", ".", "--plan", plan],
+        cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert collected.stdout.startswith("40 points, 40 done, 0 missing, 0 duplicated, 0 unknown")

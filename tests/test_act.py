@@ -192,12 +192,6 @@ class Runner:
         return [json.loads(line) for line in text.splitlines()]
 
 
-def collect(sweep: Path, results: list[Path], missing: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lazysweep", "collect", str(sweep), "--results", *map(str, results),
-         "--missing", str(missing)], capture_output=True, text=True)
-
-
 def point_indices(artifacts: list[Path]) -> list[int]:
     return sorted(int(p.name.rsplit("-", 1)[1]) for p in artifacts)
 
@@ -219,7 +213,13 @@ def check_results(records: list[dict], sweep: Path) -> None:
 
 
 def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
-    """plan, points, collect complete; lose results, collect names them; re-run with `only`; complete."""
+    """plan, points, collect complete; results lost, collect names exactly them; a re-run with
+    `only` fills them, and collect over both runs reports the sweep complete.
+
+    The results are lost by deleting them after the run, not by failing points: act stops a run
+    when a job of a called workflow fails, so the collect job (`if: !cancelled()`, which GitHub
+    runs) would not run under act.
+    """
     runner = Runner(act, tmp_path)
     runner.write("sweep.yaml", SWEEP)
     sweep = runner.repo / "sweep.yaml"
@@ -227,8 +227,7 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     assert len(jobs_run(log)) == 1 + 4 + 30 + 1  # plan, a job per batch, one per point, collect
     assert "30 points, 30 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log
     assert "30 of 30 points done" in log  # the step summary
-    first = runner.artifacts(1)
-    assert point_indices(first) == list(range(30))
+    assert point_indices(runner.artifacts(1)) == list(range(30))
     merged = runner.merged(1)
     assert [r["_index"] for r in merged] == list(range(30))
     check_results(merged, sweep)
@@ -236,20 +235,34 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     lost = [3, 4, 5, 17]
     for index in lost:
         shutil.rmtree(runner.store / "1" / f"{NAME}-point-{index}")
-    missing = tmp_path / "missing.txt"
-    report = collect(sweep, runner.artifacts(1), missing)
+    # What the collect job reports and uploads when those points fail: first-run holds it.
+    first = runner.repo / "first-run"
+    first.mkdir()
+    report = subprocess.run(
+        [sys.executable, "-m", "lazysweep", "collect", str(sweep), "--results", *map(str, runner.artifacts(1)),
+         "--output", str(first / "merged.jsonl"), "--missing", str(first / "missing.txt")],
+        capture_output=True, text=True)
     assert report.returncode == 1, report.stdout + report.stderr
-    assert missing.read_text().strip() == "3-5,17"
+    assert report.stdout.startswith("30 points, 26 done, 4 missing, 0 duplicated, 0 unknown")
+    assert (first / "missing.txt").read_text() == "3-5,17\n"
 
     if not cli_has("collect", "--only"):
         pytest.xfail("the re-run's collect job needs `collect --only` (branch loop)")
-    runner.run("fanout.yml", 2, sweep="sweep.yaml", size="8", command=COMMAND, only="3-5,17")
+    only = (first / "missing.txt").read_text().strip()
+    log = runner.run("fanout.yml", 2, sweep="sweep.yaml", size="8", command=COMMAND, only=only)
+    assert "4 points, 4 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log
     assert point_indices(runner.artifacts(2)) == lost
     assert [r["_index"] for r in runner.merged(2)] == lost
-    report = collect(sweep, runner.artifacts(1) + runner.artifacts(2), missing)
+    # The documented check over both runs' merged results.
+    shutil.copytree(runner.store / "2" / f"{NAME}-results", runner.repo / "second-run")
+    both = next(b for b in documented_blocks("sh", "--results first-run second-run") if "first-run" in b)
+    report = subprocess.run(["bash", "-c", both], cwd=runner.repo, capture_output=True, text=True,
+                            env={**os.environ, "PATH": programs(tmp_path)})
     assert report.returncode == 0, report.stdout + report.stderr
-    assert report.stdout.startswith("30 points, 30 done, 0 missing, 0 duplicated")
-    assert missing.read_text().strip() == ""
+    assert report.stdout.startswith("30 points, 30 done, 0 missing, 0 duplicated, 0 unknown")
+    complete = [json.loads(line) for line in (runner.repo / "merged.jsonl").read_text().splitlines()]
+    assert [r["_index"] for r in complete] == list(range(30))
+    check_results(complete, sweep)
 
 
 def test_empty_sweep_skips_the_matrix_jobs(act, tmp_path):

@@ -7,7 +7,7 @@ from .sweepfile import load
 
 __all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits",
            "select", "fingerprint", "Plan", "collect"]
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 
 #: Names imported on first use, from the module that holds them: the command line starts faster without them.

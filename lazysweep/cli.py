@@ -173,6 +173,8 @@ def _setup_collect(sub: argparse.ArgumentParser) -> None:
 def _setup_lint(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("paths", nargs="*", default=[".github/workflows"], metavar="PATH",
                      help="workflow files or folders (default .github/workflows)")
+    sub.add_argument("--format", choices=("text", "github"), default="text",
+                     help="github: problems as workflow-command annotations, shown on the pull request")
     sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
@@ -363,14 +365,39 @@ def _add_index(point: Point, index: int) -> Point:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from .workflow import lint
+    """Report every file; a file that cannot be read is one error among the reports, not the end."""
+    from .console import fail, flush
+    from .github import annotation
+    from .workflow import GITHUB_MATRIX_LIMIT, lint_file, workflow_files
 
-    reports = list(lint(args.paths))
-    for report in reports:
-        _out(f"{report}\n")
-    if not reports:
+    github = args.format == "github"
+    status = reported = 0
+    for path in workflow_files(args.paths):
+        try:
+            reports = list(lint_file(path))
+        except SweepError as error:
+            if github:
+                _out(annotation("error", error.message, file=error.path, line=error.line, column=error.column,
+                                title="lazysweep lint") + "\n")
+            flush()  # the error line after the reports before it
+            fail(f"lazysweep: error: {error}", 1, args.debug)
+            status = 1
+            continue
+        for report in reports:
+            reported += 1
+            if report.too_big:
+                status = 1
+                if github:
+                    _out(annotation("error", f"job {report.job!r}: {report.summary}. {report.fix}", file=report.path,
+                                    line=report.line, column=report.column,
+                                    title=f"matrix over {GITHUB_MATRIX_LIMIT} jobs") + "\n")
+                    continue
+                _out(f"{report}\n  {report.fix}\n")
+            else:
+                _out(f"{report}\n")
+    if not reported and not status:
         _out("no job has a strategy.matrix\n")
-    return 1 if any(report.too_big for report in reports) else 0
+    return status
 
 
 def _emit(args: argparse.Namespace, text: str, hint: str = "") -> None:

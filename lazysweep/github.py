@@ -1,4 +1,4 @@
-"""Writing GitHub Actions step outputs and step summaries, safely.
+"""Writing GitHub Actions step outputs, step summaries and annotations, safely.
 
 ``$GITHUB_OUTPUT`` is a file of ``NAME=VALUE`` lines, or ``NAME<<DELIMITER``
 blocks for values that span lines. A value must never be able to start a
@@ -16,7 +16,7 @@ import re
 
 from .errors import SweepError, UsageError
 
-__all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record"]
+__all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record", "annotation"]
 
 #: GitHub's limit on the outputs of one job.
 OUTPUT_LIMIT = 1024 * 1024
@@ -96,3 +96,26 @@ def append_step_summary(markdown: str) -> bool:
         return False
     _append_whole(path, markdown if markdown.endswith("\n") else markdown + "\n", "$GITHUB_STEP_SUMMARY")
     return True
+
+
+def _escape(text: str, properties: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+
+def annotation(
+    level: str, message: str, *, file: str | None = None, line: int | None = None, column: int | None = None,
+    title: str | None = None,
+) -> str:
+    """The workflow command (one line) that shows ``message`` as an annotation on a run and its pull request.
+
+    ``level`` is ``error``, ``warning`` or ``notice``. Escaped as GitHub's toolkit does, so no text
+    can end the command early or start another line:
+
+    >>> annotation("error", "50% done\\nrm", file="a,b.yml", line=3, column=7, title="lint: size")
+    '::error file=a%2Cb.yml,line=3,col=7,title=lint%3A size::50%25 done%0Arm'
+    """
+    properties = [f"{name}={_escape(str(value), True)}"
+                  for name, value in (("file", file), ("line", line), ("col", column), ("title", title))
+                  if value is not None]
+    return f"::{level} {','.join(properties)}::{_escape(message)}" if properties else f"::{level}::{_escape(message)}"

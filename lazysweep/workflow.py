@@ -3,26 +3,45 @@
 GitHub Actions refuses a matrix of more than 256 jobs. :func:`lint` reads
 workflow files, counts each job's literal ``strategy.matrix`` exactly
 (``exclude``/``include`` included) and reports matrices built by an
-expression as dynamic, since only a run can tell their size.
+expression as dynamic, since only a run can tell their size, naming the
+``fromJSON(...)`` source they come from. A report over the limit carries
+its fix: how many batches of 256 the matrix makes, and the fan-out workflow
+that runs them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+from . import __version__
 from .batching import GITHUB_MATRIX_LIMIT
 from .errors import SweepError
 from .loader import load_document
 from .sweepfile import dynamic_reason, sweep_from_document, workflow_jobs
 
-__all__ = ["GITHUB_MATRIX_LIMIT", "JobReport", "lint", "workflow_files"]
+__all__ = ["GITHUB_MATRIX_LIMIT", "WORKFLOW_RUN_JOB_LIMIT", "FANOUT_WORKFLOW", "JobReport", "lint", "lint_file",
+           "workflow_files"]
+
+#: GitHub's limit on the jobs of one workflow run (GitHub's "Actions limits").
+WORKFLOW_RUN_JOB_LIMIT = 50_000
+#: The reusable fan-out workflow, at the moving tag of this major version.
+FANOUT_WORKFLOW = f"OWNER/lazysweep/.github/workflows/fanout.yml@v{__version__.split('.')[0]}"
+
+_FROM_JSON = re.compile(r"fromjson\(\s*([^()]*?)\s*\)", re.IGNORECASE)
 
 
-class JobReport(namedtuple("JobReport", "path job count note", defaults=("",))):
-    """One job's matrix: ``count`` points, or None when built at run time (``note`` says why)."""
+class JobReport(namedtuple("JobReport", "path job count note line column source", defaults=("", None, None, ""))):
+    """One job's matrix: ``count`` points, or None when built at run time (``note`` says why, and
+    ``source`` names what its ``fromJSON(...)`` reads); ``line`` and ``column`` locate its
+    ``matrix:`` key."""
 
     __slots__ = ()
 
@@ -30,11 +49,38 @@ class JobReport(namedtuple("JobReport", "path job count note", defaults=("",))):
     def too_big(self) -> bool:
         return self.count is not None and self.count > GITHUB_MATRIX_LIMIT
 
+    @property
+    def fix(self) -> str:
+        """For a matrix over the limit, what to do about it; otherwise empty.
+
+        >>> JobReport("ci.yml", "test", 600).fix.split(": put")[0]
+        'fix: 600 jobs make 3 batches of 256'
+        """
+        count = self.count
+        if count is None or count <= GITHUB_MATRIX_LIMIT:
+            return ""
+        # ceil(count / 256): the batches at size 256, and also the smallest size that makes 256 batches
+        batches = -(-count // GITHUB_MATRIX_LIMIT)
+        head = f"fix: {count} jobs make {batches} batches of {GITHUB_MATRIX_LIMIT}"
+        how = f"put the matrix in a sweep file and fan it out with the reusable workflow {FANOUT_WORKFLOW}"
+        if batches <= GITHUB_MATRIX_LIMIT and count <= WORKFLOW_RUN_JOB_LIMIT:
+            return f"{head}: {how}, one matrix per batch"
+        return (
+            f"{head}, more than one workflow run takes ({GITHUB_MATRIX_LIMIT} batches, {WORKFLOW_RUN_JOB_LIMIT} "
+            f"jobs): {how} with a batch size of {batches} or more, each batch job looping over its points"
+        )
+
     def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.path, self.line, self.column) if part is not None)
+        return f"{where}: job {self.job!r}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """What the report says about the job, without where it is."""
         if self.count is None:
-            return f"{self.path}: job {self.job!r}: dynamic ({self.note})"
+            return f"dynamic ({self.note})" + (f", from {self.source}" if self.source else "")
         verdict = f"over GitHub's limit of {GITHUB_MATRIX_LIMIT}" if self.too_big else "ok"
-        return f"{self.path}: job {self.job!r}: {self.count} jobs, {verdict}"
+        return f"{self.count} jobs, {verdict}"
 
 
 def workflow_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
@@ -56,13 +102,35 @@ def lint(paths: Iterable[str | os.PathLike[str]]) -> Iterator[JobReport]:
     Cost: parsing the files and counting each matrix; nothing is expanded.
     """
     for path in workflow_files(paths):
-        document = load_document(path)
-        for job, definition in workflow_jobs(document).items():
-            strategy = definition.get("strategy") if isinstance(definition, dict) else None
-            if not isinstance(strategy, dict) or "matrix" not in strategy:
-                continue
-            reason = dynamic_reason(strategy["matrix"])
-            if reason:
-                yield JobReport(path, str(job), None, reason)
-            else:
-                yield JobReport(path, str(job), sweep_from_document(document, str(job)).count)
+        yield from lint_file(path)
+
+
+def lint_file(path: str | os.PathLike[str]) -> Iterator[JobReport]:
+    """A report for every job with a ``strategy.matrix`` in one workflow file."""
+    document = load_document(path)
+    name = os.fspath(path)
+    for job, definition in workflow_jobs(document).items():
+        strategy = definition.get("strategy") if isinstance(definition, dict) else None
+        if not isinstance(strategy, dict) or "matrix" not in strategy:
+            continue
+        where = document.position(strategy, "matrix", at_key=True)
+        line, column = (where.line, where.column) if where else (None, None)
+        reason = dynamic_reason(strategy["matrix"])
+        if reason:
+            yield JobReport(name, str(job), None, reason, line, column, _source(strategy["matrix"]))
+        else:
+            yield JobReport(name, str(job), sweep_from_document(document, str(job)).count, "", line, column)
+
+
+def _source(matrix: Any) -> str:
+    """What a dynamic matrix's ``fromJSON(...)`` reads, such as ``needs.plan.outputs.batches``.
+
+    >>> _source({"os": ["linux"], "batch": "${{ fromJSON(needs.plan.outputs.batches) }}"})
+    'needs.plan.outputs.batches'
+    """
+    texts = [matrix] if isinstance(matrix, str) else [v for v in matrix.values() if isinstance(v, str)]
+    for text in texts:
+        found = _FROM_JSON.search(text)
+        if found:
+            return found.group(1)
+    return ""

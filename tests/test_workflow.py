@@ -9,7 +9,7 @@ import pytest
 import lazysweep
 from lazysweep import SweepError
 from lazysweep.cli import main
-from lazysweep.workflow import JobReport, lint
+from lazysweep.workflow import FANOUT_WORKFLOW, JobReport, lint
 
 WORKFLOW = str(Path(__file__).with_name("workflow_example.yml"))
 
@@ -46,30 +46,96 @@ def test_ranges_are_not_github_syntax(write):
 def test_lint_reports_every_matrix(tmp_path):
     reports = list(lint([WORKFLOW]))
     assert reports == [
-        JobReport(WORKFLOW, "build", 12),
-        JobReport(WORKFLOW, "huge", 289),
-        JobReport(WORKFLOW, "fan", None, "'batch' is an expression"),
+        JobReport(WORKFLOW, "build", 12, "", 9, 7),
+        JobReport(WORKFLOW, "huge", 289, "", 20, 7),
+        JobReport(WORKFLOW, "fan", None, "'batch' is an expression", 28, 7, "needs.plan.outputs.batches"),
     ]
     assert [r.too_big for r in reports] == [False, True, False]
-    assert str(reports[1]) == f"{WORKFLOW}: job 'huge': 289 jobs, over GitHub's limit of 256"
+    assert str(reports[1]) == f"{WORKFLOW}:20:7: job 'huge': 289 jobs, over GitHub's limit of 256"
+    assert str(reports[2]) == f"{WORKFLOW}:28:7: job 'fan': dynamic ('batch' is an expression), from needs.plan.outputs.batches"
+    assert [r.fix for r in reports[::2]] == ["", ""]
     folder = tmp_path / "workflows"
     folder.mkdir()
-    (folder / "a.yml").write_text("on: push\njobs:\n  x:\n    strategy:\n      matrix: ${{ fromJSON(inputs.m) }}\n")
+    (folder / "a.yml").write_text("on: push\njobs:\n  x:\n    strategy:\n      matrix: ${{ fromJson( inputs.m ) }}\n")
+    (folder / "b.yaml").write_text("on: push\njobs:\n  y:\n    strategy:\n      matrix:\n        n: ${{ inputs.n }}\n")
     (folder / "notes.txt").write_text("not a workflow")
-    assert [str(r) for r in lint([folder])] == [f"{folder / 'a.yml'}: job 'x': dynamic (the whole matrix is an expression)"]
+    assert [str(r) for r in lint([folder])] == [
+        f"{folder / 'a.yml'}:5:7: job 'x': dynamic (the whole matrix is an expression), from inputs.m",
+        f"{folder / 'b.yaml'}:5:7: job 'y': dynamic ('n' is an expression)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "count, fix",
+    [
+        (257, "fix: 257 jobs make 2 batches of 256: put the matrix in a sweep file and fan it out with the reusable "
+              f"workflow {FANOUT_WORKFLOW}, one matrix per batch"),
+        (50_000, "fix: 50000 jobs make 196 batches of 256: put"),
+        # past one workflow run: a batch size that makes at most 256 batches, each job looping
+        (50_001, "fix: 50001 jobs make 196 batches of 256, more than one workflow run takes (256 batches, 50000 "
+                 f"jobs): put the matrix in a sweep file and fan it out with the reusable workflow {FANOUT_WORKFLOW} "
+                 "with a batch size of 196 or more, each batch job looping over its points"),
+        (10**30, f"fix: {10**30} jobs make {-(-10**30 // 256)} batches of 256, more than one"),
+    ],
+)
+def test_the_fix_for_a_matrix_over_the_limit(count, fix):
+    assert JobReport("w.yml", "job", count).fix.startswith(fix)
+    if count > 50_000:
+        size = int(JobReport("w.yml", "job", count).fix.split("batch size of ")[1].split()[0])
+        assert -(-count // size) <= 256 < -(-count // (size - 1))  # the smallest size that fits
+
+
+def test_the_fan_out_pointer_follows_the_major_version():
+    major = lazysweep.__version__.split(".")[0]
+    assert FANOUT_WORKFLOW == f"OWNER/lazysweep/.github/workflows/fanout.yml@v{major}"
 
 
 def test_lint_command(capsys, tmp_path, monkeypatch):
     assert main(["lint", WORKFLOW]) == 1
     out = capsys.readouterr().out
-    assert out.count("\n") == 3 and "289 jobs, over GitHub's limit of 256" in out
+    assert out.splitlines()[1:3] == [
+        f"{WORKFLOW}:20:7: job 'huge': 289 jobs, over GitHub's limit of 256",
+        f"  {JobReport(WORKFLOW, 'huge', 289).fix}",
+    ]
+    assert out.count("\n") == 4
     small = tmp_path / ".github" / "workflows"
     small.mkdir(parents=True)
     (small / "ok.yaml").write_text("on: push\njobs:\n  x:\n    strategy:\n      matrix: {a: [1, 2]}\n")
     monkeypatch.chdir(tmp_path)
     assert main(["lint"]) == 0
-    assert capsys.readouterr().out == ".github/workflows/ok.yaml: job 'x': 2 jobs, ok\n"
+    assert capsys.readouterr().out == ".github/workflows/ok.yaml:5:7: job 'x': 2 jobs, ok\n"
     assert main(["lint", "missing"]) == 1
     assert capsys.readouterr().err == "lazysweep: error: missing: no such file or folder\n"
+    (small / "none.yml").write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n")
+    assert main(["lint", str(small / "none.yml")]) == 0
+    assert capsys.readouterr().out == "no job has a strategy.matrix\n"
     assert main(["count", WORKFLOW, "--job", "build"]) == 0
     assert capsys.readouterr().out == "12\n"
+
+
+def test_lint_goes_on_past_a_file_it_cannot_read(capsys, tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x: [\n")
+    assert main(["lint", str(bad), WORKFLOW]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"lazysweep: error: {bad}:4:1: invalid YAML") and captured.err.count("\n") == 1
+    assert captured.out.count("\n") == 4 and "job 'huge'" in captured.out
+
+
+def test_lint_format_github_annotates(capsys, tmp_path):
+    assert main(["lint", "--format", "github", WORKFLOW]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    fix = JobReport(WORKFLOW, "huge", 289).fix
+    assert lines == [
+        f"{WORKFLOW}:9:7: job 'build': 12 jobs, ok",
+        f"::error file={WORKFLOW},line=20,col=7,title=matrix over 256 jobs::job 'huge': 289 jobs, over GitHub's "
+        f"limit of 256. {fix}",
+        f"{WORKFLOW}:28:7: job 'fan': dynamic ('batch' is an expression), from needs.plan.outputs.batches",
+    ]
+    bad = tmp_path / "odd, name.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    strategy:\n      matrix: {a: []}\n")
+    assert main(["lint", "--format", "github", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (f"::error file={str(bad).replace(',', '%2C')},line=5,col=19,title=lazysweep lint::"
+                            "axis 'a' is empty\n")
+    assert captured.err == f"lazysweep: error: {bad}:5:19: axis 'a' is empty\n"

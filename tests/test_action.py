@@ -20,7 +20,6 @@ import pytest
 import yaml
 
 import lazysweep
-from lazysweep.cli import _build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+import lazysweep
 from conftest import documented_blocks, require_engine_host
 
 pytestmark = pytest.mark.act
@@ -95,6 +96,19 @@ runs:
         done
 """
 
+# The composite action's only remote action; its cache is turned off, this stands in for the fetch.
+CACHE = """\
+name: cache stand-in (tests/test_act.py)
+inputs:
+  path: {required: true}
+  key: {required: true}
+runs:
+  using: composite
+  steps:
+    - run: ":"
+      shell: bash
+"""
+
 # The point's fields arrive as P_* variables; the result proves they did.
 COMMAND = 'echo "{\\"model\\": \\"$P_model\\", \\"score\\": $((P_conc * 1000 + P_seed))}" > "$LAZYSWEEP_RESULT"'
 SWEEP = "matrix:\n  model: [llama-3-8b, qwen-2-7b]\n  conc: [1, 2, 3]\n  seed: {start: 0, stop: 4}\n"
@@ -148,7 +162,8 @@ class Runner:
     def __init__(self, act: str, folder: Path) -> None:
         self.act, self.repo, self.store = act, folder / "repo", folder / "artifacts"
         self.folder = folder
-        self.stand_ins = {"actions/upload-artifact@v7": UPLOAD, "actions/download-artifact@v7": DOWNLOAD}
+        self.stand_ins = {"actions/upload-artifact@v7": UPLOAD, "actions/download-artifact@v7": DOWNLOAD,
+                          "actions/cache@v5": CACHE}
         for action, text in self.stand_ins.items():
             target = folder / "actions" / action.replace("/", "-")
             target.mkdir(parents=True)
@@ -203,8 +218,6 @@ def jobs_run(log: str) -> set[str]:
 
 def check_results(records: list[dict], sweep: Path) -> None:
     """Each record is its point's, with the command's result computed from the point's variables."""
-    import lazysweep
-
     points = lazysweep.load(sweep)
     for record in records:
         point = points[record["_index"]]
@@ -289,3 +302,100 @@ def test_caller_repository_runs_600_points_exactly_once(act, tmp_path):
     merged = runner.merged(1)
     assert [r["_index"] for r in merged] == list(range(600))
     check_results(merged, runner.repo / "sweep.yaml")
+
+
+# A repository that is lazysweep itself uses the composite action as `uses: ./`, as a user's workflow
+# uses OWNER/lazysweep@v1: plan and collect are the action's commands, and each batch job loops over
+# its points with the documented loop, through the lazysweep the action installed.
+ACTION_WORKFLOW = """\
+name: action
+on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    outputs:
+      batches: ${{ steps.plan.outputs.batches }}
+      plan: ${{ steps.plan.outputs.plan }}
+    steps:
+      - uses: actions/checkout@v5
+      - id: plan
+        uses: ./
+        with:
+          command: batches
+          sweep: sweep.yaml
+          cache: "false"
+  batch:
+    needs: plan
+    strategy:
+      matrix:
+        batch: ${{ fromJSON(needs.plan.outputs.batches) }}
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - id: lazysweep
+        uses: ./
+        with:
+          command: count
+          sweep: sweep.yaml
+          cache: "false"
+      - run: |
+          PATH="$(dirname "$LAZYSWEEP"):$PATH"
+          LOOP
+        env:
+          LAZYSWEEP: ${{ steps.lazysweep.outputs.lazysweep }}
+          BATCH: ${{ matrix.batch }}
+          PLAN: ${{ needs.plan.outputs.plan }}
+      - uses: actions/upload-artifact@v7
+        with:
+          name: results-${{ matrix.batch }}
+          path: results-${{ matrix.batch }}.jsonl
+  collect:
+    needs: [plan, batch]
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - uses: actions/download-artifact@v7
+        with:
+          pattern: results-*
+          path: results
+          merge-multiple: true
+      - uses: ./
+        with:
+          command: collect
+          sweep: sweep.yaml
+          plan: ${{ needs.plan.outputs.plan }}
+          args: |
+            --results
+            results
+            --output
+            merged.jsonl
+          cache: "false"
+      - uses: actions/upload-artifact@v7
+        with:
+          name: merged
+          path: merged.jsonl
+"""
+
+
+def test_composite_action_runs_600_points_exactly_once(act, tmp_path):
+    marker = "while IFS= read -r point"
+    loop = next(b for b in documented_blocks("sh", marker) if marker in b)
+    runner = Runner(act, tmp_path)
+    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, runner.repo / name)
+    shutil.copytree(ROOT / "lazysweep", runner.repo / "lazysweep", ignore=shutil.ignore_patterns("__pycache__"))
+    runner.write("sweep.yaml", (ROOT / "examples" / "fanout.yaml").read_text())
+    runner.write("bench.py", "import json, sys\npoint = json.load(sys.stdin)\n"
+                             "print(json.dumps({**point, 'score': point['conc'] * 1000 + point['seed']}))\n")
+    indented = loop.strip().replace("\n", "\n" + " " * 10)
+    runner.write(".github/workflows/action.yml", ACTION_WORKFLOW.replace("LOOP", indented))
+    log = runner.run("action.yml", 1)
+    assert "600 points, 600 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log
+    assert jobs_run(log) == {"action/plan", "action/batch-1", "action/batch-2", "action/batch-3", "action/collect"}
+    merged = [json.loads(line) for line in (runner.store / "1" / "merged" / "merged.jsonl").read_text().splitlines()]
+    assert [r["_index"] for r in merged] == list(range(600))
+    points = lazysweep.load(runner.repo / "sweep.yaml")
+    assert all(r == {**points[r["_index"]], "_index": r["_index"], "score": r["conc"] * 1000 + r["seed"]}
+               for r in merged)

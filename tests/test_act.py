@@ -44,70 +44,39 @@ SETUP = """\
 """
 NAME = "lazysweep"  # the workflows' default artifact name prefix
 
-UPLOAD = """\
-name: upload-artifact stand-in (tests/test_act.py)
-inputs:
-  name: {default: artifact}
-  path: {required: true}
-  overwrite: {default: "false"}
-  if-no-files-found: {default: warn}
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      env:
-        NAME: ${{ inputs.name }}
-        SOURCE: ${{ inputs.path }}
-        OVERWRITE: ${{ inputs.overwrite }}
-      run: |
-        set -euo pipefail
-        target="STORE/$GITHUB_RUN_ID/$NAME"
-        if [ -e "$target" ] && [ "$OVERWRITE" != true ]; then echo "artifact $NAME exists" >&2; exit 1; fi
-        rm -rf "$target" && mkdir -p "$target"
-        if [ -d "$SOURCE" ]; then cp -R "$SOURCE/." "$target"; else cp "$SOURCE" "$target"; fi
-"""
+def stand_in(action: str, inputs: dict[str, str | None], script: str) -> str:
+    """A composite action standing in for ``action``: its inputs (None: required) reach ``script``
+    as environment variables, as the runner names them (``merge-multiple``: INPUT_MERGE_MULTIPLE)."""
+    lines = [f"name: {action} stand-in (tests/test_act.py)", "inputs:"]
+    lines += [f"  {name}: {{required: true}}" if default is None else f"  {name}: {{default: {json.dumps(default)}}}"
+              for name, default in inputs.items()]
+    lines += ["runs:", "  using: composite", "  steps:", "    - shell: bash", "      env:"]
+    lines += [f"        INPUT_{name.upper().replace('-', '_')}: ${{{{ inputs.{name} }}}}" for name in inputs]
+    lines += ["      run: |", "        set -euo pipefail"] + [f"        {line}" for line in script.splitlines()]
+    return "\n".join(lines) + "\n"
 
-DOWNLOAD = """\
-name: download-artifact stand-in (tests/test_act.py)
-inputs:
-  name: {default: ""}
-  pattern: {default: ""}
-  path: {default: "."}
-  merge-multiple: {default: "false"}
-  run-id: {default: ""}
-  github-token: {default: ""}
-runs:
-  using: composite
-  steps:
-    - shell: bash
-      env:
-        NAME: ${{ inputs.name }}
-        PATTERN: ${{ inputs.pattern }}
-        TARGET: ${{ inputs.path }}
-        MERGE: ${{ inputs.merge-multiple }}
-        RUN: ${{ inputs.run-id }}
-      run: |
-        set -euo pipefail
-        shopt -s nullglob
-        mkdir -p "$TARGET"
-        for artifact in "STORE/${RUN:-$GITHUB_RUN_ID}"/${NAME:-${PATTERN:-*}}; do
-          if [ -n "$NAME" ] || [ "$MERGE" = true ]; then into="$TARGET"; else into="$TARGET/${artifact##*/}"; fi
-          mkdir -p "$into" && cp -R "$artifact/." "$into"
-        done
-"""
+
+# An artifact is the folder STORE/RUN_ID/NAME.
+UPLOAD = stand_in("upload-artifact", {"name": "artifact", "path": None, "overwrite": "false",
+                                      "if-no-files-found": "warn"}, """\
+target="STORE/$GITHUB_RUN_ID/$INPUT_NAME"
+if [ -e "$target" ] && [ "$INPUT_OVERWRITE" != true ]; then echo "artifact $INPUT_NAME exists" >&2; exit 1; fi
+rm -rf "$target" && mkdir -p "$target"
+if [ -d "$INPUT_PATH" ]; then cp -R "$INPUT_PATH/." "$target"; else cp "$INPUT_PATH" "$target"; fi
+""")
+
+DOWNLOAD = stand_in("download-artifact", {"name": "", "pattern": "", "path": ".", "merge-multiple": "false",
+                                          "run-id": "", "github-token": ""}, """\
+shopt -s nullglob
+mkdir -p "$INPUT_PATH"
+for artifact in "STORE/${INPUT_RUN_ID:-$GITHUB_RUN_ID}"/${INPUT_NAME:-${INPUT_PATTERN:-*}}; do
+  if [ -n "$INPUT_NAME" ] || [ "$INPUT_MERGE_MULTIPLE" = true ]; then into="$INPUT_PATH"; else into="$INPUT_PATH/${artifact##*/}"; fi
+  mkdir -p "$into" && cp -R "$artifact/." "$into"
+done
+""")
 
 # The composite action's only remote action; its cache is turned off, this stands in for the fetch.
-CACHE = """\
-name: cache stand-in (tests/test_act.py)
-inputs:
-  path: {required: true}
-  key: {required: true}
-runs:
-  using: composite
-  steps:
-    - run: ":"
-      shell: bash
-"""
+CACHE = stand_in("cache", {"path": None, "key": None}, ":")
 
 # The point's fields arrive as P_* variables; the result proves they did.
 COMMAND = 'echo "{\\"model\\": \\"$P_model\\", \\"score\\": $((P_conc * 1000 + P_seed))}" > "$LAZYSWEEP_RESULT"'

@@ -42,13 +42,14 @@ print(json.dumps({"model": args.model, "conc": args.conc, "seed": args.seed, "sc
 """
 
 
-def documented_recipe() -> tuple[str, str, str]:
-    """(run-point.sh, the submission loop, the collect line), as the documentation gives them."""
+def documented_recipe() -> tuple[str, str, str, str]:
+    """(run-point.sh, the submission loop, the collect line, the re-run's setting), as documented."""
     blocks = documented_blocks("sh", "#SBATCH --output")
     script = next(b for b in blocks if b.startswith("#!") and "#SBATCH --output" in b)
     loop = next(b for b in blocks if "sbatch --array" in b)
     collect = next(b for b in blocks if b.startswith("lazysweep collect") and "--results results" in b)
-    return script, loop, collect
+    rerun = next(b for b in blocks if b.startswith("export ONLY="))
+    return script, loop, collect, rerun
 
 
 def free_port() -> int:
@@ -158,7 +159,7 @@ def slurm(tmp_path_factory) -> Iterator[Cluster]:
 @pytest.fixture
 def submit_dir(tmp_path, slurm) -> Path:
     """A folder holding the recipe's files, as a user's sweep folder on the cluster would."""
-    script, _, _ = documented_recipe()
+    script = documented_recipe()[0]
     (tmp_path / "run-point.sh").write_text(script)
     (tmp_path / "sweep.yaml").write_text(SWEEP)
     (tmp_path / "bench.py").write_text(BENCH)
@@ -176,23 +177,45 @@ def job_ids(submitted: str) -> list[str]:
     return re.findall(r"^Submitted batch job (\d+)$", submitted, flags=re.M)
 
 
-def test_recipe_runs_every_point_exactly_once(slurm, submit_dir):
-    _, loop, collect = documented_recipe()
+def test_recipe_runs_every_point_exactly_once_and_reruns_the_missing(slurm, submit_dir):
+    _, loop, collect, rerun = documented_recipe()
     submitted = shell(loop, submit_dir, slurm)
     assert submitted.returncode == 0, submitted.stderr
     assert len(job_ids(submitted.stdout)) == -(-POINTS // MAX_ARRAY_SIZE)  # several arrays
     slurm.wait_idle()
-    assert len(list((submit_dir / "results").iterdir())) == POINTS, slurm.log()
+    results = sorted((submit_dir / "results").iterdir())
+    assert len(results) == POINTS, slurm.log()
     collected = shell(collect, submit_dir, slurm)
     assert collected.returncode == 0, collected.stdout + collected.stderr
     assert collected.stdout.startswith(f"{POINTS} points, {POINTS} done, 0 missing, 0 duplicated, 0 unknown")
-    merged = (submit_dir / "merged.jsonl").read_text().splitlines()
+    merged = [json.loads(line) for line in (submit_dir / "merged.jsonl").read_text().splitlines()]
     assert len(merged) == POINTS
+
+    # Lose three results: collect names their points, and the documented re-run runs just those.
+    lost = sorted(merged.index(json.loads(path.read_text())) for path in results[4:7])
+    for path in results[4:7]:
+        path.unlink()
+    collected = shell(collect, submit_dir, slurm)
+    assert collected.returncode == 1 and collected.stdout.startswith(f"{POINTS} points, {POINTS - 3} done, 3 missing")
+    assert sorted(int(i) for part in (submit_dir / "missing.txt").read_text().strip().split(",")
+                  for i in _expand(part)) == lost
+    submitted = shell(f"{rerun}\n{loop}", submit_dir, slurm)
+    assert submitted.returncode == 0 and len(job_ids(submitted.stdout)) == 1, submitted.stderr
+    slurm.wait_idle()
+    collected = shell(collect, submit_dir, slurm)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert collected.stdout.startswith(f"{POINTS} points, {POINTS} done, 0 missing, 0 duplicated, 0 unknown")
+    assert [json.loads(line) for line in (submit_dir / "merged.jsonl").read_text().splitlines()] == merged
+
+
+def _expand(part: str) -> range:
+    first, _, last = part.partition("-")
+    return range(int(first), int(last or first) + 1)
 
 
 def test_stray_index_variable_fails_the_tasks_instead_of_repeating_a_point(slurm, submit_dir):
     """LAZYSWEEP_INDEX exported when submitting with --export=ALL: tasks whose own index disagrees fail."""
-    _, loop, _ = documented_recipe()
+    loop = documented_recipe()[1]
     submitted = shell(loop, submit_dir, slurm, LAZYSWEEP_INDEX="7")
     assert submitted.returncode == 0, submitted.stderr
     slurm.wait_idle()

@@ -75,9 +75,9 @@ def require_engine_host(engine: str) -> None:
         pytest.skip(f"{engine} needs root here (the daemons and the host runner act as root)")
 
 
-def documented_blocks(language: str, marker: str) -> list[str]:
-    """The ``language`` code blocks of the document that holds ``marker``: README.md, or until the
-    engines text is merged into it, its draft docs-engines.md. Tests run these blocks as written."""
+def documented_block(language: str, marker: str) -> str:
+    """The first ``language`` code block holding ``marker`` in README.md or, until the engines text
+    is merged into it, in its draft docs-engines.md. Tests run these blocks as written."""
     import re
     from pathlib import Path
 
@@ -85,6 +85,7 @@ def documented_blocks(language: str, marker: str) -> list[str]:
     for name in ("README.md", "docs-engines.md"):
         path = root / name
         text = path.read_text() if path.exists() else ""
-        if marker in text:
-            return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
-    raise AssertionError(f"neither README.md nor docs-engines.md holds {marker!r}")
+        for block in re.findall(rf"```{language}\n(.*?)```", text, flags=re.S):
+            if marker in block:
+                return block
+    raise AssertionError(f"no {language} block holding {marker!r} in README.md or docs-engines.md")

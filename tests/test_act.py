@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import lazysweep
-from conftest import documented_blocks, require_engine_host
+from conftest import documented_block, require_engine_host
 
 pytestmark = pytest.mark.act
 
@@ -237,7 +237,7 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     assert [r["_index"] for r in runner.merged(2)] == lost
     # The documented check over both runs' merged results.
     shutil.copytree(runner.store / "2" / f"{NAME}-results", runner.repo / "second-run")
-    both = next(b for b in documented_blocks("sh", "--results first-run second-run") if "first-run" in b)
+    both = documented_block("sh", "--results first-run second-run")
     report = subprocess.run(["bash", "-c", both], cwd=runner.repo, capture_output=True, text=True,
                             env={**os.environ, "PATH": programs(tmp_path)})
     assert report.returncode == 0, report.stdout + report.stderr
@@ -258,7 +258,7 @@ def test_empty_sweep_skips_the_matrix_jobs(act, tmp_path):
 
 def test_caller_repository_runs_600_points_exactly_once(act, tmp_path):
     """The documented caller workflow, in a repository of its own, calls the reusable workflow."""
-    caller = next(b for b in documented_blocks("yaml", "fanout.yml@v1") if "fanout.yml@v1" in b)
+    caller = documented_block("yaml", "uses: OWNER/lazysweep/.github/workflows/fanout.yml@v1")
     runner = Runner(act, tmp_path)
     runner.write(".github/workflows/sweep.yml",
                  caller.replace("OWNER/lazysweep/.github/workflows/fanout.yml@v1", "./.github/workflows/fanout.yml"))
@@ -349,8 +349,7 @@ jobs:
 
 
 def test_composite_action_runs_600_points_exactly_once(act, tmp_path):
-    marker = "while IFS= read -r point"
-    loop = next(b for b in documented_blocks("sh", marker) if marker in b)
+    loop = documented_block("sh", "while IFS= read -r point")
     runner = Runner(act, tmp_path)
     for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "CHANGELOG.md"):
         shutil.copy(ROOT / name, runner.repo / name)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import documented_blocks, require_engine_host
+from conftest import documented_block, require_engine_host
 
 pytestmark = pytest.mark.slurm
 
@@ -44,12 +44,9 @@ print(json.dumps({"model": args.model, "conc": args.conc, "seed": args.seed, "sc
 
 def documented_recipe() -> tuple[str, str, str, str]:
     """(run-point.sh, the submission loop, the collect line, the re-run's setting), as documented."""
-    blocks = documented_blocks("sh", "#SBATCH --output")
-    script = next(b for b in blocks if b.startswith("#!") and "#SBATCH --output" in b)
-    loop = next(b for b in blocks if "sbatch --array" in b)
-    collect = next(b for b in blocks if b.startswith("lazysweep collect") and "--results results" in b)
-    rerun = next(b for b in blocks if b.startswith("export ONLY="))
-    return script, loop, collect, rerun
+    return (documented_block("sh", "#SBATCH --output"), documented_block("sh", "scontrol show config"),
+            documented_block("sh", "lazysweep collect sweep.yaml --results results"),
+            documented_block("sh", "export ONLY="))
 
 
 def free_port() -> int:

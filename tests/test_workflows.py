@@ -97,10 +97,9 @@ def test_inferencemax_fan_out_example_covers_the_full_sweep(tmp_path):
 
 def test_documented_batch_loop_covers_the_sweep(tmp_path):
     """The documented loop for sweeps past 50,000 jobs: each batch job loops over its points."""
-    from conftest import documented_blocks
+    from conftest import documented_block
 
-    marker = "while IFS= read -r point"
-    loop = next(b for b in documented_blocks("sh", marker) if marker in b)
+    loop = documented_block("sh", "while IFS= read -r point")
     (tmp_path / "sweep.yaml").write_text("matrix:\n  model: [a, b]\n  seed: {start: 0, stop: 19}\n")
     (tmp_path / "bench.py").write_text(
         "import json, sys\npoint = json.load(sys.stdin)\nprint(json.dumps({**point, 'score': 1}))\n")

@@ -119,7 +119,7 @@ def configuration(folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def slurm(tmp_path_factory) -> Iterator[Cluster]:
-    require_engine_host("Slurm")
+    require_engine_host("Slurm", root=True)
     missing = [tool for tool in (*DAEMONS, "sbatch", "squeue", "scontrol") if not shutil.which(tool)]
     if missing:
         pytest.fail(f"Slurm is not installed ({', '.join(missing)} missing): "

@@ -6,12 +6,12 @@ from .space import Chain, Product, Sweep, SweepSlice
 from .sweepfile import load
 
 __all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits",
-           "select", "fingerprint", "Plan", "collect"]
+           "select", "fingerprint", "Plan"]
 __version__ = "1.0.0"
 
 
 #: Names imported on first use, from the module that holds them: the command line starts faster without them.
-_LAZY = {"MatrixSweep": "matrix", "select": "selection", "fingerprint": "plan", "Plan": "plan", "collect": "collect"}
+_LAZY = {"MatrixSweep": "matrix", "select": "selection", "fingerprint": "plan", "Plan": "plan"}
 
 
 def __getattr__(name: str) -> object:

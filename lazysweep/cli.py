@@ -37,9 +37,6 @@ MAX_LISTED_BATCHES = 1_000_000
 #: The most jobs GitHub Actions runs in one workflow run (one check run per job; "Actions limits").
 GITHUB_RUN_JOB_LIMIT = 50_000
 
-#: The field ``--with-index`` adds to each point, and ``collect`` matches results by.
-INDEX_FIELD = "_index"
-
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 _CHUNK = 1024  # points encoded per write while streaming
 
@@ -78,13 +75,12 @@ def _selection_options(sub: argparse.ArgumentParser) -> None:
                           "batches and --index then count within the selection")
 
 
-def _plan_options(sub: argparse.ArgumentParser, with_index: bool = True) -> None:
+def _plan_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--plan", metavar="TOKEN",
                      help="the plan job's token (batches --github-output NAME writes it as NAME-plan): "
                           "the batch size comes from it, and a different sweep or selection is refused")
-    if with_index:
-        sub.add_argument("--with-index", action="store_true",
-                         help='add "_index": I, the point\'s index in the whole sweep, as its last key')
+    sub.add_argument("--with-index", action="store_true",
+                     help='add "_index": I, the point\'s index in the whole sweep, as its last key')
 
 
 def _index_options(sub: argparse.ArgumentParser, short: str, what: str) -> None:
@@ -160,10 +156,12 @@ def _setup_stream(sub: argparse.ArgumentParser) -> None:
 
 def _setup_collect(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    sub.add_argument("--only", metavar="RANGES",
+                     help="expect results for just these indices (a re-run's selection), like 0-9,15 or @FILE")
     sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
                      help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or file")
-    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the plan's, and results "
-                                                     "carrying another plan's \"_plan\" are stale")
+    sub.add_argument("--plan", metavar="TOKEN", help="the plan token: the sweep must be the one it was made for "
+                                                     "(results carrying another sweep's \"_plan\" are stale anyway)")
     sub.add_argument("--output", metavar="FILE", help="write the results, one per point, in index order (JSON lines)")
     sub.add_argument("--missing", metavar="FILE", help="write the missing indices as ranges, like 0-9,15, for --only")
     sub.add_argument("--github-output", metavar="NAME",
@@ -341,27 +339,24 @@ def _chosen_index(args: argparse.Namespace) -> int:
     return index
 
 
-def _check_index_field(args: argparse.Namespace, target: Target) -> None:
-    """Refuse a sweep that has a field named ``_index`` of its own, which ``_index`` would shadow."""
-    from .plan import field_names
+def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[Point]:
+    """Points ``start .. stop-1`` of the target; with ``--with-index``, each with its ``_index`` last."""
+    sweep = target.sweep
+    points = iter(sweep[start:stop])
+    if not args.with_index:
+        return points
+    from .plan import INDEX_FIELD, field_names
 
     for path, part in zip(args.files, target.parts):
         if INDEX_FIELD in field_names(part):
             raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
                              "for the point's index: rename it", path=path)
 
+    def indexed(point: Point, index: int) -> Point:
+        point[INDEX_FIELD] = index
+        return point
 
-def _points(args: argparse.Namespace, sweep: Sweep, start: int, stop: int) -> Iterator[Point]:
-    """Points ``start .. stop-1`` of ``sweep``; with ``--with-index``, each with its ``_index`` last."""
-    points = iter(sweep[start:stop])
-    if not getattr(args, "with_index", False):
-        return points
-    return map(_add_index, points, map(sweep.source_index, range(start, stop)))
-
-
-def _add_index(point: Point, index: int) -> Point:
-    point[INDEX_FIELD] = index
-    return point
+    return map(indexed, points, map(sweep.source_index, range(start, stop)))
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -434,12 +429,13 @@ def _batches(args: argparse.Namespace) -> int:
     size = _batch_size(args, target)
     sweep = target.sweep
     batches = sweep.batch_count(size)
+    plan = None
     if args.count:
         _emit(args, str(batches))
     elif args.github_output:
         if batches > GITHUB_MATRIX_LIMIT:
             raise UsageError(_over_limit(sweep.count, batches))
-        _github_plan(args.github_output, target, size, batches)
+        plan = _github_plan(args.github_output, target, size, batches)
     elif batches > MAX_LISTED_BATCHES:
         raise UsageError(
             f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
@@ -450,29 +446,36 @@ def _batches(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
-        append_step_summary(_summary(args, target, size, batches))
+        append_step_summary(_summary(args, target, size, batches, plan))
     return 0
 
 
-def _github_plan(name: str, target: Target, size: int, batches: int) -> None:
-    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list."""
+def _github_plan(name: str, target: Target, size: int, batches: int) -> str:
+    """Write NAME (the batch list), NAME-count (the points) and NAME-plan (the token); print the list.
+
+    Returns the token.
+    """
     from .github import set_output
     from .plan import Plan
 
     listed = _encode(list(range(batches)))
+    token = str(Plan.of(target.whole, size, target.steps))
     set_output(name, listed, "use a larger --size")
     set_output(f"{name}-count", str(target.sweep.count))
-    set_output(f"{name}-plan", str(Plan.of(target.whole, size, target.steps)))
+    set_output(f"{name}-plan", token)
     _out(listed + "\n")
+    return token
 
 
 def _over_limit(count: int, batches: int) -> str:
     """Advice for a sweep whose batches do not fit one GitHub matrix: advice that can be followed."""
     fits = -(-count // GITHUB_MATRIX_LIMIT)  # the smallest size giving at most 256 batches
     message = f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT})"
-    jobs = count + -(-count // fits) + 2  # one job per point, one per batch, plan and collect
-    if fits <= GITHUB_MATRIX_LIMIT and jobs <= GITHUB_RUN_JOB_LIMIT:
-        return f"{message}: use --size {fits} or more"
+    # One job per point, plus one per batch, the plan and collect, must stay within a run's limit.
+    room = GITHUB_RUN_JOB_LIMIT - 2 - count
+    smallest = max(fits, -(-count // room)) if room > 0 else GITHUB_MATRIX_LIMIT + 1
+    if smallest <= GITHUB_MATRIX_LIMIT:
+        return f"{message}: use --size {smallest} or more"
     return (
         f"{message}, and {count} points as one job each are beyond GitHub's limits "
         f"({GITHUB_MATRIX_LIMIT} jobs per matrix, {GITHUB_RUN_JOB_LIMIT:,} jobs per workflow run): "
@@ -481,25 +484,26 @@ def _over_limit(count: int, batches: int) -> str:
     )
 
 
-def _summary(args: argparse.Namespace, target: Target, size: int, batches: int) -> str:
+def _summary(args: argparse.Namespace, target: Target, size: int, batches: int, plan: str | None) -> str:
     rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, target.parts))
     if target.steps:
         rows += f"| selected (`--only`) | {target.sweep.count} |\n"
+    notes = f"Plan: `{plan}`\n\n" if plan else ""
+    if not target.sweep.count:
+        notes += "No points: nothing to run (the fan-out skips its jobs when the count is 0).\n\n"
     return (
         f"### lazysweep: {target.sweep.count} points in {batches} batches of up to {size}\n\n"
-        f"| file | points |\n| --- | ---: |\n{rows}\n"
+        f"| file | points |\n| --- | ---: |\n{rows}\n{notes}"
     )
 
 
 def _batch(args: argparse.Namespace) -> int:
     target = _target(args)
     size = _batch_size(args, target)
-    if args.with_index:
-        _check_index_field(args, target)
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.batch_count(size), "batch index")
     start, stop = batch_bounds(index, sweep.count, size)
-    encoded = map(_encode, _points(args, sweep, start, stop))
+    encoded = map(_encode, _points(args, target, start, stop))
     if args.format == "jsonl":
         if args.github_output:
             raise UsageError("--github-output takes one JSON list: drop --format jsonl")
@@ -514,11 +518,9 @@ def _get(args: argparse.Namespace) -> int:
 
     target = _target(args)
     _batch_size(args, target)
-    if args.with_index:
-        _check_index_field(args, target)
     sweep = target.sweep
     index = _position(_chosen_index(args), sweep.count, "index")
-    point = next(_points(args, sweep, index, index + 1))
+    point = next(_points(args, target, index, index + 1))
     if args.format == "env":
         if args.github_output:
             raise UsageError("--github-output takes JSON: drop --format env")
@@ -531,10 +533,8 @@ def _get(args: argparse.Namespace) -> int:
 def _stream(args: argparse.Namespace) -> int:
     target = _target(args)
     _batch_size(args, target)
-    if args.with_index:
-        _check_index_field(args, target)
     start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
-    encoded = map(_encode, _points(args, target.sweep, start, max(start, stop)))
+    encoded = map(_encode, _points(args, target, start, max(start, stop)))
     if args.format == "json":
         _write_json_list(encoded)
     else:
@@ -554,7 +554,10 @@ def _collect(args: argparse.Namespace) -> int:
             plan = Plan.parse(args.plan)
         except ValueError as error:
             raise UsageError(f"--plan: {error}") from None
-    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None)
+    from .selection import IndexSelection
+
+    only = target.sweep.ranges if isinstance(target.sweep, IndexSelection) else None  # --only, checked by _target
+    found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
         _replace_file(args.output, (f"{text}\n" for _, text in found.results))
     if args.missing is not None:

@@ -38,14 +38,12 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from .axes import value_key
 from .errors import SweepError
-from .plan import Plan, field_names, fingerprint
+from .plan import INDEX_FIELD, Plan, field_names, fingerprint
 from .selection import Ranges
 from .space import Sweep
 
 __all__ = ["INDEX_FIELD", "PLAN_FIELD", "Collected", "collect", "read_results", "result_files"]
 
-#: The field holding a result's index in the whole sweep (what ``--with-index`` adds).
-INDEX_FIELD = "_index"
 #: The field holding the plan token a result was made under, for telling stale results apart.
 PLAN_FIELD = "_plan"
 #: How many problems (unknown or stale results) are kept, with where they are, to report.
@@ -106,15 +104,19 @@ def collect(
     results: Iterable[tuple[Any, str]],
     plan: Plan | None = None,
     keep: bool = False,
+    only: Ranges | None = None,
 ) -> Collected:
     """Match ``results`` (``(value, location)`` pairs, as :func:`read_results` gives) to the points of ``sweep``.
 
     With ``plan``, the sweep must be the one the plan was made for
     (SweepError otherwise). With ``keep``, the done results' compact JSON is
-    kept in index order in :attr:`Collected.results`.
+    kept in index order in :attr:`Collected.results`. With ``only``, just
+    those indices of the sweep are expected (a re-run's selection): a result
+    for another point is unknown. Indices, missing ranges included, are
+    always the whole sweep's.
 
     Cost: O(r log r) time and O(r) memory for r results (O(axes) more per
-    result matched by its fields), never O(points).
+    result matched by its fields, O(log runs) more with ``only``), never O(points).
     """
     found = fingerprint(sweep)
     if plan is not None and plan.fingerprint != found:
@@ -125,16 +127,24 @@ def collect(
         raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field results are matched by: "
                          "rename it")
     count = sweep.count
-    collected = Collected(count)
-    matched: list[Any] = []  # indices, or (index, text) pairs when keeping the results
+    if only is not None and only.end > count:
+        raise IndexError(f"index {only.end - 1} is out of range: the sweep has {count} points")
+    collected = Collected(count if only is None else only.count)
+    matched: list[Any] = []  # indices (within `only`, when given), or (index, text) pairs when keeping
     encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
     for value, location in results:
+        index: int | None = None
+        problem = None
         if type(value) is dict and PLAN_FIELD not in value and fields.isdisjoint(value):  # the common case
             index = value.get(INDEX_FIELD)
-            if type(index) is int and 0 <= index < count:
-                matched.append((index, encode(value)) if keep else index)
-                continue
-        index, problem = _match(sweep, fields, found, value)
+            if type(index) is not int or not 0 <= index < count:
+                index = None
+        if index is None:
+            index, problem = _match(sweep, fields, found, value)
+        if index is not None and only is not None:
+            index = only.rank(index)
+            if index is None:
+                problem = "unknown: the point is not in the selection (--only)"
         if problem is None:
             matched.append((index, encode(value)) if keep else index)
             continue
@@ -148,7 +158,12 @@ def collect(
         matched.sort(key=_first)  # stable: the first result read for a point stays first
     else:
         matched.sort()
-    collected.missing = Ranges.from_sorted(_gaps(matched, keep, collected))
+    gaps = _gaps(matched, keep, collected)
+    if only is None:
+        collected.missing = Ranges.from_sorted(gaps)
+    else:  # from positions in the selection back to the sweep's indices
+        collected.missing = Ranges.from_sorted([piece for gap in gaps for piece in only.pieces(*gap)])
+        collected.results = [(only.position(index), text) for index, text in collected.results]
     collected.done = len(matched) - collected.duplicated
     return collected
 
@@ -265,18 +280,37 @@ def read_results(paths: Iterable[PathLike]) -> Iterator[tuple[Any, str]]:
 
 
 def _lines(path: str, lines: Iterable[str]) -> Iterator[tuple[Any, str]]:
+    """One result per line, a chunk of lines at a time through the C scanner (a line it cannot
+    take whole, like one with leading spaces, goes the slow way, alone)."""
+    from itertools import islice, repeat
+    from json.scanner import make_scanner
+
     decoder = json.JSONDecoder()
-    scan = decoder.raw_decode  # the C scanner, without decode()'s two regex calls per line
-    for number, line in enumerate(lines, 1):
-        try:
-            value, end = scan(line)
-            if end < len(line) and line[end:].strip():
-                value = _INVALID
+    scan = make_scanner(decoder)  # type: ignore[arg-type]  # (typeshed's signature is wrong)
+    lines = iter(lines)
+    number = 0
+    while chunk := list(islice(lines, 4096)):
+        try:  # a line the scanner cannot start raises StopIteration, which ends map() early
+            scanned = list(map(scan, chunk, repeat(0)))
         except ValueError:
-            if not line.strip():
-                continue
-            value = _decoded(line, decoder.decode)
-        yield value, f"{path}:{number}"
+            scanned = []
+        if len(scanned) < len(chunk):
+            scanned = [_scanned(line, decoder) for line in chunk]
+        for (value, end), line in zip(scanned, chunk):
+            number += 1
+            if value is _INVALID or (end < len(line) and line[end:].strip()):
+                if not line.strip():
+                    continue
+                value = _decoded(line, decoder.decode) if value is _INVALID else _INVALID
+            yield value, f"{path}:{number}"
+
+
+def _scanned(line: str, decoder: json.JSONDecoder) -> tuple[Any, int]:
+    """``(value, end)`` for one line; ``(_INVALID, 0)`` when it is not one JSON value from its start."""
+    try:
+        return decoder.raw_decode(line)
+    except ValueError:
+        return _INVALID, 0
 
 
 def _decoded(text: str, decode: Any) -> Any:

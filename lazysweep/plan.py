@@ -51,7 +51,11 @@ from .axes import ArithmeticRange, GeometricRange, ValuesAxis
 from .batching import DEFAULT_BATCH_SIZE, check_batch_size
 from .space import Chain, Product, Sweep, SweepSlice
 
-__all__ = ["fingerprint", "describe", "field_names", "selection_fingerprint", "Plan"]
+__all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan"]
+
+#: The field ``--with-index`` adds to each point for its index in the whole sweep, and ``collect``
+#: matches results by: no axis or ``include`` key may take it.
+INDEX_FIELD = "_index"
 
 #: Hex digits of the SHA-256 digest kept: 64 bits, plenty to tell sweeps apart by accident.
 FINGERPRINT_DIGITS = 16

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lazysweep.cli import main
 from lazysweep.jobarray import INDEX_VARIABLES
@@ -176,6 +178,8 @@ def test_batches_github_output_writes_list_count_and_plan(capsys, tmp_path, monk
     plan = outputs["batches-plan"]
     assert re.fullmatch(r"v1\.256\.[0-9a-f]{16}", plan)
     assert run(capsys, "plan", FANOUT) == (0, plan + "\n", "")
+    assert run(capsys, "plan", FANOUT, "--github-output", "plan") == (0, plan + "\n", "")
+    assert outputs_of(tmp_path / "out")["plan"] == plan
     assert plan.endswith("." + run(capsys, "fingerprint", FANOUT)[1].strip())
 
 
@@ -186,6 +190,11 @@ def test_an_empty_selection_plans_zero_jobs(capsys, tmp_path, monkeypatch, write
     assert run(capsys, "batches", FANOUT, "--only", "", "--github-output", "c") == (0, "[]\n", "")
     outputs = outputs_of(tmp_path / "out")
     assert (outputs["b"], outputs["b-count"], outputs["c"], outputs["c-count"]) == ("[]", "0", "[]", "0")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    assert run(capsys, "batches", FANOUT, "--only", "", "--github-output", "d")[0] == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### lazysweep: 0 points in 0 batches of up to 256" in summary and "| selected (`--only`) | 0 |" in summary
+    assert f"Plan: `{outputs_of(tmp_path / 'out')['d-plan']}`" in summary and "No points: nothing to run" in summary
     assert run(capsys, "count", FANOUT, "--only", "")[1] == "0\n"
     status, _, err = run(capsys, "batch", FANOUT, "--only", "", "--index", "0")
     assert status == 2 and "batch index 0 is out of range: there are none" in err
@@ -275,3 +284,48 @@ def test_with_index_in_every_format(capsys, write):
     assert [json.loads(line) for line in out.splitlines()] == expected[:4]
     assert json.loads(run(capsys, "stream", path, "--with-index", "--format", "json", "--start", "-2")[1]) == expected[-2:]
     assert run(capsys, "get", path, "--index", "3")[1] == '{"x":2,"y":"b"}\n'
+
+
+@pytest.mark.parametrize("count, size, advice", [
+    (600, 2, "300 batches are more than a GitHub matrix takes (256): use --size 3 or more"),
+    (49_803, 100, "499 batches are more than a GitHub matrix takes (256): use --size 256 or more"),
+    (49_742, 100, "498 batches are more than a GitHub matrix takes (256): use --size 195 or more"),
+    (49_804, 100, "499 batches are more than a GitHub matrix takes (256), and 49804 points as one job each are "
+                  "beyond GitHub's limits (256 jobs per matrix, 50,000 jobs per workflow run): use --size 195 or more "
+                  "with batch jobs that each loop over their points"),
+    (10**18, 256, "3906250000000000 batches are more than a GitHub matrix takes (256), and 1000000000000000000 "
+                  "points as one job each are beyond GitHub's limits"),
+])
+def test_over_limit_advice_can_be_followed(capsys, tmp_path, monkeypatch, write, count, size, advice):
+    """The advice names a size whose fan-out GitHub accepts: at most 256 batches, and (one job per point,
+    one per batch, plan and collect) at most 50,000 jobs; else it says the batch jobs must loop."""
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    path = write(f"matrix:\n  n: {{start: 1, stop: {count}}}\n")
+    status, out, err = run(capsys, "batches", path, "--size", size, "--github-output", "b")
+    assert (status, out) == (2, "") and advice in err
+    found = re.search(r"use --size (\d+) or more(.*)", err)
+    suggested, loops = int(found.group(1)), bool(found.group(2).strip())
+    assert -(-count // suggested) <= 256
+    if not loops:
+        assert count + -(-count // suggested) + 2 <= 50_000
+        assert suggested == 1 or count + -(-count // (suggested - 1)) + 2 > 50_000 or -(-count // (suggested - 1)) > 256
+        assert run(capsys, "batches", path, "--size", suggested, "--github-output", "b")[0] == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=4), st.integers(1, 4))
+def test_batches_of_a_selection_cover_it_once_with_global_indices(capsys, tmp_path_factory, runs, size):
+    path = tmp_path_factory.mktemp("sweep") / "sweep.yaml"
+    path.write_text(SMALL)
+    chosen = sorted({i for start, length in runs for i in range(start, start + length) if i < 6})
+    ranges = ",".join(f"{start}-{min(start + length, 6) - 1}" for start, length in runs if start < 6 and length)
+    plan = run(capsys, "plan", path, "--only", ranges, "--size", size)[1].strip()
+    batches = json.loads(run(capsys, "batches", path, "--only", ranges, "--size", size)[1])
+    points = []
+    for k in batches:
+        status, out, err = run(capsys, "batch", path, "--only", ranges, "--plan", plan, "--index", k, "--with-index")
+        assert status == 0, err
+        points += json.loads(out)
+    assert points == [{**POINTS[i], "_index": i} for i in chosen]
+    streamed = run(capsys, "stream", path, "--only", ranges, "--with-index", "--format", "json")[1]
+    assert json.loads(streamed) == points

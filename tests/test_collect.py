@@ -185,3 +185,31 @@ def test_a_million_results_over_10_to_the_18_points(tmp_path):
     assert len(found.missing.runs) == 1_000_000
     assert found.missing.runs[0] == (1, step) and found.missing.runs[-1][1] == 10**18 - 1
     assert Ranges.parse(str(found.missing).split(",", 3)[3]).count > 0
+
+
+def test_only_expects_just_the_selection(capsys, tmp_path):
+    """A re-run in a new workflow run sees only its own results: --only checks just its selection."""
+    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+    only = Ranges.parse("10-19,50,90-99")
+    results = [({"_index": i}, f"r{i}") for i in (10, 11, 19, 12, 50, 95, 95)] + [({"n": 13}, "by fields")]
+    found = collect(sweep, results + [({"_index": 20}, "outside"), ({"n": 0}, "outside too")], only=only, keep=True)
+    assert (found.points, found.done, found.duplicated, found.unknown) == (21, 7, 1, 2)
+    assert str(found.missing) == "14-18,90-94,96-99" and found.missing.count == 14
+    assert [index for index, _ in found.results] == [10, 11, 12, 13, 19, 50, 95]
+    assert found.problems[0] == ("outside", "unknown: the point is not in the selection (--only)")
+    complete = collect(sweep, [({"_index": i}, "r") for i in range(10, 20)], only=Ranges.parse("10-19"))
+    assert complete.complete and str(complete) == "10 points, 10 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete"
+    with pytest.raises(IndexError):
+        collect(sweep, [], only=Ranges.parse("100"))
+
+    path = tmp_path / "sweep.yaml"
+    path.write_text("matrix: {n: {start: 0, stop: 99}}\n")
+    (tmp_path / "r.jsonl").write_text("".join(f'{{"_index": {i}}}\n' for i in (10, 11, 50)))
+    (tmp_path / "missing.txt").write_text("10-11\n50\n")
+    status, out, err = run(capsys, "collect", path, "--results", tmp_path / "r.jsonl", "--only", f"@{tmp_path}/missing.txt")
+    assert (status, out, err) == (0, "3 points, 3 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete\n", "")
+    status, out, _ = run(capsys, "collect", path, "--results", tmp_path / "r.jsonl", "--only", "10-12",
+                         "--missing", tmp_path / "left.txt")
+    assert status == 1 and out.startswith("3 points, 2 done, 1 missing, 0 duplicated, 1 unknown")
+    assert (tmp_path / "left.txt").read_text() == "12\n"
+    assert run(capsys, "collect", path, "--results", tmp_path / "r.jsonl", "--only", "100")[0] == 2

@@ -41,6 +41,12 @@ def test_stable_across_comments_style_and_key_order(write):
     assert fingerprint(load(write(BLOCK.replace("\n", "\r\n"), "c.yaml"))) == fingerprint(load(write(BLOCK, "a.yaml")))
 
 
+def test_anchors_and_merge_keys_are_style_too(write):
+    plain = "matrix:\n  a: {start: 0, stop: 3}\n  b: {start: 0, stop: 3, step: 1}\n  c: [{x: 1, y: 2}]\n"
+    anchored = "matrix:\n  a: &r {start: 0, stop: 3}\n  b: {<<: *r, step: 1}\n  c: [{<<: {y: 2}, x: 1}]\n"
+    assert fingerprint(load(write(plain, "p.yaml"))) == fingerprint(load(write(anchored, "a.yaml")))
+
+
 def test_known_value_is_stable_across_platforms(write):
     # A fixed expectation: the fingerprint must not depend on the platform, the Python version or hash seeds.
     assert fingerprint(load(write("matrix: {x: [1, 2, 3], y: [a]}\n"))) == fingerprint(

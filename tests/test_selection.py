@@ -98,3 +98,12 @@ def test_selection_of_a_selection_composes():
     inner = select(select(sweep, "4-20"), "0,2-3")
     assert list(inner) == [sweep[4], sweep[6], sweep[7]]
     assert [inner.source_index(k) for k in range(3)] == [4, 6, 7]
+
+
+def test_package_exports_the_selection_and_plan_calls():
+    import lazysweep
+    from lazysweep.plan import Plan, fingerprint
+
+    assert lazysweep.select is select and lazysweep.fingerprint is fingerprint and lazysweep.Plan is Plan
+    with pytest.raises(AttributeError):
+        lazysweep.no_such_name

@@ -228,8 +228,6 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     assert report.stdout.startswith("30 points, 26 done, 4 missing, 0 duplicated, 0 unknown")
     assert (first / "missing.txt").read_text() == "3-5,17\n"
 
-    if not cli_has("collect", "--only"):
-        pytest.xfail("the re-run's collect job needs `collect --only` (branch loop)")
     only = (first / "missing.txt").read_text().strip()
     log = runner.run("fanout.yml", 2, sweep="sweep.yaml", size="8", command=COMMAND, only=only)
     assert "4 points, 4 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log

@@ -37,10 +37,11 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--model")
 parser.add_argument("--conc", type=int)
 parser.add_argument("--seed", type=int)
+parser.add_argument("--index", type=int)
 args = parser.parse_args()
-print(json.dumps({"model": args.model, "conc": args.conc, "seed": args.seed, "score": args.conc * 100 + args.seed}))
+print(json.dumps({"model": args.model, "conc": args.conc, "seed": args.seed, "_index": args.index,
+                  "score": args.conc * 100 + args.seed}))
 """
-
 
 def documented_recipe() -> tuple[str, str, str, str]:
     """(run-point.sh, the submission loop, the collect line, the re-run's setting), as documented."""
@@ -181,7 +182,7 @@ def test_recipe_runs_every_point_exactly_once_and_reruns_the_missing(slurm, subm
     assert len(job_ids(submitted.stdout)) == -(-POINTS // MAX_ARRAY_SIZE)  # several arrays
     slurm.wait_idle()
     results = sorted((submit_dir / "results").iterdir())
-    assert len(results) == POINTS, slurm.log()
+    assert len(results) == POINTS and all(p.suffix == ".json" for p in results), slurm.log()
     collected = shell(collect, submit_dir, slurm)
     assert collected.returncode == 0, collected.stdout + collected.stderr
     assert collected.stdout.startswith(f"{POINTS} points, {POINTS} done, 0 missing, 0 duplicated, 0 unknown")
@@ -223,7 +224,7 @@ def test_stray_index_variable_fails_the_tasks_instead_of_repeating_a_point(slurm
     import lazysweep
 
     points = lazysweep.load(submit_dir / "sweep.yaml")
-    results = [json.loads(p.read_text()) for p in sorted((submit_dir / "results").iterdir()) if p.stat().st_size]
+    results = [json.loads(p.read_text()) for p in sorted((submit_dir / "results").glob("*.json"))]
     expected = [points[offset + 7] for offset in range(0, POINTS, MAX_ARRAY_SIZE) if offset + 7 < POINTS]
     assert sorted((r["model"], r["conc"], r["seed"]) for r in results) == sorted(
         (p["model"], p["conc"], p["seed"]) for p in expected)

@@ -19,6 +19,14 @@ EAGER_SIZES = ["1e3", "1e6"]  # where building the whole list is possible at all
 QUICK_SIZES = ["1e3", "1e18"]
 
 
+def pytest_report_header(config):
+    try:
+        import sklearn
+    except ImportError:
+        return "scikit-learn: not installed, so the ParameterGrid comparison is skipped (pip install '.[bench]')"
+    return f"scikit-learn {sklearn.__version__}: ParameterGrid.__getitem__ is a baseline"
+
+
 def pytest_addoption(parser):
     parser.addoption("--quick", action="store_true", help="a fast smoke run of every benchmark (CI)")
 

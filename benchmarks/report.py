@@ -43,15 +43,24 @@ def targets(m: dict) -> list[tuple[str, float, str, bool]]:
         ("test_batch", "1e18", "last"), ("test_batch", "1e3", "first"), 1.2, True)
     add("streaming throughput vs eager itertools.product + dict (10^6)",
         ("test_eager_stream_baseline", "1e6", ""), ("test_stream", "1e6", ""), 0.9, False)
+    add("stream JSONL of 10^6 points / eager product + dict + json.dumps per line (CPU time)",
+        ("test_stream_jsonl", "1e6", ""), ("test_eager_stream_jsonl_baseline", "1e6", ""), 0.2, True)
     add("random sweep[i] speed-up vs ParameterGrid-style decode (10^6)",
         ("test_baseline_parametergrid_getitem", "1e6", ""), ("test_getitem_random", "1e6", ""), 2.0, False)
+    add("random sweep[i] speed-up vs scikit-learn ParameterGrid.__getitem__ (10^6)",
+        ("test_baseline_sklearn_parametergrid_getitem", "1e6", ""), ("test_getitem_random", "1e6", ""), 5.0, False)
+    add("random sweep[i] speed-up vs more_itertools.nth_product (10^6)",
+        ("test_baseline_nth_product", "1e6", ""), ("test_getitem_random", "1e6", ""), 2.0, False)
     add("whole-process batch at 10^18 / python -c 'import yaml'",
-        ("test_cli_batch_1e18_process", "", ""), ("test_baseline_python_import_yaml_process", "", ""), 1.3, True)
+        ("test_cli_batch_1e18_process", "", ""), ("test_baseline_python_import_yaml_process", "", ""), 1.2, True)
     add("InferenceMAX real configs: eager full sweep / drop-in last batch",
         ("test_eager_inferencemax_last_batch_real", "", ""), ("test_inferencemax_last_batch_real", "", ""), 5.0, False)
     add("InferenceMAX 10^5 entries: eager / drop-in, count + last batch",
         ("test_eager_inferencemax_last_batch_generated", "", ""), ("test_inferencemax_last_batch_generated", "", ""),
         1.5, False)
+    for test, what in (("test_shuffle_getitem_random", "1,000 random sweep[i]"),
+                       ("test_shuffle_stream", "streaming the first 100,000 points")):
+        add(f"shuffled / plain, {what} at 10^18", (test, "1e18", "shuffled"), (test, "1e18", "plain"), 3.0, True)
     return rows
 
 

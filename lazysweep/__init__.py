@@ -3,10 +3,12 @@
 from .errors import SweepError, UsageError
 from .loader import Limits
 from .space import Chain, Product, Sweep, SweepSlice
-from .sweepfile import load
+from .sweepfile import SweepWarning, load
 
-__all__ = ["load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "SweepError", "UsageError", "Limits",
-           "select", "fingerprint", "Plan"]
+__all__ = [
+    "load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "select", "fingerprint", "Plan",
+    "SweepError", "SweepWarning", "UsageError", "Limits",
+]
 __version__ = "1.0.0"
 
 

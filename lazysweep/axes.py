@@ -187,14 +187,23 @@ class ArithmeticRange(Axis):
 
 
 def _powers_below(start: int, stop: int, factor: int) -> int:
-    """How many ``k >= 0`` have ``start * factor**k < stop``: a binary search on ``k``.
+    """How many ``k >= 0`` have ``start * factor**k < stop``.
 
-    O(log log(stop/start)) big-integer powers, never a float logarithm.
+    Bit lengths bracket the answer between ``low`` and ``high``, a ratio of
+    at most ``factor.bit_length() / (factor.bit_length() - 1)`` apart; a
+    binary search then settles it. That is O(log(log(stop) / log(factor)))
+    big-integer powers, none larger than about ``stop * factor**2``, and
+    never a float logarithm: a factor of thousands of digits costs a few
+    multiplications, not a search over ``stop.bit_length()``.
     """
     if start >= stop:
         return 0
-    low, high = 0, stop.bit_length() + 1  # start * factor**high >= 2**high > stop
-    while high - low > 1:  # invariant: start*factor**low < stop <= start*factor**high
+    # 2**(s-1) <= start < 2**s and 2**(f-1) <= factor < 2**f (f >= 2), so
+    # start * factor**k < 2**(s + k*f) and start * factor**k >= 2**(s - 1 + k*(f - 1)).
+    spare, f = stop.bit_length() - start.bit_length(), factor.bit_length()
+    low = max(0, spare - 1) // f  # start * factor**low < 2**(stop.bit_length() - 1) <= stop
+    high = -(-(spare + 1) // (f - 1))  # start * factor**high >= 2**stop.bit_length() > stop
+    while high - low > 1:  # invariant: start * factor**low < stop <= start * factor**high
         middle = (low + high) // 2
         if start * factor**middle < stop:
             low = middle

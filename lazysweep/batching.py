@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import operator
 
-__all__ = ["GITHUB_MATRIX_LIMIT", "DEFAULT_BATCH_SIZE", "batch_count", "batch_bounds", "check_batch_size"]
+__all__ = [
+    "GITHUB_MATRIX_LIMIT", "DEFAULT_BATCH_SIZE", "batch_count", "batch_bounds", "check_batch_size",
+    "shard_bounds", "balanced_batch_count",
+]
 
 #: The most jobs GitHub Actions runs from one matrix.
 GITHUB_MATRIX_LIMIT = 256
@@ -53,3 +56,42 @@ def batch_bounds(index: int, count: int, size: int = DEFAULT_BATCH_SIZE) -> tupl
         raise IndexError("batch index out of range")
     start = index * size
     return start, min(start + size, count)
+
+
+def shard_bounds(index: int, shards: int, count: int) -> tuple[int, int]:
+    """``(start, stop)`` of shard ``index`` when ``count`` points are split into ``shards``
+    contiguous parts whose sizes differ by at most one (the larger ones first). O(1).
+
+    IndexError when there is no such shard, ValueError when ``shards < 1``.
+
+    >>> [shard_bounds(k, 3, 10) for k in range(3)]
+    [(0, 4), (4, 7), (7, 10)]
+    """
+    for value, what in ((index, "shard index"), (shards, "shard count")):
+        if isinstance(value, bool):
+            raise TypeError(f"{what} must be an integer, not bool")
+    index, shards = operator.index(index), operator.index(shards)
+    if shards < 1:
+        raise ValueError(f"shard count must be at least 1, got {shards}")
+    if not 0 <= index < shards:
+        raise IndexError(f"shard index {index} is out of range: valid range is 0 to {shards - 1}")
+    size, larger = divmod(count, shards)
+    start = index * size + min(index, larger)
+    return start, start + size + (index < larger)
+
+
+def balanced_batch_count(count: int, max_batches: int) -> int:
+    """How many balanced batches ``--size auto`` makes: those of the smallest size that
+    keeps their number within ``max_batches``. O(1).
+
+    With ``size = ceil(count / max_batches)``, that is ``ceil(count / size)``
+    batches; splitting the points evenly over them (:func:`shard_bounds`)
+    gives sizes of ``size`` or ``size - 1``, never a short last batch.
+
+    >>> balanced_batch_count(300, 256), balanced_batch_count(514, 256), balanced_batch_count(0, 256)
+    (150, 172, 0)
+    """
+    check_batch_size(max_batches)
+    if count == 0:
+        return 0
+    return batch_count(count, batch_count(count, max_batches))

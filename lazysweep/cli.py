@@ -9,11 +9,10 @@ document per line. Errors are one line on stderr: exit 1 for bad data,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -23,10 +22,11 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from .space import Point
 
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
-from .console import Parser, guard, write
+from .console import Parser, fail, guard, write
 from .errors import SweepError, UsageError
 from .space import Chain, Sweep
 from .sweepfile import load
+from .writer import iter_encoded, write_encoded_lines, write_encoded_list
 
 __all__ = ["main"]
 
@@ -37,8 +37,6 @@ MAX_LISTED_BATCHES = 1_000_000
 #: The most jobs GitHub Actions runs in one workflow run (one check run per job; "Actions limits").
 GITHUB_RUN_JOB_LIMIT = 50_000
 
-_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
-_CHUNK = 1024  # points encoded per write while streaming
 
 
 def _integer(text: str) -> int:
@@ -63,8 +61,10 @@ def _positive(text: str) -> int:
 
 
 def _sweep_command(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("files", nargs="+", metavar="FILE", help="sweep files, concatenated in order")
+    sub.add_argument("files", nargs="*", metavar="FILE",
+                     help="sweep files, concatenated in order (- reads one from standard input)")
     sub.add_argument("--job", metavar="ID", help="read FILE as a GitHub Actions workflow: this job's matrix")
+    _axis_option(sub)
     sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
@@ -73,6 +73,8 @@ def _selection_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--only", metavar="RANGES",
                      help="only these indices of the sweep, like 0-9,15,20-29 (or @FILE holding them); "
                           "batches and --index then count within the selection")
+    _shuffle_option(sub)
+    _shard_options(sub)
 
 
 def _plan_options(sub: argparse.ArgumentParser) -> None:
@@ -120,6 +122,7 @@ def _setup_plan(sub: argparse.ArgumentParser) -> None:
 
 def _setup_fingerprint(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    _shuffle_option(sub, "the fingerprint covers the points, not their order: the same with or without")
 
 
 def _setup_batch(sub: argparse.ArgumentParser) -> None:
@@ -128,8 +131,9 @@ def _setup_batch(sub: argparse.ArgumentParser) -> None:
     _index_options(sub, "-k", "batch")
     _size_option(sub)
     _plan_options(sub)
-    sub.add_argument("--format", choices=("json", "jsonl"), default="json",
-                     help="one JSON list, or one point per line (for a job that loops over its points)")
+    sub.add_argument("--format", choices=("json", "jsonl", *_PROGRAM_FORMATS), default="json",
+                     help="one JSON list, or one point per line (for a job that loops over its points): "
+                          f"{_FORMATS_HELP}")
     _github_option(sub)
 
 
@@ -138,8 +142,10 @@ def _setup_get(sub: argparse.ArgumentParser) -> None:
     _selection_options(sub)
     _index_options(sub, "-i", "point")
     _plan_options(sub)
-    sub.add_argument("--format", choices=("json", "env"), default="json",
-                     help="a JSON object, or one shell assignment per field for eval")
+    sub.add_argument("--format", choices=("json", "env", *_PROGRAM_FORMATS), default="json",
+                     help=f"a JSON object, or one shell assignment per field for eval; {_FORMATS_HELP}")
+    sub.add_argument("--env-prefix", default="", metavar="P_",
+                     help="with --format env: put P_ before every variable name, so none can clash with the shell's")
     _github_option(sub)
 
 
@@ -150,12 +156,14 @@ def _setup_stream(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--stop", type=_integer, metavar="B", help="index to stop before (negative: from the end)")
     _plan_options(sub)
     sub.add_argument(
-        "--format", choices=("jsonl", "json"), default="jsonl", help="one object per line, or one JSON list"
+        "--format", choices=("jsonl", "json", *_PROGRAM_FORMATS), default="jsonl",
+        help=f"one object per line, or one JSON list; {_FORMATS_HELP}",
     )
 
 
 def _setup_collect(sub: argparse.ArgumentParser) -> None:
     _sweep_command(sub)
+    _shuffle_option(sub, "results are matched by _index in the unshuffled sweep: the same with or without")
     sub.add_argument("--only", metavar="RANGES",
                      help="expect results for just these indices (a re-run's selection), like 0-9,15 or @FILE")
     sub.add_argument("--results", nargs="+", required=True, metavar="PATH",
@@ -191,10 +199,11 @@ def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
             setup(sub)
             sub.set_defaults(run=run)
     if only is None:
-        commands.add_parser(
-            "inferencemax", add_help=False,
-            help="InferenceMAX's generate_sweep_configs.py, lazy and batched (see 'lazysweep inferencemax --help')",
-        )
+        for name, upstream in (("inferencemax", "InferenceMAX's (2025)"), ("inferencex", "InferenceX's")):
+            commands.add_parser(
+                name, add_help=False,
+                help=f"{upstream} generate_sweep_configs.py, lazy and batched (see 'lazysweep {name} --help')",
+            )
     return parser
 
 
@@ -205,9 +214,11 @@ def _github_option(sub: argparse.ArgumentParser) -> None:
 
 def _size_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--size", "-s", type=_positive, metavar="N",
-        help=f"points per batch (default {DEFAULT_BATCH_SIZE}, GitHub's matrix limit; with --plan, the plan's)",
+        "--size", "-s", type=_size, metavar="N",
+        help=f"points per batch (default {DEFAULT_BATCH_SIZE}, GitHub's matrix limit; with --plan, the plan's); "
+             "auto: the smallest size that keeps the batches within --max-batches, sizes balanced",
     )
+    _max_batches_option(sub)
 
 
 def _version() -> str:
@@ -248,7 +259,7 @@ def _target(args: argparse.Namespace) -> Target:
     view of the sweep before it, so batches and indices count within the selection while
     ``source_index`` (``_index``) stays the point's index in the whole sweep.
     """
-    target = Target([load(path, job=args.job) for path in args.files])
+    target = Target(_parts(args))
     if getattr(args, "only", None) is not None:
         from .selection import select
 
@@ -257,6 +268,7 @@ def _target(args: argparse.Namespace) -> Target:
             target.narrow(select(target.sweep, ranges), ["only", str(ranges)])
         except IndexError as error:
             raise UsageError(f"--only: {error}") from None
+    _order(args, target)
     return target
 
 
@@ -284,7 +296,7 @@ def _only_ranges(text: str) -> Ranges:
 
 def _batch_size(args: argparse.Namespace, target: Target) -> int:
     """Check ``--plan`` against the target; the batch size: the plan's, else ``--size``, else the default."""
-    size: int | None = getattr(args, "size", None)
+    size: int | None = _auto_size(args, target.sweep)
     if getattr(args, "plan", None) is None:
         return DEFAULT_BATCH_SIZE if size is None else size
     from .plan import Plan, fingerprint, selection_fingerprint
@@ -312,12 +324,12 @@ def _batch_size(args: argparse.Namespace, target: Target) -> int:
     return plan.size
 
 
-def _position(index: int, count: int, what: str) -> int:
+def _position(index: int, count: int, what: str, target: Target) -> int:
     """``index`` (negative counts from the end) as a position below ``count``; UsageError outside."""
     position = index + count if index < 0 else index
     if not 0 <= position < count:
         if not count:
-            raise UsageError(f"{what} {index} is out of range: there are none")
+            raise UsageError(f"{what} {index} is out of range: the {'selection' if target.steps else 'sweep'} is empty")
         raise UsageError(
             f"{what} {index} is out of range: valid range is 0 to {count - 1} (or {-count} to -1 from the end)"
         )
@@ -339,24 +351,41 @@ def _chosen_index(args: argparse.Namespace) -> int:
     return index
 
 
+def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[str]:
+    """The texts of points ``start .. stop-1`` of the target: JSON (see :mod:`lazysweep.writer`),
+    or a line of arguments with ``--format args|hydra``; with ``--with-index``, ``_index`` last."""
+    if args.format in _PROGRAM_FORMATS:
+        return map(_program_line(args.format), _points(args, target, start, stop))
+    if args.with_index:
+        _refuse_index_field(args, target)
+    return iter_encoded(target.sweep, start, stop, with_index=args.with_index)
+
+
 def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[Point]:
     """Points ``start .. stop-1`` of the target; with ``--with-index``, each with its ``_index`` last."""
     sweep = target.sweep
     points = iter(sweep[start:stop])
     if not args.with_index:
         return points
-    from .plan import INDEX_FIELD, field_names
+    from .plan import INDEX_FIELD
 
-    for path, part in zip(args.files, target.parts):
-        if INDEX_FIELD in field_names(part):
-            raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
-                             "for the point's index: rename it", path=path)
+    _refuse_index_field(args, target)
 
     def indexed(point: Point, index: int) -> Point:
         point[INDEX_FIELD] = index
         return point
 
     return map(indexed, points, map(sweep.source_index, range(start, stop)))
+
+
+def _refuse_index_field(args: argparse.Namespace, target: Target) -> None:
+    """--with-index on a sweep with a field named ``_index`` of its own, which the index would shadow."""
+    from .plan import INDEX_FIELD, field_names
+
+    for path, part in zip([*args.files, "-a"], target.parts):  # the -a axes are the part after the files
+        if INDEX_FIELD in field_names(part):
+            raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
+                             "for the point's index: rename it", path=path)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -428,7 +457,7 @@ def _batches(args: argparse.Namespace) -> int:
     target = _target(args)
     size = _batch_size(args, target)
     sweep = target.sweep
-    batches = sweep.batch_count(size)
+    batches = _batch_total(args, sweep, size)
     plan = None
     if args.count:
         _emit(args, str(batches))
@@ -442,7 +471,8 @@ def _batches(args: argparse.Namespace) -> int:
             "use --count, or a larger --size"
         )
     else:
-        _write_json_list(map(str, range(batches)))
+        write_encoded_list(map(str, range(batches)), _out)
+        _out("\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import append_step_summary
 
@@ -458,7 +488,7 @@ def _github_plan(name: str, target: Target, size: int, batches: int) -> str:
     from .github import set_output
     from .plan import Plan
 
-    listed = _encode(list(range(batches)))
+    listed = "[" + ",".join(map(str, range(batches))) + "]"
     token = str(Plan.of(target.whole, size, target.steps))
     set_output(name, listed, "use a larger --size")
     set_output(f"{name}-count", str(target.sweep.count))
@@ -485,14 +515,15 @@ def _over_limit(count: int, batches: int) -> str:
 
 
 def _summary(args: argparse.Namespace, target: Target, size: int, batches: int, plan: str | None) -> str:
-    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip(args.files, target.parts))
+    rows = "".join(f"| `{path}` | {part.count} |\n" for path, part in zip([*args.files, "-a"], target.parts))
     if target.steps:
-        rows += f"| selected (`--only`) | {target.sweep.count} |\n"
+        rows += f"| selected ({_selection_label(target)}) | {target.sweep.count} |\n"
     notes = f"Plan: `{plan}`\n\n" if plan else ""
     if not target.sweep.count:
         notes += "No points: nothing to run (the fan-out skips its jobs when the count is 0).\n\n"
     return (
-        f"### lazysweep: {target.sweep.count} points in {batches} batches of up to {size}\n\n"
+        f"### lazysweep: {target.sweep.count} points in {batches} batches of up to "
+        f"{_largest_batch(args, target.sweep, size, batches)}\n\n"
         f"| file | points |\n| --- | ---: |\n{rows}\n{notes}"
     )
 
@@ -501,15 +532,20 @@ def _batch(args: argparse.Namespace) -> int:
     target = _target(args)
     size = _batch_size(args, target)
     sweep = target.sweep
-    index = _position(_chosen_index(args), sweep.batch_count(size), "batch index")
-    start, stop = batch_bounds(index, sweep.count, size)
-    encoded = map(_encode, _points(args, target, start, stop))
-    if args.format == "jsonl":
+    index = _position(_chosen_index(args), _batch_total(args, sweep, size), "batch index", target)
+    start, stop = _batch_bounds(args, index, sweep, size)
+    if args.format != "json":
         if args.github_output:
-            raise UsageError("--github-output takes one JSON list: drop --format jsonl")
-        _write_json_lines(encoded)
+            raise UsageError(f"--github-output takes one JSON list: drop --format {args.format}")
+        write_encoded_lines(_texts(args, target, start, stop), _out)
+    elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
+        from .github import bounded_json_list
+
+        hint = "use a smaller --size"
+        _emit(args, bounded_json_list(_texts(args, target, start, stop), args.github_output, hint), hint)
     else:
-        _emit(args, "[" + ",".join(encoded) + "]", "use a smaller --size")
+        write_encoded_list(_texts(args, target, start, stop), _out)
+        _out("\n")
     return 0
 
 
@@ -518,15 +554,15 @@ def _get(args: argparse.Namespace) -> int:
 
     target = _target(args)
     _batch_size(args, target)
-    sweep = target.sweep
-    index = _position(_chosen_index(args), sweep.count, "index")
-    point = next(_points(args, target, index, index + 1))
+    index = _position(_chosen_index(args), target.sweep.count, "index", target)
+    if args.github_output and args.format != "json":
+        raise UsageError(f"--github-output takes JSON: drop --format {args.format}")
     if args.format == "env":
-        if args.github_output:
-            raise UsageError("--github-output takes JSON: drop --format env")
-        _out(shell_assignments(point))
+        _out(shell_assignments(next(_points(args, target, index, index + 1)), args.env_prefix))
+    elif args.env_prefix:
+        raise UsageError("--env-prefix goes with --format env")
     else:
-        _emit(args, _encode(point))
+        _emit(args, next(_texts(args, target, index, index + 1)))
     return 0
 
 
@@ -534,11 +570,12 @@ def _stream(args: argparse.Namespace) -> int:
     target = _target(args)
     _batch_size(args, target)
     start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
-    encoded = map(_encode, _points(args, target, start, max(start, stop)))
+    texts = _texts(args, target, start, max(start, stop))
     if args.format == "json":
-        _write_json_list(encoded)
+        write_encoded_list(texts, _out)
+        _out("\n")
     else:
-        _write_json_lines(encoded)
+        write_encoded_lines(texts, _out)
     return 0
 
 
@@ -592,25 +629,139 @@ def _replace_file(path: str, chunks: Iterable[str]) -> None:
         raise SweepError(f"cannot write: {error.strerror or error}", path=path) from None
 
 
-def _write_json_lines(encoded: Iterable[str]) -> None:
-    """Write one encoded item per line, a chunk at a time."""
-    for chunk in _chunks(encoded):
-        _out("\n".join(chunk) + "\n")
+# -- issue #14: sweeps from the command line, random order, shards, balanced batches, formats for programs --
+
+_PROGRAM_FORMATS = ("args", "hydra")
+_FORMATS_HELP = "args: --name=value per field, hydra: name=value overrides (each a line, quoted for the shell)"
 
 
-def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
-    items = iter(items)
-    while chunk := list(islice(items, _CHUNK)):
-        yield chunk
+def _axis_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("-a", "--axis", action="append", default=[], metavar="NAME=SPEC",
+                     help="an axis: a list a,b,c, a range A..B or A..B:STEP, or a geometric range A..BxF; "
+                          "repeated, the axes make one product, which comes after the files' points")
 
 
-def _write_json_list(encoded: Iterable[str]) -> None:
-    """Write ``[a,b,...]`` and a newline, a chunk at a time, from encoded items."""
-    opening = "["
-    for chunk in _chunks(encoded):
-        _out(opening + ",".join(chunk))
-        opening = ","
-    _out("[]\n" if opening == "[" else "]\n")
+def _shuffle_option(sub: argparse.ArgumentParser, note: str | None = None) -> None:
+    sub.add_argument("--shuffle", type=_integer, metavar="SEED",
+                     help=note or "in a random order, the same for a seed everywhere (after --only; "
+                                  "_index stays the index in the unshuffled sweep)")
+
+
+def _shard_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--shards", type=_positive, metavar="N",
+                     help="split the points into N contiguous parts whose sizes differ by at most 1 "
+                          "(after --only and --shuffle); batches lists the parts")
+    sub.add_argument("--shard", type=_natural, metavar="I",
+                     help="work on part I of --shards (default: the job-array index, $LAZYSWEEP_INDEX, "
+                          "$SLURM_ARRAY_TASK_ID, ...)")
+
+
+def _max_batches_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--max-batches", type=_positive, default=GITHUB_MATRIX_LIMIT, metavar="N",
+                     help=f"the most batches --size auto may make (default {GITHUB_MATRIX_LIMIT})")
+
+
+def _size(text: str) -> int | str:
+    return "auto" if text == "auto" else _positive(text)
+
+
+def _parts(args: argparse.Namespace) -> list[Sweep]:
+    """The files' sweeps, then the product of the ``-a`` axes as one more part."""
+    parts = [load(path, job=args.job) for path in args.files]
+    if args.axis:
+        from .axisspec import sweep_from_axes
+
+        parts.append(sweep_from_axes(args.axis))
+    if not parts:
+        raise UsageError("no sweep: give sweep files, - for standard input, or axes with -a NAME=SPEC")
+    return parts
+
+
+def _order(args: argparse.Namespace, target: Target) -> None:
+    """Apply --shuffle, then --shards/--shard, then note --size auto, as selection steps of ``target``."""
+    seed = getattr(args, "shuffle", None)
+    if seed is not None and hasattr(args, "shards"):  # not on fingerprint and collect, which match by _index
+        target.narrow(target.sweep.shuffled(seed), ["shuffle", seed])
+    shards = getattr(args, "shards", None)
+    if shards is None:
+        if getattr(args, "shard", None) is not None:
+            raise UsageError("--shard I needs --shards N")
+    elif args.command in ("batches", "plan"):  # they cover every shard: the jobs they plan each take one
+        if args.shard is not None:
+            raise UsageError(f"{args.command} covers every shard: drop --shard")
+        target.narrow(target.sweep, ["shards", shards])
+    else:
+        target.narrow(target.sweep.shard(_shard_index(args, shards), shards), ["shards", shards])
+    if getattr(args, "size", None) == "auto":
+        target.narrow(target.sweep, ["size", "auto", args.max_batches])
+
+
+def _shard_index(args: argparse.Namespace, shards: int) -> int:
+    """``--shard``, or else the job-array index from the environment (``--offset`` is the point's or batch's)."""
+    index: int | None = args.shard
+    if index is None:
+        if getattr(args, "index", 0) is None:
+            raise UsageError("--shards without --shard: give --shard I or the command's --index, "
+                             "not both from the job-array index")
+        from .jobarray import index_from_environment
+
+        try:
+            index = index_from_environment()
+        except SweepError as error:
+            raise UsageError(f"--shards: {error}") from None
+    if index >= shards:
+        raise UsageError(f"shard {index} is out of range: valid range is 0 to {shards - 1}")
+    return index
+
+
+def _auto_size(args: argparse.Namespace, sweep: Sweep) -> int | None:
+    """``--size`` as a number: for ``auto``, the smallest that keeps the batches within --max-batches."""
+    size: int | str | None = getattr(args, "size", None)
+    if size == "auto":
+        limit: int = args.max_batches
+        return max(1, -(-sweep.count // limit))
+    return size if size is None else int(size)
+
+
+def _batch_total(args: argparse.Namespace, sweep: Sweep, size: int) -> int:
+    """How many batches: the shards for ``batches --shards N``, balanced ones for --size auto, else by size."""
+    if args.command == "batches" and args.shards is not None:
+        shards: int = args.shards
+        return shards
+    if args.size == "auto":
+        from .batching import balanced_batch_count
+
+        return balanced_batch_count(sweep.count, args.max_batches)
+    return sweep.batch_count(size)
+
+
+def _batch_bounds(args: argparse.Namespace, index: int, sweep: Sweep, size: int) -> tuple[int, int]:
+    """Where batch ``index`` starts and stops: balanced for --size auto, else every ``size`` points."""
+    if args.size == "auto":
+        from .batching import shard_bounds
+
+        return shard_bounds(index, _batch_total(args, sweep, size), sweep.count)
+    return batch_bounds(index, sweep.count, size)
+
+
+def _largest_batch(args: argparse.Namespace, sweep: Sweep, size: int, batches: int) -> int:
+    """How many points the largest batch holds: ``size``, or for shards the larger shard size."""
+    if args.shards is not None and batches:
+        return -(-sweep.count // batches)
+    return size
+
+
+def _selection_label(target: Target) -> str:
+    """The options behind a target's selection steps, for the step summary: `--only`, `--shuffle`, ..."""
+    options = {"only": "--only", "shuffle": "--shuffle", "shards": "--shards", "size": "--size auto"}
+    return ", ".join(f"`{options[step[0]]}`" for step in target.steps)
+
+
+def _program_line(format: str) -> Callable[[Point], str]:
+    """A point as a line of arguments, for ``--format args`` or ``--format hydra``."""
+    from .formats import args_line, hydra_line
+
+    return args_line if format == "args" else hydra_line
 
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
@@ -629,12 +780,30 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    While it runs, warnings are one line each on stderr, and integers of any
+    size print (counts past CPython's 4,300 digits; the loader keeps that limit
+    for numbers written in files); both settings are restored afterwards.
+    """
+    digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        if digits is not None:
+            sys.set_int_max_str_digits(0)
+        try:
+            return _main(argv)
+        finally:
+            if digits is not None:
+                sys.set_int_max_str_digits(digits)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["--"]:  # `lazysweep -- count FILE`: the command name is not an option
         del arguments[0]
-    if arguments[:1] == ["inferencemax"]:
-        return _inferencemax(arguments[1:])
+    if arguments[:1] in (["inferencemax"], ["inferencex"]):
+        return _drop_in(arguments[0], arguments[1:])
 
     def run() -> int:
         only = arguments[0] if arguments and arguments[0] in _COMMANDS else None
@@ -645,11 +814,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guard("lazysweep", run, debug="--debug" in arguments)
 
 
-def _inferencemax(arguments: list[str]) -> int:
-    from .inferencemax import main as inferencemax_main
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    """A warning (a misspelled key, say) as one line on stderr."""
+    fail(f"lazysweep: warning: {message}", 0)
+
+
+def _drop_in(name: str, arguments: list[str]) -> int:
+    from importlib import import_module
 
     try:
-        inferencemax_main(arguments, prog="lazysweep inferencemax")
+        import_module(f".{name}", __package__).command_line(arguments, prog=f"lazysweep {name}")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0

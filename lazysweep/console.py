@@ -27,6 +27,22 @@ from .errors import SweepError, UsageError
 __all__ = ["OutputError", "Formatter", "Parser", "write", "flush", "guard", "fail"]
 
 
+def _as_written(message: str) -> str:
+    return message
+
+
+def _as_written_for(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+# argparse passes each of its messages through gettext, and gettext's look-ups import locale and
+# search the file system for a message catalogue, every time: about a millisecond of every
+# command's start-up, spent building the parser. Python ships no catalogue for argparse's
+# messages, so they read the same without the look-up.
+setattr(argparse, "_", _as_written)
+setattr(argparse, "ngettext", _as_written_for)
+
+
 class OutputError(Exception):
     """Standard output cannot be written (exit status 1)."""
 

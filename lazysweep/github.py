@@ -7,16 +7,23 @@ are limited to 1 MiB, and a half-written record would corrupt the file, so
 :func:`set_output` validates the name, picks the block form with a random
 delimiter whenever the value holds a line break, refuses oversized values
 before touching the file, and writes each record whole or not at all.
+:func:`bounded_json_list` builds a list value and gives up as soon as it
+passes the limit, so a batch of millions of points costs about 1 MiB of
+encoding to refuse, not the whole batch. Only regular files are written:
+a FIFO named by ``$GITHUB_OUTPUT`` would block forever.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+from collections.abc import Iterable
 
 from .errors import SweepError, UsageError
 
-__all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record", "annotation"]
+__all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record", "bounded_json_list", "annotation"]
 
 #: GitHub's limit on the outputs of one job.
 OUTPUT_LIMIT = 1024 * 1024
@@ -46,15 +53,50 @@ def output_record(name: str, value: str) -> str:
             return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
 
 
+def bounded_json_list(encoded: Iterable[str], name: str, hint: str = "") -> str:
+    """``[a,b,...]`` from JSON-encoded items, as the value of output ``name``.
+
+    Raises :class:`~lazysweep.errors.UsageError` as soon as the record would
+    pass :data:`OUTPUT_LIMIT`: no item after that one is asked for, so the
+    cost is O(limit) whatever the number of items. Sizes count characters,
+    never more than the UTF-8 bytes, so nothing within the limit is refused
+    (:func:`set_output` checks the exact size).
+
+    >>> bounded_json_list(["1", '"a"'], "x")
+    '[1,"a"]'
+    """
+    budget = OUTPUT_LIMIT - len(name) - 2  # NAME=VALUE and the newline
+    parts, size = [], 1  # the closing bracket
+    for item in encoded:
+        size += len(item) + 1  # the item and the "[" or "," before it
+        if size > budget:
+            raise _too_big(name, f"more than {OUTPUT_LIMIT}", hint)
+        parts.append(item)
+    return "[" + ",".join(parts) + "]"
+
+
+def _too_big(name: str, size: str, hint: str) -> UsageError:
+    return UsageError(
+        f"output {name!r} would be {size} bytes, over GitHub's limit of {OUTPUT_LIMIT} bytes per job"
+        + (f": {hint}" if hint else "")
+    )
+
+
 def _append_whole(path: str, text: str, what: str) -> None:
-    """Append ``text`` to ``path`` in full, or leave the file as it was."""
+    """Append ``text`` to ``path`` in full, or leave the file as it was. Only a regular file:
+    it is opened without blocking and anything else (a FIFO, a device) is refused."""
     data = text.encode("utf-8")
     try:
-        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a FIFO nobody reads
+            raise SweepError(f"cannot write {what}: not a regular file", path=path) from None
         raise SweepError(f"cannot open {what}: {error.strerror or error}", path=path) from None
     try:
-        size = os.fstat(handle).st_size
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise SweepError(f"cannot write {what}: not a regular file", path=path)
+        size = status.st_size
         written = 0
         try:
             while written < len(data):
@@ -82,18 +124,20 @@ def set_output(name: str, value: str, hint: str = "") -> None:
     record = output_record(name, value)
     size = len(record.encode("utf-8"))
     if size > OUTPUT_LIMIT:
-        raise UsageError(
-            f"output {name!r} would be {size} bytes, over GitHub's limit of {OUTPUT_LIMIT} bytes per job"
-            + (f": {hint}" if hint else "")
-        )
+        raise _too_big(name, str(size), hint)
     _append_whole(path, record, "$GITHUB_OUTPUT")
 
 
 def append_step_summary(markdown: str) -> bool:
-    """Append Markdown to ``$GITHUB_STEP_SUMMARY`` when it is set; return whether it was."""
+    """Append Markdown to ``$GITHUB_STEP_SUMMARY`` when it is set; return whether it was.
+
+    The summary is UTF-8: bytes of a file name that are not (kept by Python as
+    surrogates) are written as ``\\xNN`` escapes.
+    """
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
+    markdown = markdown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     _append_whole(path, markdown if markdown.endswith("\n") else markdown + "\n", "$GITHUB_STEP_SUMMARY")
     return True
 

@@ -9,7 +9,6 @@ refused, never one picked silently. Large sweeps run as several arrays
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -19,8 +18,11 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any
 
 from .errors import SweepError, UsageError
+from .writer import encode_value
 
-__all__ = ["INDEX_VARIABLES", "index_from_environment", "shell_name", "shell_assignments"]
+__all__ = [
+    "INDEX_VARIABLES", "SHELL_VARIABLES", "SHELL_PREFIXES", "index_from_environment", "shell_name", "shell_assignments",
+]
 
 #: Where each engine puts the task index, in the order they are tried.
 INDEX_VARIABLES = ("LAZYSWEEP_INDEX", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")
@@ -69,24 +71,69 @@ def shell_name(key: str) -> str:
     return "_" + name if not name or name[0].isdigit() else name
 
 
-def shell_assignments(point: Mapping[str, Any]) -> str:
+#: Variables that bash, dash or the programs a job runs read, or that bash keeps read-only:
+#: a field must not set them (``--env-prefix`` avoids every clash).
+SHELL_VARIABLES = frozenset(
+    """_ BASH CDPATH COLUMNS DIRSTACK ENV EPOCHREALTIME EPOCHSECONDS EUID FCEDIT FIGNORE FUNCNAME
+    GLOBIGNORE GROUPS HISTCMD HISTCONTROL HISTFILE HISTFILESIZE HISTIGNORE HISTSIZE HISTTIMEFORMAT
+    HOME HOSTFILE HOSTNAME HOSTTYPE IFS IGNOREEOF INPUTRC LANG LANGUAGE LINENO LINES LOGNAME MACHTYPE
+    MAIL MAILCHECK MAILPATH NLSPATH OLDPWD OPTARG OPTERR OPTIND OSTYPE PATH PIPESTATUS POSIXLY_CORRECT
+    PPID PROMPT_COMMAND PROMPT_DIRTRIM PS0 PS1 PS2 PS3 PS4 PWD RANDOM REPLY SECONDS SHELL SHELLOPTS
+    SHLVL SRANDOM TERM TIMEFORMAT TMOUT TMPDIR TZ UID USER""".split()
+)
+#: Prefixes of the same: locale, bash's own, the dynamic loader's, completion and readline.
+SHELL_PREFIXES = ("LC_", "BASH", "LD_", "COMP_", "READLINE_")
+
+_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def shell_assignments(point: Mapping[str, Any], prefix: str = "") -> str:
     """One ``NAME=VALUE`` line per field, quoted for ``eval``; strings as they are,
-    other values as compact JSON (``true``, ``8``, ``[1,2]``).
+    other values as compact JSON (``true``, ``8``, ``[1,2]``). Each name is
+    ``prefix`` + :func:`shell_name` of the field.
+
+    Refused (:class:`~lazysweep.errors.SweepError`, nothing returned): a value
+    holding NUL (every shell would cut it there), an empty field name, a name
+    that is just ``_``, two fields with one name, and a name the shell or the
+    job's programs use (:data:`SHELL_VARIABLES`, :data:`SHELL_PREFIXES`):
+    pass a ``prefix`` such as ``P_`` to avoid those. O(size of the point).
 
     >>> print(shell_assignments({"os": "it's", "tp": 8, "dp-attn": False}), end="")
     os='it'"'"'s'
     tp=8
     dp_attn=false
+    >>> print(shell_assignments({"PATH": "/x", "-": 2}, prefix="P_"), end="")
+    P_PATH=/x
+    P__=2
     """
     from shlex import quote  # only here: it costs the command's start-up
 
+
+    if prefix and not _PREFIX.match(prefix):
+        raise UsageError(f"--env-prefix must be a shell name (letters, digits, '_', not first a digit), got {prefix!r}")
     lines: list[str] = []
     seen: dict[str, Any] = {}
     for key, value in point.items():
-        name = shell_name(str(key))
+        field = str(key)
+        if not field:
+            raise SweepError("a field with an empty name cannot be a shell variable")
+        name = prefix + shell_name(field)
+        _check_shell_name(name, field)
         if name in seen:
             raise SweepError(f"fields {seen[name]!r} and {key!r} both become the shell variable {name}")
         seen[name] = key
-        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        text = value if isinstance(value, str) else encode_value(value)
+        if "\0" in text:
+            raise SweepError(f"field {field!r} holds a NUL character, which no shell variable can hold")
         lines.append(f"{name}={quote(text)}\n")
     return "".join(lines)
+
+
+def _check_shell_name(name: str, field: str) -> None:
+    if name == "_":
+        raise SweepError(f"field {field!r} would become the shell variable _, which the shell overwrites")
+    if name in SHELL_VARIABLES or name.startswith(SHELL_PREFIXES):
+        raise SweepError(
+            f"field {field!r} would set the shell variable {name}, which the shell or the job's programs use: "
+            "rename the field or pass --env-prefix (for example --env-prefix P_)"
+        )

@@ -7,13 +7,25 @@ nest ("billion laughs"). This module builds plain Python values straight
 from the parser's events instead (libyaml's C parser when present), so it
 can refuse all of that before any harm is done:
 
-* only plain data: strings, integers, finite floats, booleans, null, lists
-  and mappings; any other tag (``!!python/object``, ``!!binary``, ``!foo``)
-  is an error, and nothing is ever constructed or run;
+* only plain data: strings, integers, floats, booleans, null, lists and
+  mappings; any other tag (``!!python/object``, ``!!binary``, ``!foo``) is
+  an error, and nothing is ever constructed or run;
 * duplicate keys are errors; merge keys (``<<``) follow the YAML merge
   spec, as PyYAML's SafeLoader did up to 6.0.3 (own keys win, then earlier
-  merged mappings); timestamps stay strings, as GitHub reads them;
+  merged mappings); timestamps stay strings;
 * limits on file size, nesting depth and the size of the expanded document.
+
+Plain scalars are typed by one of two dialects:
+
+* :data:`GITHUB` (the default: sweep files, workflows): the YAML 1.2 core
+  schema, exactly as GitHub's runner reads workflows (``YamlObjectReader``
+  in actions/runner): only ``true``/``false`` (three spellings each) are
+  booleans; ``null``, ``~`` and nothing are null; ``017`` is 17, ``0x1F`` and
+  ``0o17`` are integers, ``1e-4`` and ``.inf`` are numbers; ``yes``, ``on``,
+  ``1_000``, ``1:30``, ``0b11`` and ``2024-01-01`` are strings;
+* :data:`PYYAML`: ``yaml.safe_load``'s YAML 1.1 rules (``yes`` is True), for
+  the drop-ins, whose upstreams read their configs with PyYAML; non-finite
+  floats are refused there.
 
 Every error is a :class:`~lazysweep.errors.SweepError` naming the file,
 line and column. A loaded :class:`Document` remembers where each value of
@@ -24,7 +36,9 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections import namedtuple
+from collections.abc import Mapping
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -33,9 +47,17 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 import yaml
 from yaml import events as ev
 
-from .errors import SweepError
+from .errors import SweepError, UsageError
 
-__all__ = ["Limits", "Document", "Position", "load_document", "parse_document"]
+__all__ = [
+    "GITHUB", "PYYAML", "Limits", "LIMIT_RANGES", "Document", "Position",
+    "STDIN", "load_document", "parse_document", "github_scalar", "yaml11_note",
+]
+
+#: The YAML 1.2 core schema, as GitHub Actions reads workflows.
+GITHUB = "github"
+#: PyYAML's ``safe_load`` rules (YAML 1.1).
+PYYAML = "pyyaml"
 
 try:
     _Parser: type = yaml.CSafeLoader
@@ -46,6 +68,24 @@ _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")}
 _TEXT_TAGS = {_TAG + name for name in ("str", "timestamp", "value")}  # kept as the text written
 _scalar_maker = yaml.constructor.SafeConstructor()
+_MAX_DIGITS = 4300  # CPython's default int-from-text limit, kept whatever the process sets
+
+# The YAML 1.2 core schema (yaml.org/spec/1.2.2, 10.3.2) as actions/runner's YamlObjectReader
+# applies it to plain scalars: null, then bool, then int, then float, else a string.
+_CORE_WORDS = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+}
+_CORE_SPECIAL = {
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+_NUMBER_START = frozenset("0123456789+-.")
+# Within these characters, float() takes exactly the core schema's [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)
+# ([eE][-+]?[0-9]+)?: no underscores, spaces or words (inf, nan) can reach it.
+_FLOAT_CHARS = frozenset("0123456789+-.eE")
+_INT32_MAX = 2**31 - 1  # the runner reads 0x and 0o integers as Int32
 
 
 class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 * 1024 * 1024, 100, 10_000_000))):
@@ -59,19 +99,106 @@ class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 
     __slots__ = ()
 
     @classmethod
-    def from_environment(cls) -> Limits:
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The limits ``LAZYSWEEP_MAX_*`` set (the defaults for the rest).
+
+        Each value must be ASCII digits within a sane range (:data:`LIMIT_RANGES`);
+        anything else is a :class:`~lazysweep.errors.UsageError` naming the variable.
+
+        >>> Limits.from_environment({"LAZYSWEEP_MAX_DEPTH": "7"}).max_depth
+        7
+        """
+        environ = os.environ if environ is None else environ
         values = {}
-        for field, variable in (
-            ("max_bytes", "LAZYSWEEP_MAX_BYTES"),
-            ("max_depth", "LAZYSWEEP_MAX_DEPTH"),
-            ("max_nodes", "LAZYSWEEP_MAX_NODES"),
-        ):
-            text = os.environ.get(variable)
+        for field, variable in _LIMIT_VARIABLES:
+            text = environ.get(variable)
             if text is not None:
-                if not text.strip().isdigit() or int(text) < 1:
-                    raise SweepError(f"{variable} must be a positive integer, got {text!r}")
-                values[field] = int(text)
+                values[field] = _limit_value(variable, text, LIMIT_RANGES[field])
         return cls(**values)
+
+
+_LIMIT_VARIABLES = (
+    ("max_bytes", "LAZYSWEEP_MAX_BYTES"),
+    ("max_depth", "LAZYSWEEP_MAX_DEPTH"),
+    ("max_nodes", "LAZYSWEEP_MAX_NODES"),
+)
+
+#: The values each limit may take from the environment: (lowest, highest).
+LIMIT_RANGES = {"max_bytes": (1, 1 << 40), "max_depth": (1, 100_000), "max_nodes": (1, 10**12)}
+
+
+def _limit_value(variable: str, text: str, bounds: tuple[int, int]) -> int:
+    """``text`` as a limit: stripped ASCII digits within ``bounds``, else a UsageError."""
+    low, high = bounds
+    digits = text.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= len(str(high)) and low <= int(digits) <= high:
+        return int(digits)
+    raise UsageError(f"{variable} must be a whole number from {low} to {high}, got {_short(text)}")
+
+
+def github_scalar(text: str) -> Any:
+    """The value GitHub gives the plain scalar ``text`` (YAML 1.2 core schema). O(len(text)).
+
+    Raises ValueError (the reason) for numbers GitHub refuses: a ``0x`` or
+    ``0o`` integer beyond 32 bits, or more than 4,300 digits.
+
+    >>> [github_scalar(t) for t in ("yes", "on", "~", "True", "017", "0x1F", "0o17", "1e-4", "1_000", "1:30")]
+    ['yes', 'on', None, True, 17, 31, 15, 0.0001, '1_000', '1:30']
+    """
+    word = _CORE_WORDS.get(text, _NO_KEY)
+    if word is not _NO_KEY:
+        return word
+    if text[0] not in _NUMBER_START:
+        return text
+    digits = text[1:] if text[0] in "+-" else text
+    if digits.isdigit() and digits.isascii():  # [-+]?[0-9]+ (isascii: no other script's digits)
+        if len(text) > _MAX_DIGITS:
+            raise ValueError(f"more than {_MAX_DIGITS} digits")
+        return int(text)
+    digits = text[2:]
+    if text[:2] in ("0x", "0o") and digits.isalnum() and digits.isascii():  # 0x[0-9a-fA-F]+ or 0o[0-7]+
+        try:
+            number = int(digits, 16 if text[1] == "x" else 8)
+        except ValueError:  # 0o8, 0xg: text
+            return text
+        if number > _INT32_MAX:
+            raise ValueError(f"GitHub reads 0x and 0o integers up to {_INT32_MAX} (32 bits)")
+        return number
+    if _FLOAT_CHARS.issuperset(text):
+        try:
+            return float(text)
+        except ValueError:  # 1e, 1.5.2, +-1: text
+            return text
+    return _CORE_SPECIAL.get(text, text)
+
+
+def yaml11_note(value: Any) -> str:
+    """For a string that YAML 1.1 (PyYAML) would have typed: a note saying so, else ``""``.
+
+    For error messages, where a file written for PyYAML meets GitHub's rules.
+
+    >>> yaml11_note("yes")
+    "`yes` is the string 'yes' on GitHub (YAML 1.1 would read a boolean)"
+    >>> yaml11_note("1_000"), yaml11_note("plain")
+    ("`1_000` is the string '1_000' on GitHub (YAML 1.1 would read an integer)", '')
+    """
+    if not isinstance(value, str) or not value or "\n" in value:
+        return ""
+    resolver: Any = yaml.resolver.Resolver()  # PyYAML's YAML 1.1 rules, as safe_load applies them
+    kind = _YAML11_KINDS.get(resolver.resolve(yaml.ScalarNode, value, (True, False)))
+    try:
+        typed_on_github = github_scalar(value) is not value
+    except ValueError:
+        typed_on_github = True
+    if kind is None or typed_on_github:
+        return ""
+    return f"`{value}` is the string {value!r} on GitHub (YAML 1.1 would read {kind})"
+
+
+_YAML11_KINDS = {
+    _TAG + "bool": "a boolean", _TAG + "int": "an integer", _TAG + "float": "a number",
+    _TAG + "null": "null", _TAG + "timestamp": "a date",
+}
 
 
 Position = namedtuple("Position", "line column")
@@ -108,8 +235,13 @@ class Document:
         return SweepError(message, path=self.path, line=where.line, column=where.column)
 
 
-def load_document(path: str | os.PathLike[str], limits: Limits | None = None, positions: bool = True) -> Document:
-    """Read and parse one YAML file. O(file size), bounded by ``limits``.
+def load_document(
+    path: str | os.PathLike[str], limits: Limits | None = None, positions: bool = True, dialect: str = GITHUB
+) -> Document:
+    """Read and parse one YAML file (``-``: standard input). O(file size), bounded by ``limits``.
+
+    ``dialect`` types plain scalars: :data:`GITHUB` (YAML 1.2 core, as GitHub
+    reads workflows) or :data:`PYYAML` (``yaml.safe_load``'s YAML 1.1 rules).
 
     ``positions=False`` keeps no record of where each value was written once
     its mapping or list is read (errors found later then name only the file):
@@ -117,10 +249,12 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None, po
     have no use for positions.
     """
     name = os.fspath(path)
+    if name == STDIN:
+        name = "<stdin>"
     limits = limits or Limits.from_environment()
     try:
-        with open(name, "rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+        with _open(path) as handle:
+            data = _read_at_most(handle, limits.max_bytes + 1)
     except IsADirectoryError:
         raise SweepError("is a directory, not a file", path=name) from None
     except FileNotFoundError:
@@ -132,13 +266,52 @@ def load_document(path: str | os.PathLike[str], limits: Limits | None = None, po
             f"file is larger than {limits.max_bytes} bytes (raise LAZYSWEEP_MAX_BYTES to allow it)",
             path=name,
         )
-    return parse_document(data, name, limits, positions)
+    return parse_document(data, name, limits, positions, dialect)
+
+
+#: The path that means standard input, as most command-line tools read it.
+STDIN = "-"
+
+
+def _open(path: str | os.PathLike[str]) -> Any:
+    """The file at ``path`` for reading bytes; for ``-``, standard input (left open after)."""
+    if os.fspath(path) == STDIN:
+        from contextlib import nullcontext
+
+        return nullcontext(sys.stdin.buffer)
+    return open(path, "rb")
+
+
+_READ_CHUNK = 1 << 20
+
+
+def _read_at_most(handle: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``handle``, read a chunk at a time: memory follows the
+    file's size, never the limit (``read(limit)`` would reserve all of a 64 GiB limit)."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = handle.read(min(_READ_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def parse_document(
-    data: bytes | str, path: str = "<string>", limits: Limits | None = None, positions: bool = True
+    data: bytes | str,
+    path: str = "<string>",
+    limits: Limits | None = None,
+    positions: bool = True,
+    dialect: str = GITHUB,
 ) -> Document:
-    """Parse YAML text (bytes must be UTF-8) into a :class:`Document`."""
+    """Parse YAML text (bytes must be UTF-8) into a :class:`Document`, in ``dialect``.
+
+    >>> parse_document("a: [yes, 017, 1e-4]").value, parse_document("a: [yes, 017]", dialect=PYYAML).value
+    ({'a': ['yes', 17, 0.0001]}, {'a': [True, 15]})
+    """
+    if dialect not in (GITHUB, PYYAML):
+        raise ValueError(f"unknown YAML dialect {dialect!r} (expected {GITHUB!r} or {PYYAML!r})")
     limits = limits or Limits.from_environment()
     if isinstance(data, bytes):
         if b"\0" in data:
@@ -154,7 +327,7 @@ def parse_document(
     text = text.removeprefix("\ufeff")  # a byte-order mark
     if not text.strip():
         raise SweepError("file is empty", path=path)
-    return _Builder(text, path, limits, positions).build()
+    return _Builder(text, path, limits, positions, dialect == GITHUB).build()
 
 
 def _short(value: Any, limit: int = 40) -> str:
@@ -197,8 +370,9 @@ _MERGE = object()  # the value of a plain ``<<`` scalar: a merge key
 class _Builder:
     """Turns a stream of parser events into values, iteratively (no recursion)."""
 
-    def __init__(self, text: str, path: str, limits: Limits, positions: bool = True) -> None:
+    def __init__(self, text: str, path: str, limits: Limits, positions: bool = True, github: bool = True) -> None:
         self.text, self.path, self.limits, self.keep_positions = text, path, limits, positions
+        self.github = github
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.positions: dict[int, Any] = {}
         self.nodes = 0
@@ -343,29 +517,70 @@ class _Builder:
             known = self.plain.get(event.value, _NO_KEY)
             if known is not _NO_KEY:
                 return known
-        if tag is None or tag == "!":
-            tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag == _TAG + "merge":
-            if plain:
-                self.plain[event.value] = _MERGE
-            return _MERGE
-        if tag not in _PLAIN_TAGS:
-            raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
-        if tag in _TEXT_TAGS:
-            value: Any = event.value
+        if self.github:
+            value = self._github_scalar(event, plain)
         else:
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-            kind = tag[len(_TAG) :]
-            try:
-                value = getattr(_scalar_maker, "construct_yaml_" + kind)(node)
-            except (ValueError, yaml.YAMLError) as error:
-                reason = str(error).split(":")[0]
-                raise self.fail(f"invalid {kind} {_short(event.value)}: {reason}", event.start_mark) from None
-            if isinstance(value, float) and not math.isfinite(value):
-                raise self.fail(f"{_short(event.value)} is not a finite number", event.start_mark)
-        if event.anchor is not None:
+            value = self._pyyaml_scalar(parser, event, plain)
+        if event.anchor is not None and value is not _MERGE:
             self.anchors[event.anchor] = (value, 1)
         if plain:
             self.plain[event.value] = value
         return value
 
+    def _github_scalar(self, event: Any, plain: bool) -> Any:
+        """A scalar under GitHub's rules: typed only when plain or tagged with a core tag."""
+        tag, text = event.tag, event.value
+        if tag is None or tag == "!":
+            if not plain:
+                return text  # quoted, literal or folded: always a string
+            if text == "<<":
+                return _MERGE
+            kind = "int"  # the only plain scalars refused: integers out of range
+        elif tag == _TAG + "str":
+            return text
+        elif tag in _CORE_TAGS:
+            kind = tag[len(_TAG) :]
+        else:
+            raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
+        try:
+            value = github_scalar(text)
+        except ValueError as error:
+            raise self.fail(f"invalid {kind} {_short(text)}: {error}", event.start_mark) from None
+        if tag is not None and tag != "!" and not _CORE_TAGS[tag](value):
+            raise self.fail(f"invalid {kind} {_short(text)} under GitHub's YAML rules", event.start_mark)
+        if kind == "float" and not isinstance(value, float):
+            value = float(value)  # !!float 3 is 3.0, as the runner reads it
+        return value
+
+    def _pyyaml_scalar(self, parser: Any, event: Any, plain: bool) -> Any:
+        """A scalar under ``yaml.safe_load``'s rules (timestamps stay text, as written)."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _TAG + "merge":
+            return _MERGE
+        if tag not in _PLAIN_TAGS:
+            raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
+        if tag in _TEXT_TAGS:
+            return event.value
+        kind = tag[len(_TAG) :]
+        if kind == "int" and len(event.value) > _MAX_DIGITS:
+            raise self.fail(f"invalid int {_short(event.value)}: more than {_MAX_DIGITS} digits", event.start_mark)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            value = getattr(_scalar_maker, "construct_yaml_" + kind)(node)
+        except (ValueError, yaml.YAMLError) as error:
+            reason = str(error).split(":")[0]
+            raise self.fail(f"invalid {kind} {_short(event.value)}: {reason}", event.start_mark) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(f"{_short(event.value)} is not a finite number", event.start_mark)
+        return value
+
+
+# The tags GitHub's reader accepts on a scalar, and the values each may hold (!!float 3 is 3.0).
+_CORE_TAGS = {
+    _TAG + "int": lambda value: type(value) is int,
+    _TAG + "float": lambda value: type(value) in (int, float),
+    _TAG + "bool": lambda value: type(value) is bool,
+    _TAG + "null": lambda value: value is None,
+}

@@ -18,17 +18,42 @@ The rules, GitHub's own including the undocumented corners:
 * no de-duplication; a point's keys are the axes in order, then the extras
   in the order they were first added.
 
-Nothing is enumerated. Each axis is cut into runs of consecutive values that
-satisfy the same exclude/include patterns (a range axis has the few values a
-pattern names, and runs of "the rest" between them), survivors are counted
-by a memoised recursion over the axes on the set of exclude entries still
-alive, and point ``i`` is found digit by digit with the same counts.
+Nothing is enumerated. Each axis is cut into runs of consecutive values, and
+runs whose values satisfy the same exclude/include patterns share a *class*
+(a range axis has the few values a pattern names, and "the rest" between
+them); a table from value to class bitmask replaces matching pattern by
+pattern. Survivors are counted over the set of exclude entries still alive:
+
+* ``count`` factorises the entries into independent components (entries that
+  share no axis still to be chosen) and, inside a component, conditions on
+  the axis most entries share, so exclusions that overlap on a common axis
+  (E entries ``{aI: 0, z: 0}``) cost O(E) states, not 2^E. A value that keeps
+  up to three entries, each with one axis left, counts by inclusion-exclusion
+  from the node of the other entries, which all such values share: the
+  states follow the values the entries name, not their combinations;
+* ``sweep[i]`` and ``index`` go axis by axis over a cached table per state
+  (segment starts and the survivors before each), one ``bisect`` per axis;
+* a batch walks those tables like an odometer, and an include's extras are
+  found by AND-ing one bitmask per axis its filter names;
+* whether an include matches a survivor is a depth-first search with an
+  early exit. No step recurses: every walk keeps its own stack, so a
+  thousand axes or entries cost no Python stack depth.
+
+Counting under arbitrary overlapping exclusions is #P-hard, so the work is
+bounded. Each operation (building the matrix, one ``sweep[i]`` or
+``index``, the step to each next block of a batch) may create at most
+:data:`STATE_BUDGET` states and spend at most :data:`TIME_BUDGET` seconds of
+CPU on them; past either, :class:`~lazysweep.errors.SweepError` says so in one
+line (the command line exits 1). Both are reached in well under a second.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
+from math import prod
+from time import process_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -36,27 +61,73 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     from .space import Point
 
-from .axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, ValuesAxis, value_key
+    #: The survivors of one state (axis k, exclude entries alive), segment by segment:
+    #: (starts, ranks, weights, follows). ``starts`` and ``ranks`` end with a sentinel
+    #: (the axis size, the state's total); segment s covers digits starts[s]..starts[s+1]-1,
+    #: each followed by weights[s] survivors and leaving follows[s] alive.
+    Layout = tuple[list[int], list[int], list[int], list[int]]
+    #: A counting node: (exclude entries alive, axes still free that they name).
+    Node = tuple[int, int]
+
+from .axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, value_key
+from .errors import SweepError
 from .space import Product, Sweep
 
-__all__ = ["MatrixSweep", "matches"]
+__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "TIME_BUDGET"]
+
+#: The most counting states one operation may create (building the matrix, one
+#: ``sweep[i]`` or ``index``, the step to the next block of a batch). A state
+#: costs a few microseconds, so the refusal comes well under a second.
+STATE_BUDGET = 20_000
+
+#: The most seconds of CPU one operation may spend creating states, for the states that
+#: are costly on their own (thousands of entries alive at once).
+TIME_BUDGET = 0.5
+
+#: The most entries that one class may keep for the counter to use inclusion-exclusion over them
+#: (2^this many terms) rather than a node of its own.
+_SPLIT_ENTRIES = 3
+
+#: Cached states beyond this many are dropped between operations (memory stays bounded).
+_CACHE_LIMIT = 4 * STATE_BUDGET
 
 
 def matches(pattern: Any, value: Any) -> bool:
     """Whether ``pattern`` matches ``value`` leaf by leaf, the way GitHub matches matrix entries.
+
+    Iterative: the nesting depth costs no Python stack.
 
     >>> matches({"node": {"version": 20}}, {"node": {"version": 20, "env": "x"}})
     True
     >>> matches({}, 5), matches([1], [1, 2]), matches(1, True), matches({"a": None}, {})
     (True, True, False, True)
     """
-    if isinstance(pattern, Mapping):
-        inner = value if isinstance(value, Mapping) else {}
-        return all(matches(sub, inner.get(key)) for key, sub in pattern.items())
-    if isinstance(pattern, (list, tuple)):
-        items = value if isinstance(value, (list, tuple)) else ()
-        return all(matches(sub, items[i] if i < len(items) else None) for i, sub in enumerate(pattern))
-    return bool(value_key(pattern) == value_key(value))
+    pending = [(pattern, value)]
+    while pending:
+        pattern, value = pending.pop()
+        if isinstance(pattern, Mapping):
+            inner = value if isinstance(value, Mapping) else {}
+            pending.extend((sub, inner.get(key)) for key, sub in pattern.items())
+        elif isinstance(pattern, (list, tuple)):
+            items = value if isinstance(value, (list, tuple)) else ()
+            pending.extend((sub, items[i] if i < len(items) else None) for i, sub in enumerate(pattern))
+        elif _is_container(value) or value_key(pattern) != value_key(value):
+            return False  # a scalar never equals a list or a mapping
+    return True
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (Mapping, list, tuple))
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The positions of the set bits of ``mask``, lowest first: a scan of its binary digits
+    in C, where peeling off bits one by one would copy a wide mask at every step."""
+    digits = bin(mask)[:1:-1]
+    position = digits.find("1")
+    while position >= 0:
+        yield position
+        position = digits.find("1", position + 1)
 
 
 class _Unnamed:
@@ -66,13 +137,118 @@ class _Unnamed:
 _UNNAMED = _Unnamed()
 
 
+class _AxisClasses:
+    """One axis cut into runs, each run of one class; a class is the set of patterns
+    (bits) its values satisfy. Built in O(patterns naming the axis + runs) for a range,
+    O(values) for a list, with one table look-up per value instead of a match per pattern."""
+
+    __slots__ = ("size", "run_starts", "run_classes", "signatures", "sizes", "class_runs", "hits", "named")
+
+    def __init__(self, axis: Axis, relevant: list[tuple[int, Any]], neutral: int) -> None:
+        self.size = axis.size
+        self.named = sum(1 << bit for bit, _ in relevant)  # the patterns that name this axis
+        scalars: dict[Any, int] = {}
+        containers = []
+        for bit, sub in relevant:
+            if _is_container(sub):
+                containers.append((bit, sub))
+            else:
+                key = value_key(sub)
+                scalars[key] = scalars.get(key, 0) | 1 << bit
+
+        def signature(value: Any) -> int:
+            mark = neutral
+            if scalars and not _is_container(value):
+                try:
+                    mark |= scalars.get(value_key(value), 0)
+                except TypeError:  # an unhashable value of a type YAML never produces
+                    mark |= sum(1 << bit for bit, sub in relevant
+                                if not _is_container(sub) and value_key(sub) == value_key(value))
+            for bit, sub in containers:
+                if matches(sub, value):
+                    mark |= 1 << bit
+            return mark
+
+        runs: list[tuple[int, int]] = []  # (start, signature)
+        if not relevant:
+            runs.append((0, neutral))
+        elif isinstance(axis, (ArithmeticRange, GeometricRange)):
+            # A container pattern matches every number alike, so it only shapes "the rest".
+            rest = signature(_UNNAMED)
+            start = 0
+            for position in sorted({p for bit, sub in relevant if not _is_container(sub) for p in axis.positions(sub)}):
+                if start < position:
+                    runs.append((start, rest))
+                runs.append((position, signature(axis[position])))
+                start = position + 1
+            if start < axis.size:
+                runs.append((start, rest))
+        else:
+            for position, value in enumerate(axis.segment(0, axis.size)):
+                mark = signature(value)
+                if not runs or runs[-1][1] != mark:
+                    runs.append((position, mark))
+        self.run_starts = [start for start, _ in runs] + [axis.size]  # with a sentinel: run r stops at r+1
+        number: dict[int, int] = {}
+        self.run_classes = [number.setdefault(mark, len(number)) for _, mark in runs]
+        self.signatures = list(number)
+        self.sizes = [0] * len(number)
+        self.class_runs: list[list[int]] = [[] for _ in number]
+        for run, klass in enumerate(self.run_classes):
+            self.sizes[klass] += self.run_starts[run + 1] - self.run_starts[run]
+            self.class_runs[klass].append(run)
+        self.hits: dict[int, list[int]] = {bit: [] for bit, _ in relevant}  # pattern bit -> classes it allows
+        for klass, mark in enumerate(self.signatures):
+            for bit in _bits(mark & self.named):
+                self.hits[bit].append(klass)
+
+    def hit_size(self, bit: int) -> int:
+        """How many values of the axis pattern ``bit`` allows."""
+        return sum(self.sizes[klass] for klass in self.hits[bit]) if self.named >> bit & 1 else self.size
+
+    def class_at(self, position: int) -> int:
+        return self.run_classes[bisect_right(self.run_starts, position) - 1]
+
+
+class _Witness:
+    """A quick proof that an include filter matches a survivor: on every axis take the class
+    that leaves the fewest exclude entries alive (among the classes the filter allows, on the
+    axes it names); if no entry matches that combination, it survives. O(axes the filter
+    spans) per filter after O(classes) set-up, with prefix and suffix ANDs over the axes."""
+
+    def __init__(self, classes: list[_AxisClasses], everyone: int) -> None:
+        self.classes, self.everyone = classes, everyone
+        self.best = [self.fewest(axis.signatures) for axis in classes]
+        self.prefix = [everyone]  # prefix[k]: entries matching the best classes of axes before k
+        for mark in self.best:
+            self.prefix.append(self.prefix[-1] & mark)
+        self.suffix = [everyone]  # suffix[j]: the same for the axes from len - j on
+        for mark in reversed(self.best):
+            self.suffix.append(self.suffix[-1] & mark)
+
+    def fewest(self, marks: Iterator[int] | list[int]) -> int:
+        return min((mark & self.everyone for mark in marks), key=int.bit_count)
+
+    def found(self, bit: int, named: list[int]) -> bool:
+        if not named:
+            return False
+        alive = self.prefix[named[0]] & self.suffix[len(self.classes) - named[-1] - 1]
+        for k in range(named[0], named[-1] + 1):
+            if not alive:
+                break
+            axis = self.classes[k]
+            alive &= self.fewest(axis.signatures[c] for c in axis.hits[bit]) if axis.named >> bit & 1 else self.best[k]
+        return not alive
+
+
 class MatrixSweep(Sweep):
     """A GitHub Actions matrix: the product of ``axes`` minus ``exclude``, plus ``include``.
 
-    ``count`` is O(1) after construction; construction costs O(runs x states)
-    where states are the sets of exclude entries that can still match (few in
-    practice). ``sweep[i]`` and ``index`` are O(axes x runs); a batch costs
-    that plus its own points, whatever its position.
+    ``count`` is O(1) after construction. Construction costs O(patterns + runs)
+    plus the counting states, which are O(entries) when the exclusions are
+    independent or overlap on shared axes, and bounded by :data:`STATE_BUDGET`
+    in general. ``sweep[i]`` and ``index`` are O(axes) look-ups and bisects in
+    cached states; a batch costs that plus its own points, whatever its position.
 
     >>> from lazysweep.axes import ValuesAxis
     >>> sweep = MatrixSweep([ValuesAxis("os", ["linux", "mac"]), ValuesAxis("py", [3.11, 3.12])],
@@ -81,8 +257,9 @@ class MatrixSweep(Sweep):
     (3, {'os': 'mac', 'py': 3.12, 'arm': True}, 1)
     """
 
-    __slots__ = ("axes", "keys", "_excludes", "_includes", "_runs", "_signatures", "_last", "_tails",
-                 "_memo", "_everyone", "_survivors", "_appended", "_extras")
+    __slots__ = ("axes", "keys", "_excludes", "_includes", "_classes", "_entry_axes", "_ends", "_suffix",
+                 "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_deadline",
+                 "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -102,88 +279,351 @@ class MatrixSweep(Sweep):
         for entry in include:
             if not isinstance(entry, Mapping):
                 raise ValueError("an include entry must be a mapping")
+        self._counts: dict[tuple[int, int], int] = {}
+        self._memo: dict[Node, int] = {}
+        self._layouts: dict[tuple[int, int], Layout] = {}
+        self._begin()
         # Pattern bit b: exclude entries first, then include filters.
         self._excludes = [dict(entry) for entry in exclude]
         self._includes = [dict(entry) for entry in include]
         patterns = [{column[k]: v for k, v in entry.items()} for entry in self._excludes]
         patterns += [{column[k]: v for k, v in entry.items() if k in column} for entry in self._includes]
-        self._everyone = (1 << len(self._excludes)) - 1
-        self._runs = [self._axis_runs(k, axis, patterns) for k, axis in enumerate(self.axes)]
-        self._signatures = []
-        for runs in self._runs:
-            totals: dict[int, int] = {}
-            for start, stop, signature in runs:
-                totals[signature] = totals.get(signature, 0) + stop - start
-            self._signatures.append(list(totals.items()))
-        self._last = [0] * len(self.axes)
-        for bit, entry in enumerate(self._excludes):
-            self._last[max(column[key] for key in entry)] |= 1 << bit
+        every_pattern = (1 << len(patterns)) - 1
+        by_axis: list[list[tuple[int, Any]]] = [[] for _ in self.axes]
+        for bit, pattern in enumerate(patterns):
+            for k, sub in pattern.items():
+                by_axis[k].append((bit, sub))
+        self._classes = [
+            _AxisClasses(axis, relevant, every_pattern & ~sum(1 << bit for bit, _ in relevant))
+            for axis, relevant in zip(self.axes, by_axis)
+        ]
+        self._entry_axes = [sum(1 << k for k in pattern) for pattern in patterns]
+        # An entry that no value of one of its axes satisfies can never match: it is never alive.
+        possible = [all(self._classes[k].hits[bit] for k in pattern) for bit, pattern in enumerate(patterns)]
+        self._everyone = sum(1 << bit for bit in range(len(self._excludes)) if possible[bit])
+        self._ends = [0] * len(self.axes)  # _ends[k]: the exclude entries whose last axis is k
+        for bit in _bits(self._everyone):
+            self._ends[max(patterns[bit])] |= 1 << bit
+        self._suffix = [((1 << len(self.axes)) - 1) >> k << k for k in range(len(self.axes) + 1)]
         tails = [1]
         for axis in reversed(self.axes):
             tails.append(tails[-1] * axis.size)
         self._tails = tails[::-1]  # _tails[k]: the product of the sizes of axes k..
-        self._memo: dict[tuple[int, int, int], int] = {}
-        self._survivors = self._count(0, self._everyone, 0) if self.axes else 0
+        self._survivors = self._count(0, self._everyone) if self.axes else 0
         self._appended: list[dict[str, Any]] = []
-        self._extras: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        self._extras: dict[int, dict[str, Any]] = {}  # include bit (as a power of two) -> its extras
+        witness = _Witness(self._classes, self._everyone)
         for number, entry in enumerate(self._includes):
-            bit = 1 << (len(self._excludes) + number)
-            if not self.axes or not self._count(0, self._everyone, bit):
+            bit = len(self._excludes) + number
+            named = sorted(patterns[bit])
+            if not (self._survivors and possible[bit] and (witness.found(bit, named) or self._reachable(bit, named))):
                 self._appended.append(entry)
                 continue
             extras = {key: value for key, value in entry.items() if key not in column}
             if extras:
-                self._extras.append(({k: v for k, v in entry.items() if k in column}, extras))
+                self._extras[1 << bit] = extras
+        self._extras_mask = sum(self._extras)
+        self._extra_tables = self._value_tables()
 
-    @staticmethod
-    def _axis_runs(k: int, axis: Axis, patterns: list[dict[int, Any]]) -> list[tuple[int, int, int]]:
-        """Runs ``(start, stop, signature)`` of axis ``k``: bit b set when pattern b allows the value."""
-        relevant = [(bit, pattern[k]) for bit, pattern in enumerate(patterns) if k in pattern]
-        neutral = sum(1 << bit for bit, pattern in enumerate(patterns) if k not in pattern)
+    # -- the work budget -----------------------------------------------------------------
 
-        def signature(value: Any) -> int:
-            return neutral | sum(1 << bit for bit, sub in relevant if matches(sub, value))
+    def _begin(self) -> None:
+        """Start one operation's allowance of states and time."""
+        self._spent = 0
+        self._deadline = process_time() + TIME_BUDGET
+        if len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
+            self._memo.clear()
+            self._counts.clear()
+            self._layouts.clear()
 
-        if isinstance(axis, (ArithmeticRange, GeometricRange)):
-            named = sorted({p for _, sub in relevant for p in axis.positions(sub)})
-            rest = signature(_UNNAMED)
-            runs, start = [], 0
-            for position in named:
-                if start < position:
-                    runs.append((start, position, rest))
-                runs.append((position, position + 1, signature(axis[position])))
-                start = position + 1
-            if start < axis.size:
-                runs.append((start, axis.size, rest))
+    def _charge(self) -> None:
+        self._spent += 1
+        if self._spent > STATE_BUDGET:
+            why = f"more than {STATE_BUDGET} states (lazysweep.matrix.STATE_BUDGET)"
+        elif not self._spent & 63 and process_time() > self._deadline:
+            why = f"more than {TIME_BUDGET} s of CPU (lazysweep.matrix.TIME_BUDGET)"
         else:
-            runs = []
-            for position, value in enumerate(axis.segment(0, axis.size)):
-                mark = signature(value)
-                if runs and runs[-1][2] == mark:
-                    runs[-1] = (runs[-1][0], position + 1, mark)
-                else:
-                    runs.append((position, position + 1, mark))
-        return runs
+            return
+        raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
+                         f"complex to count: its exclude entries overlap so much that it needs {why}")
 
-    def _count(self, k: int, alive: int, required: int) -> int:
-        """Survivors among the completions of axes ``k..`` given the exclude entries still
-        ``alive`` (bits), and matching the include filter bit ``required`` (0: none)."""
-        if k == len(self.axes):
-            return 1
-        if not alive and not required:
+    # -- counting --------------------------------------------------------------------------
+
+    def _count(self, k: int, alive: int) -> int:
+        """Survivors among the completions of axes ``k..`` while the exclude entries
+        ``alive`` (bits) still match the digits before ``k``."""
+        if not alive:
             return self._tails[k]
-        key = (k, alive, required)
-        found = self._memo.get(key)
+        key = (k, alive)
+        found = self._counts.get(key)
         if found is None:
-            found = 0
-            for signature, size in self._signatures[k]:
-                if required and not signature & required:
-                    continue
-                following = alive & signature
-                if not following & self._last[k]:
-                    found += size * self._count(k + 1, following, required)
-            self._memo[key] = found
+            found = self._counts[key] = self._free_count(alive, self._suffix[k], self._tails[k])
         return found
+
+    def _free_count(self, alive: int, free: int, total: int) -> int:
+        """Assignments of the axes ``free`` (``total`` of them) that no entry ``alive`` matches,
+        the entries' other axes being matched already."""
+        named = 0
+        for bit in _bits(alive):
+            rest = self._entry_axes[bit] & free
+            if not rest:  # matched on every axis: everything is excluded
+                return 0
+            named |= rest
+        if not alive:
+            return total
+        others = free & ~named  # the free axes no entry names: multiply by their sizes
+        scale = self._size_of(others) if others.bit_count() < named.bit_count() else total // self._size_of(named)
+        return scale * self._solve((alive, named))
+
+    def _weight(self, k: int, following: int) -> int:
+        """Survivors below one value of axis ``k`` that leaves ``following`` alive."""
+        if following & self._ends[k]:
+            return 0
+        terms = self._split(1, following, following & self._classes[k].named, self._suffix[k + 1])
+        if terms == [(1, following, self._suffix[k + 1])]:
+            return self._count(k + 1, following)
+        tail = self._tails[k + 1]
+        return sum(weight * self._free_count(alive, free, tail // self._size_of(self._suffix[k + 1] & ~free))
+                   for weight, alive, free in terms)
+
+    def _size_of(self, axes: int) -> int:
+        return prod(self._classes[k].size for k in _bits(axes))
+
+    def _solve(self, root: Node) -> int:
+        """Assignments of the free axes of ``root`` that no entry alive matches. Each node
+        is a sum of terms ``coefficient x product of child nodes``; evaluated with an
+        explicit stack (children first), so no recursion follows the input's size."""
+        memo = self._memo
+        plans: dict[Node, list[tuple[int, list[Node]]]] = {}
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in memo:
+                stack.pop()
+                continue
+            plan = plans.get(node)
+            if plan is None:
+                self._charge()
+                plan = plans[node] = self._plan(*node)
+                waiting = [child for _, children in plan for child in children if child not in memo]
+                if waiting:
+                    stack.extend(waiting)
+                    continue
+            memo[node] = sum(coefficient * prod(memo[child] for child in children) for coefficient, children in plan)
+            del plans[node]
+            stack.pop()
+        return memo[root]
+
+    def _plan(self, alive: int, free: int) -> list[tuple[int, list[Node]]]:
+        """Split ``(alive, free)`` into independent components, or condition its one
+        component on the axis most of its entries name."""
+        components = self._components(alive, free)
+        if len(components) > 1:
+            coefficient, children = 1, []
+            for members, axes in components:
+                if members & (members - 1):
+                    children.append((members, axes))
+                else:
+                    coefficient *= self._single(members.bit_length() - 1, axes)
+            return [(coefficient, children)]
+        if not alive & (alive - 1):
+            return [(self._single(alive.bit_length() - 1, free), [])]
+        axis = max(_bits(free), key=lambda a: ((alive & self._classes[a].named).bit_count(), -a))
+        return self._condition(alive, free, axis)
+
+    def _components(self, alive: int, free: int) -> list[Node]:
+        """The entries ``alive`` grouped by the free axes they share, with those axes: a
+        union-find over the entries' axes, or with fewer axes than entries a search over
+        the axes, whichever touches fewer bits."""
+        if alive.bit_count() <= free.bit_count():
+            parent: dict[int, int] = {}
+
+            def root(axis: int) -> int:
+                while parent.get(axis, axis) != axis:
+                    parent[axis] = axis = parent.get(parent[axis], parent[axis])
+                return axis
+
+            remaining = {bit: self._entry_axes[bit] & free for bit in _bits(alive)}
+            for mask in remaining.values():
+                first, *others = _bits(mask)
+                for other in others:
+                    parent[root(other)] = root(first)
+            groups: dict[int, Node] = {}
+            for bit, mask in remaining.items():
+                members, axes = groups.get(root(mask.bit_length() - 1), (0, 0))
+                groups[root(mask.bit_length() - 1)] = members | 1 << bit, axes | mask
+            return list(groups.values())
+        components = []
+        unvisited = set(_bits(free))
+        while unvisited:
+            queue = [unvisited.pop()]
+            members, axes = alive & self._classes[queue[0]].named, 1 << queue[0]
+            while queue:
+                sharing = alive & self._classes[queue.pop()].named
+                for other in [a for a in unvisited if sharing & self._classes[a].named]:
+                    unvisited.discard(other)
+                    queue.append(other)
+                    members, axes = members | alive & self._classes[other].named, axes | 1 << other
+            components.append((members, axes))
+        return components
+
+    def _condition(self, alive: int, free: int, axis: int) -> list[tuple[int, list[Node]]]:
+        """The terms of ``(alive, free)`` by the class of ``axis``: each class's size times
+        the node of the entries it keeps; entries it completes exclude the whole class.
+
+        A class that keeps one entry of those naming ``axis``, and that entry one more free
+        axis ``y``, counts as the entries that do not name ``axis`` (the node every such
+        class shares) minus the points that entry excludes, one node per class of ``y`` it
+        allows. So the nodes follow the values the entries name, not their combinations."""
+        classes = self._classes[axis]
+        free &= ~(1 << axis)
+        naming = alive & classes.named
+        dead = naming & ~self._node(naming, free)[0]  # entries that name no other free axis
+        touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
+        lump = classes.size - sum(classes.sizes[klass] for klass in touched)
+        branches = [(classes.sizes[klass], alive & classes.signatures[klass]) for klass in touched]
+        if lump:
+            branches.append((lump, alive & ~classes.named))
+        return self._terms([term for size, following in branches if not following & dead
+                            for term in self._split(size, following, following & naming, free)])
+
+    def _terms(self, terms: list[tuple[int, int, int]]) -> list[tuple[int, list[Node]]]:
+        """A plan from terms ``(weight, alive, free)``: each term's canonical node (most terms
+        share a few, made once each), times the sizes of the free axes its entries leave."""
+        plan: dict[Node, int] = {}
+        nodes: dict[tuple[int, int], tuple[Node, int]] = {}
+        for weight, alive, free in terms:
+            found = nodes.get((alive, free))
+            if found is None:
+                node = self._node(alive, free)
+                found = nodes[alive, free] = node, self._size_of(free & ~node[1])
+            plan[found[0]] = plan.get(found[0], 0) + weight * found[1]
+        return [(weight, [node] if node[0] else []) for node, weight in plan.items() if weight]
+
+    def _split(self, size: int, following: int, kept: int, free: int) -> list[tuple[int, int, int]]:
+        """``size`` x the assignments of ``free`` that avoid ``following``, as terms
+        ``(weight, alive, free)``. When each of the few entries ``kept`` has one free axis
+        left, by inclusion-exclusion over them: the other entries alone, minus the points
+        each kept entry excludes, plus those two exclude, ...; each term fixes the kept
+        entries' axes to a class they all allow, so its node is the others restricted."""
+        entries = list(_bits(kept))
+        axes = [self._entry_axes[bit] & free for bit in entries]
+        if not entries or len(entries) > _SPLIT_ENTRIES or any(not a or a & (a - 1) for a in axes):
+            return [(size, following, free)]
+        base = following & ~kept
+        terms = []
+        for subset in range(1 << len(entries)):
+            allowed: dict[int, set[int]] = {}  # axis -> the classes every chosen entry allows there
+            for bit, axis in [(entries[i], axes[i].bit_length() - 1) for i in range(len(entries)) if subset >> i & 1]:
+                hits = set(self._classes[axis].hits[bit])
+                allowed[axis] = allowed[axis] & hits if axis in allowed else hits
+            rest = free & ~sum(1 << axis for axis in allowed)
+            fixed = [self._classes[axis] for axis in allowed]
+            naming = 0  # the entries naming a fixed axis
+            for classes in fixed:
+                naming |= classes.named
+            for combination in product(*(sorted(allowed[axis]) for axis in allowed)):
+                restricted, weight = base, -size if subset.bit_count() % 2 else size
+                for classes, klass in zip(fixed, combination):
+                    restricted &= classes.signatures[klass]
+                    weight *= classes.sizes[klass]
+                if all(self._entry_axes[bit] & rest for bit in _bits(restricted & naming)):
+                    terms.append((weight, restricted, rest))
+        return terms
+
+    def _node(self, alive: int, free: int) -> Node:
+        """``(the entries alive that name a free axis, the free axes they name)``; the
+        canonical node when every entry alive names one."""
+        if alive.bit_count() <= free.bit_count():
+            named = 0
+            for bit in _bits(alive):
+                if self._entry_axes[bit] & free:
+                    named |= self._entry_axes[bit]
+            return sum(1 << bit for bit in _bits(alive) if self._entry_axes[bit] & free), named & free
+        naming = 0
+        axes = 0
+        for axis in _bits(free):
+            entries = alive & self._classes[axis].named
+            if entries:
+                naming |= entries
+                axes |= 1 << axis
+        return naming, axes
+
+    def _single(self, bit: int, free: int) -> int:
+        """Assignments of the axes ``free`` that entry ``bit`` alone does not match."""
+        return self._size_of(free) - prod(self._classes[k].hit_size(bit) for k in _bits(free))
+
+    def _layout(self, k: int, alive: int) -> Layout:
+        """The segments of axis ``k`` for the entries ``alive``: values that no entry alive
+        names form the gaps between the runs that one does."""
+        key = (k, alive)
+        found = self._layouts.get(key)
+        if found is not None:
+            return found
+        self._charge()
+        classes = self._classes[k]
+        naming = alive & classes.named
+        starts: list[int] = []
+        follows: list[int] = []
+
+        def add(start: int, following: int) -> None:
+            if not follows or follows[-1] != following:  # adjacent segments alike are one
+                starts.append(start)
+                follows.append(following)
+
+        if not naming:
+            add(0, alive)
+        else:
+            gap = alive & ~classes.named
+            touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
+            position = 0
+            for run in sorted(run for klass in touched for run in classes.class_runs[klass]):
+                start = classes.run_starts[run]
+                if position < start:
+                    add(position, gap)
+                add(start, alive & classes.signatures[classes.run_classes[run]])
+                position = classes.run_starts[run + 1]
+            if position < classes.size:
+                add(position, gap)
+        weights = [self._weight(k, following) for following in follows]
+        starts.append(classes.size)
+        ranks = [0]
+        for s, weight in enumerate(weights):
+            ranks.append(ranks[-1] + weight * (starts[s + 1] - starts[s]))
+        found = self._layouts[key] = (starts, ranks, weights, follows)
+        return found
+
+    def _reachable(self, bit: int, named: list[int]) -> bool:
+        """Whether a survivor matches the filter of include ``bit`` (naming axes ``named``):
+        a depth-first search over the states that stops at the first match, each state's
+        branches produced only as the search reaches them."""
+        if not named or not self._everyone:
+            return True  # every axis has a value that the filter allows
+        last = named[-1]
+        seen: set[tuple[int, int]] = set()
+        stack = [(0, iter((self._everyone,)))]
+        while stack:
+            k, branches = stack[-1]
+            following = next(branches, None)
+            if following is None:
+                stack.pop()
+            elif not following or k > last:
+                return True  # every completion survives, or the filter's last axis is passed
+            elif (k, following) not in seen:
+                self._charge()
+                seen.add((k, following))
+                stack.append((k + 1, self._branches(k, following, bit)))
+        return False
+
+    def _branches(self, k: int, alive: int, bit: int) -> Iterator[int]:
+        """The entries alive after each value of axis ``k`` that has survivors below it and
+        that the filter of include ``bit`` allows."""
+        classes = self._classes[k]
+        if not classes.named >> bit & 1:
+            _, _, weights, follows = self._layout(k, alive)
+            return (following for following, weight in zip(follows, weights) if weight)
+        return (following for following in (alive & classes.signatures[klass] for klass in classes.hits[bit])
+                if self._weight(k, following))
 
     @property
     def count(self) -> int:
@@ -202,77 +642,110 @@ class MatrixSweep(Sweep):
     # -- the product part ------------------------------------------------------------
 
     def _digits(self, rank: int) -> list[int]:
-        """The digits of the ``rank``-th surviving combination, axis by axis over runs."""
+        """The digits of the ``rank``-th surviving combination: one bisect per axis."""
         digits, alive = [], self._everyone
-        for k, runs in enumerate(self._runs):
-            for start, stop, signature in runs:
-                following = alive & signature
-                if following & self._last[k]:
-                    continue
-                each = self._count(k + 1, following, 0)
-                if rank < (stop - start) * each:
-                    digits.append(start + rank // each)
-                    rank %= each
-                    alive = following
-                    break
-                rank -= (stop - start) * each
+        for k in range(len(self.axes)):
+            if not alive:  # every completion survives: plain mixed radix
+                for tail in self._tails[k + 1:]:
+                    digit, rank = divmod(rank, tail)
+                    digits.append(digit)
+                break
+            starts, ranks, weights, follows = self._layout(k, alive)
+            s = bisect_right(ranks, rank) - 1
+            digit, rank = divmod(rank - ranks[s], weights[s])
+            digits.append(starts[s] + digit)
+            alive = follows[s]
         return digits
 
     def _rank(self, digits: Sequence[int]) -> int | None:
         """How many survivors come before the combination ``digits``; None if it is excluded."""
         rank, alive = 0, self._everyone
         for k, digit in enumerate(digits):
-            for start, stop, signature in self._runs[k]:
-                following = alive & signature
-                killed = following & self._last[k]
-                if digit < stop:
-                    if killed:
-                        return None
-                    rank += (digit - start) * self._count(k + 1, following, 0)
-                    alive = following
-                    break
-                if not killed:
-                    rank += (stop - start) * self._count(k + 1, following, 0)
+            if not alive:
+                return rank + sum(d * tail for d, tail in zip(digits[k:], self._tails[k + 1:]))
+            starts, ranks, weights, follows = self._layout(k, alive)
+            s = bisect_right(starts, digit) - 1
+            if not weights[s]:
+                return None
+            rank += ranks[s] + (digit - starts[s]) * weights[s]
+            alive = follows[s]
         return rank
 
+    def _value_tables(self) -> list[tuple[str, bool, dict[int, int], int]]:
+        """For each axis an include with extras names: value -> the extras' bits its class
+        allows (``(key, by_id, table, default)``; a list axis is keyed by the value's id)."""
+        tables = []
+        for axis, classes in zip(self.axes, self._classes):
+            if not classes.named & self._extras_mask:
+                continue
+            marks = [mark & self._extras_mask for mark in classes.signatures]
+            if not isinstance(axis, (ArithmeticRange, GeometricRange)):  # a list: its values are kept objects
+                values = axis.segment(0, axis.size)
+                table = {id(value): marks[classes.class_at(p)] for p, value in enumerate(values)}
+                tables.append((axis.name, True, table, 0))
+                continue
+            table, rest = {}, 0
+            for run, klass in enumerate(classes.run_classes):
+                if classes.run_starts[run + 1] - classes.run_starts[run] == 1:
+                    table[axis[classes.run_starts[run]]] = marks[klass]
+                else:  # only "the rest" of a range spans several values
+                    rest = marks[klass]
+            tables.append((axis.name, False, table, rest))
+        return tables
+
     def _with_extras(self, point: Point) -> Point:
-        for filter_, extras in self._extras:
-            if all(matches(pattern, point[key]) for key, pattern in filter_.items()):
-                point.update(extras)
+        mask = self._extras_mask
+        for key, by_id, table, default in self._extra_tables:
+            value = point[key]
+            mask &= table.get(id(value) if by_id else value, default)
+        while mask:
+            low = mask & -mask
+            point.update(self._extras[low])
+            mask ^= low
         return point
 
-    def _boxes(self, k: int, alive: int, prefix: list[int], skip: int) -> Iterator[tuple[list[int], int, int, int, int]]:
-        """Blocks of survivors in order, from survivor ``skip`` on: ``(prefix, k, start, stop, offset)``
+    def _blocks(self, rank: int) -> Iterator[tuple[list[int], int, int, int, int]]:
+        """Blocks of survivors in order, from survivor ``rank`` on: ``(prefix, k, start, stop, offset)``
         means every combination with digits ``prefix``, a digit in ``start..stop-1`` at axis ``k``
-        and anything after survives; the first block is entered at ``offset``."""
-        for start, stop, signature in self._runs[k]:
-            following = alive & signature
-            if following & self._last[k]:
-                continue
-            if not following or k == len(self.axes) - 1:
-                total = (stop - start) * self._tails[k + 1]
-                if skip >= total:
-                    skip -= total
-                    continue
-                yield prefix, k, start, stop, skip
-                skip = 0
-                continue
-            each = self._count(k + 1, following, 0)
-            if skip >= (stop - start) * each:
-                skip -= (stop - start) * each
-                continue
-            first, skip = start + skip // each, skip % each
-            for digit in range(first, stop):
-                yield from self._boxes(k + 1, following, prefix + [digit], skip)
-                skip = 0
+        and anything after survives; the first block is entered at ``offset``. An odometer over
+        the states' segments, one frame ``[layout, segment, digit]`` per axis."""
+        last = len(self.axes) - 1
+        frames: list[list[Any]] = []
+        while True:
+            self._begin()
+            while not frames or (len(frames) <= last and frames[-1][0][3][frames[-1][1]]):
+                alive = frames[-1][0][3][frames[-1][1]] if frames else self._everyone
+                layout = starts, ranks, weights, _ = self._layout(len(frames), alive)
+                s = bisect_right(ranks, rank) - 1
+                digit, rank = divmod(rank - ranks[s], weights[s])
+                frames.append([layout, s, starts[s] + digit])
+            (starts, ranks, weights, _), s, digit = frames[-1]
+            yield [frame[2] for frame in frames[:-1]], len(frames) - 1, digit, starts[s + 1], rank
+            rank = 0
+            frames[-1][2] = starts[s + 1] - 1
+            while frames:  # the next survivor after the block: the odometer's carry
+                frame = frames[-1]
+                (starts, ranks, weights, _), s, digit = frame
+                if digit + 1 < starts[s + 1]:
+                    frame[2] = digit + 1
+                    break
+                following = bisect_right(ranks, ranks[s + 1]) - 1  # skips segments without survivors
+                if following < len(weights) and weights[following]:
+                    frame[1], frame[2] = following, starts[following]
+                    break
+                frames.pop()
+            if not frames:
+                return
 
     def _iter_survivors(self, start: int, stop: int) -> Iterator[Point]:
         remaining = stop - start
-        for prefix, k, first, last, offset in self._boxes(0, self._everyone, [], start):
-            fixed = [ValuesAxis(axis.name, (axis[digit],)) for axis, digit in zip(self.axes, prefix)]
-            box = Product([*fixed, AxisSlice(self.axes[k], first, last), *self.axes[k + 1:]])
+        for prefix, k, first, last, offset in self._blocks(start):
+            box = Product([AxisSlice(self.axes[k], first, last), *self.axes[k + 1:]])
             take = min(remaining, box.count - offset)
             points = box._iter_range(offset, offset + take)
+            if prefix:  # the axes before k are fixed: their values lead every point
+                fixed = dict(zip(self.keys, [axis[digit] for axis, digit in zip(self.axes, prefix)]))
+                points = ({**fixed, **point} for point in points)
             yield from map(self._with_extras, points) if self._extras else points
             remaining -= take
             if not remaining:
@@ -283,8 +756,10 @@ class MatrixSweep(Sweep):
     def _point(self, index: int) -> Point:
         if index >= self._survivors:
             return dict(self._appended[index - self._survivors])
+        self._begin()
         digits = self._digits(index)
-        return self._with_extras(dict(zip(self.keys, [axis[d] for axis, d in zip(self.axes, digits)])))
+        point = dict(zip(self.keys, [axis[d] for axis, d in zip(self.axes, digits)]))
+        return self._with_extras(point) if self._extras else point
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         if start < self._survivors:
@@ -306,6 +781,7 @@ class MatrixSweep(Sweep):
         if self.axes and all(key in point for key in self.keys):
             choices = [axis.positions(point[axis.name], reverse) for axis in self.axes]
             for digits in product(*choices):
+                self._begin()
                 rank = self._rank(digits)
                 if rank is not None and value_key(self._point(rank)) == wanted:
                     yield rank
@@ -315,4 +791,3 @@ class MatrixSweep(Sweep):
     def __repr__(self) -> str:
         return (f"<MatrixSweep of {self.count} points: {len(self.axes)} axes, "
                 f"{len(self._excludes)} exclude, {len(self._includes)} include>")
-

@@ -60,6 +60,8 @@ INDEX_FIELD = "_index"
 #: Hex digits of the SHA-256 digest kept: 64 bits, plenty to tell sweeps apart by accident.
 FINGERPRINT_DIGITS = 16
 _VERSION = "v1"
+#: Float ranges up to this size are described by their values, so a list giving the same values matches.
+_LISTED_FLOATS = 10_000
 _TOKEN = re.compile(r"v1\.([1-9][0-9]{0,30})\.([0-9a-f]{16})(?:\.([0-9a-f]{16}))?\Z")
 
 
@@ -162,6 +164,10 @@ def _axis(axis: Axis) -> list[Any]:
         return ["geometric", axis.start, axis.factor, axis.size, axis.stop]
     if isinstance(axis, ValuesAxis):
         return _values(list(axis.values))
+    from .floatranges import FloatRange
+
+    if isinstance(axis, FloatRange):  # listed when short, else its rule: floats are never written as a range
+        return _values(list(axis)) if axis.size <= _LISTED_FLOATS else ["float", repr(axis)]
     raise TypeError(f"cannot fingerprint an axis of kind {type(axis).__name__}")
 
 

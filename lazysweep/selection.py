@@ -168,6 +168,9 @@ class IndexSelection(View):
     def _from_base(self, index: int) -> int | None:
         return self.ranges.rank(index)
 
+    def _pieces(self, start: int, stop: int) -> Iterable[tuple[int, int]]:
+        return self.ranges.pieces(start, stop)
+
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         for first, last in self.ranges.pieces(start, stop):
             yield from self.base._iter_range(first, last)

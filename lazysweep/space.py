@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import operator
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice, product, repeat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from typing import Any, overload
+    from typing import Any, TypeVar, overload
 
     from .axes import Axis
 
+    T = TypeVar("T")
+
     Point = dict[str, Any]
 
-from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size
+from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
 
 __all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice"]
 
@@ -210,6 +212,57 @@ class Sweep:
         while chunk := list(islice(points, size)):
             yield chunk
 
+    # -- random order and balanced parts -----------------------------------
+
+    def shuffled(self, seed: int) -> Sweep:
+        """This sweep in a seeded random order, as a lazy sweep of its own. O(1) to make.
+
+        The order is a permutation of the points (no repeats, none left out),
+        the same for a seed on every platform and Python version: a keyed
+        Feistel network with cycle-walking (see :mod:`lazysweep.shuffle`),
+        pseudo-random, not cryptographic. ``view[i]`` and ``index()`` cost
+        O(axes + rounds) integer operations, for any count.
+
+        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**30 - 1}})
+        >>> view = sweep.shuffled(seed=42)
+        >>> view.count == sweep.count, view.index(view[10**29]) == 10**29
+        (True, True)
+        >>> view.source_index(5) == view[5]["n"]
+        True
+        """
+        from .shuffle import Shuffled  # only when shuffling: the command's start-up
+
+        return Shuffled(self, _as_index(seed, "seed"))
+
+    def sample(self, k: int, seed: int) -> Sweep:
+        """``k`` points chosen at random without repeats: the first ``k`` of :meth:`shuffled`.
+
+        A lazy sweep, O(1) to make; a larger ``k`` with the same seed extends the
+        sample, never repeating a point. ValueError when ``k`` exceeds the count.
+
+        >>> sweep = Sweep.from_matrix({"lr": [0.1, 0.01], "seed": {"start": 0, "stop": 10**20}})
+        >>> small, large = sweep.sample(3, seed=1), sweep.sample(5, seed=1)
+        >>> list(small) == list(large)[:3], len({tuple(p.values()) for p in large})
+        (True, 5)
+        """
+        k = _as_index(k, "sample size")
+        if not 0 <= k <= self.count:
+            raise ValueError(f"sample size {k} is out of range: the sweep has {self.count} points")
+        return self.shuffled(seed)[:k]
+
+    def shard(self, index: int, shards: int) -> Sweep:
+        """Part ``index`` of ``shards`` contiguous parts whose sizes differ by at most 1. O(1).
+
+        The parts, in order, are the whole sweep: a lazy view of this one
+        (``source_index`` maps back). IndexError when there is no such shard.
+
+        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 9}})
+        >>> [[point["n"] for point in sweep.shard(k, 3)] for k in range(3)]
+        [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+        """
+        start, stop = shard_bounds(index, shards, self.count)
+        return SweepSlice(self, range(start, stop))
+
 
 def _as_index(value: Any, what: str) -> int:
     if isinstance(value, bool):
@@ -294,14 +347,33 @@ class Product(Sweep):
         return point
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        keys = repeat(self.keys)
+        for block in self._blocks(start, stop, self._segment):
+            yield from map(dict, map(zip, keys, block))
+
+    def _segment(self, level: int, start: int, stop: int) -> Sequence[Any]:
+        if stop - start == 1:
+            return (self.axes[level][start],)
+        return self.axes[level].segment(start, stop)
+
+    def _blocks(
+        self, start: int, stop: int, segment: Callable[[int, int, int], Sequence[T]]
+    ) -> Iterator[Iterator[tuple[T, ...]]]:
+        """Points ``start .. stop-1`` as ``itertools.product`` blocks of ``segment(level, first, stop)``.
+
+        ``segment`` returns what stands for positions ``first .. stop-1`` of
+        axis ``level`` (the values, or the writer's encoded fragments). The
+        whole walk calls it for O(points / BLOCK_VALUES + axes) segments of
+        at most BLOCK_VALUES positions each, so its cost follows the output.
+        """
         # Walk like an odometer, but a block at a time: at each step take the
         # highest level whose lower digits are all zero, and hand
         # itertools.product the fixed digits above it as singletons, a run of
         # that level's values, and the full axes below it. Each block is
         # bounded by the points still wanted and by BLOCK_VALUES, so there is
         # no skipping and no setup work out of proportion to the output.
-        axes, sizes, strides, keys = self.axes, self._sizes, self._strides, self.keys
-        last = len(axes) - 1
+        sizes, strides = self._sizes, self._strides
+        last = len(self.axes) - 1
         digits = self._digits(start)
         remaining = stop - start
         while remaining > 0:
@@ -314,12 +386,11 @@ class Product(Sweep):
                     break
                 level += 1
             first = digits[level]
-            block = product(
-                *[(axes[above][digits[above]],) for above in range(level)],
-                axes[level].segment(first, first + run),
-                *[axes[below].segment(0, sizes[below]) for below in range(level + 1, last + 1)],
+            yield product(
+                *[segment(above, digits[above], digits[above] + 1) for above in range(level)],
+                segment(level, first, first + run),
+                *[segment(below, 0, sizes[below]) for below in range(level + 1, last + 1)],
             )
-            yield from map(dict, map(zip, repeat(keys), block))
             remaining -= run * strides[level]
             digits[level] += run
             while level > 0 and digits[level] == sizes[level]:
@@ -376,11 +447,16 @@ class Chain(Sweep):
         return self.parts[part]._point(index - self._offsets[part])
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
+        for part, part_start, part_stop in self._spans(start, stop):
+            yield from part._iter_range(part_start, part_stop)
+
+    def _spans(self, start: int, stop: int) -> Iterator[tuple[Sweep, int, int]]:
+        """``(part, first, stop)``: the parts' own index ranges that make up ``start .. stop-1``."""
         part = self._part_at(start)
         while start < stop:
             offset = self._offsets[part]
             part_stop = min(stop, self._offsets[part + 1])
-            yield from self.parts[part]._iter_range(start - offset, part_stop - offset)
+            yield self.parts[part], start - offset, part_stop - offset
             start = part_stop
             part += 1
 
@@ -411,6 +487,15 @@ class View(Sweep):
     def _from_base(self, index: int) -> int | None:
         """The local index of base point ``index``, or None when it is not selected."""
         raise NotImplementedError
+
+    def _pieces(self, start: int, stop: int) -> Iterable[tuple[int, int]] | None:
+        """The base indices of local points ``start .. stop-1`` as ascending runs ``(first, stop)``
+        of consecutive indices, or None when they are not made of such runs.
+
+        Runs let a reader of the view (iteration, the JSON writer) use the
+        base's own contiguous walk instead of fetching points one by one.
+        """
+        return None
 
     def _point(self, index: int) -> Point:
         return self.base._point(self._to_base(index))
@@ -459,6 +544,10 @@ class SweepSlice(View):
 
     def _from_base(self, index: int) -> int | None:
         return self.indices.index(index) if index in self.indices else None
+
+    def _pieces(self, start: int, stop: int) -> Iterable[tuple[int, int]] | None:
+        chosen = self.indices[start:stop]
+        return ((chosen.start, chosen.stop),) if chosen.step == 1 else None
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         chosen = self.indices[start:stop]

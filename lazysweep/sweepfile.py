@@ -15,13 +15,20 @@ An axis is a non-empty list of values, or a range: ``{start, stop}`` with
 an optional ``step`` (arithmetic, default 1) or a ``factor`` (geometric).
 Each point is a dict with its matrix's axes as keys, in the order written.
 ``exclude`` and ``include`` follow GitHub Actions' rules (see
-:mod:`lazysweep.matrix`).
+:mod:`lazysweep.matrix`), and so do scalars: sweep files are read with
+GitHub's YAML rules (YAML 1.2 core: ``yes`` is a string, ``1e-4`` a number;
+see :mod:`lazysweep.loader`).
+
+A key one or two edits away from a key with a meaning (``exlude``,
+``includ``) is still an axis, as on GitHub, so the count stays GitHub's;
+a :class:`SweepWarning` says what it looks like.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -31,13 +38,22 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from .axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
 from .errors import SweepError
-from .loader import Document, Limits, load_document
+from .loader import Document, Limits, load_document, yaml11_note
 from .space import Chain, Product, Sweep
 
-__all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason"]
+__all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason", "SweepWarning"]
 
 
-_RANGE_KEYS = ("start", "stop", "step", "factor")
+_RANGE_KEYS = ("start", "stop", "step", "factor", "num", "scale")
+_MATRIX_KEYS = ("include", "exclude")
+_TOP_KEYS = ("matrix", "sweeps")
+
+
+class SweepWarning(UserWarning):
+    """Something in a sweep that is valid but probably not what was meant (a misspelled key).
+
+    The command line prints each as one line on stderr; the result is unchanged.
+    """
 
 
 def load(paths: PathLike | Iterable[PathLike], limits: Limits | None = None, job: str | None = None) -> Sweep:
@@ -106,7 +122,10 @@ class _Interpreter:
             raise self.fail(f"no job {job!r} in the workflow (jobs: {', '.join(map(str, jobs))})")
         strategy = jobs[job].get("strategy") if isinstance(jobs[job], dict) else None
         if not isinstance(strategy, dict) or "matrix" not in strategy:
-            raise self.fail(f"job {job!r} has no strategy.matrix", jobs, job)
+            keys = strategy if isinstance(strategy, dict) else {}
+            near = [key for key in keys if isinstance(key, str) and _near_miss(key, ("matrix",))]
+            hint = f" ({near[0]!r} looks like 'matrix')" if near else ""
+            raise self.fail(f"job {job!r} has no strategy.matrix{hint}", jobs, job)
         reason = dynamic_reason(strategy["matrix"])
         if reason:
             raise self.fail(f"job {job!r} builds its matrix at run time ({reason}): it cannot be counted",
@@ -116,13 +135,20 @@ class _Interpreter:
     def fail(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:
         return self.document.error(message, container, key, at_key)
 
+    def warn(self, message: str, container: Any, key: Any) -> None:
+        """A :class:`SweepWarning` located at ``key`` of ``container``."""
+        warnings.warn(SweepWarning(str(self.fail(message, container, key, at_key=True))), stacklevel=2)
+
     def top(self) -> Sweep:
         top = self.document.value
         if not isinstance(top, dict):
             raise self.fail(f"the top level must be a mapping with 'matrix' or 'sweeps', not {_kind(top)}")
         for key in top:
-            if key not in ("matrix", "sweeps"):
-                raise self.fail(f"unknown key {key!r} (expected 'matrix' or 'sweeps')", top, key, at_key=True)
+            if key not in _TOP_KEYS:
+                raise self.fail(
+                    f"unknown key {key!r} ({_did_you_mean(key, _TOP_KEYS)}expected 'matrix' or 'sweeps')",
+                    top, key, at_key=True,
+                )
         if ("matrix" in top) == ("sweeps" in top):
             raise self.fail("expected exactly one of 'matrix' or 'sweeps' at the top level")
         if "matrix" in top:
@@ -143,11 +169,14 @@ class _Interpreter:
             raise self.fail(f"'matrix' must be a mapping of axes, not {_kind(matrix)}", parent, key)
         axes = []
         for name, values in matrix.items():
-            if name in ("include", "exclude"):
+            if name in _MATRIX_KEYS:
                 continue
             if not isinstance(name, str):
                 raise self.fail(f"axis name {name!r} must be a string (quote it)", matrix, name, at_key=True)
             axes.append(self.axis(matrix, name, values))
+            near = _near_miss(name, _MATRIX_KEYS)
+            if near:
+                self.warn(f"axis {name!r} looks like {near!r}: it is an axis, as on GitHub", matrix, name)
         names = {axis.name for axis in axes}
         exclude = self.entries(matrix, "exclude")
         include = self.entries(matrix, "include")
@@ -163,30 +192,38 @@ class _Interpreter:
             return Product(axes)
         from .matrix import MatrixSweep  # only for matrices that need it: start-up time
 
-        return MatrixSweep(axes, exclude, include)
+        try:
+            return MatrixSweep(axes, exclude, include)
+        except SweepError as error:  # over the counting budget: say which matrix
+            raise self.fail(error.message, parent, key) from None
 
     def entries(self, matrix: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
-        """The ``include`` or ``exclude`` list of a matrix: mappings with string keys."""
+        """The ``include`` or ``exclude`` list of a matrix: mappings with string keys
+        (from Python, any sequence of any mappings)."""
         entries = matrix.get(key, [])
-        if not isinstance(entries, list):
+        if not _is_list(entries):
             raise self.fail(f"'{key}' must be a list of mappings, not {_kind(entries)}", matrix, key)
+        checked = []
         for position, entry in enumerate(entries):
-            if not isinstance(entry, dict):
+            if not isinstance(entry, Mapping):
                 raise self.fail(f"each '{key}' entry must be a mapping, not {_kind(entry)}", entries, position)
+            if not isinstance(entry, dict):
+                entry = dict(entry)
             for name in entry:
                 if not isinstance(name, str):
                     raise self.fail(f"{key} key {name!r} must be a string (quote it)", entry, name, at_key=True)
-        return entries
+            checked.append(entry)
+        return checked
 
     def axis(self, matrix: Any, name: str, values: Any) -> Axis:
-        if isinstance(values, (list, tuple)):
-            if not values:
-                raise self.fail(f"axis {name!r} is empty", matrix, name)
-            return ValuesAxis(name, values)
         if isinstance(values, range):
             if not values:
                 raise self.fail(f"axis {name!r} is empty", matrix, name)
             return ArithmeticRange(name, values.start, values[-1], values.step)
+        if _is_list(values):
+            if not values:
+                raise self.fail(f"axis {name!r} is empty", matrix, name)
+            return ValuesAxis(name, values)
         if isinstance(values, Mapping) and not self.github:
             return self.range_axis(matrix, name, values)
         expected = "a list" if self.github else "a list or a range"
@@ -195,8 +232,9 @@ class _Interpreter:
     def range_axis(self, matrix: Any, name: str, spec: Mapping[str, Any]) -> Axis:
         for key in spec:
             if key not in _RANGE_KEYS:
+                hint = _did_you_mean(key, _RANGE_KEYS)
                 raise self.fail(
-                    f"unknown key {key!r} in range axis {name!r} (expected start, stop, and step or factor)",
+                    f"unknown key {key!r} in range axis {name!r} ({hint}expected start, stop, and step, factor or num)",
                     spec,
                     key,
                     at_key=True,
@@ -204,6 +242,13 @@ class _Interpreter:
         for key in ("start", "stop"):
             if key not in spec:
                 raise self.fail(f"range axis {name!r} needs {key!r}", matrix, name)
+        if "num" in spec or "scale" in spec or any(isinstance(value, float) for value in spec.values()):
+            from .floatranges import RangeSpecError, float_range  # floats only: start-up time
+
+            try:
+                return float_range(name, spec)
+            except RangeSpecError as error:
+                raise self.fail(f"range axis {name!r}: {error}", spec, error.key) from None
         if "step" in spec and "factor" in spec:
             raise self.fail(f"range axis {name!r} takes 'step' or 'factor', not both", spec, "factor", at_key=True)
         numbers = {}
@@ -235,9 +280,55 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
     if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
+        note = yaml11_note(value)
+        return f"a string: {note}" if note else "a string"
+    if _is_list(value):
         return "a list"
     if isinstance(value, Mapping):
         return "a mapping"
     return type(value).__name__
+
+
+def _is_list(value: Any) -> bool:
+    """A list, a tuple or any other sequence that is not text (a ``range`` is one too)."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
+
+
+def _near_miss(word: str, choices: Sequence[str]) -> str | None:
+    """The closest of ``choices`` within two edits of ``word`` (but not ``word`` itself), or None.
+
+    >>> _near_miss("exlude", ("include", "exclude")), _near_miss("stpe", _RANGE_KEYS), _near_miss("os", _MATRIX_KEYS)
+    ('exclude', 'step', None)
+    """
+    distances = [
+        (_edit_distance(word, choice), choice)
+        for choice in choices
+        if word != choice and abs(len(word) - len(choice)) <= 2
+    ]
+    distance, choice = min(distances, default=(3, None))
+    return choice if distance <= 2 else None
+
+
+def _did_you_mean(word: Any, choices: Sequence[str]) -> str:
+    """``"did you mean 'x'? "`` for a near miss of one of ``choices``, else ``""``."""
+    near = _near_miss(word, choices) if isinstance(word, str) else None
+    return f"did you mean {near!r}? " if near else ""
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, with a swap of two neighbours as one edit. O(len(a) * len(b)).
+
+    >>> _edit_distance("exlude", "exclude"), _edit_distance("stpe", "step"), _edit_distance("abc", "xyz")
+    (1, 1, 3)
+    """
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
+    return previous[-1]

@@ -45,18 +45,97 @@ def write(tmp_path):
     return write
 
 
-def run_inferencemax(argv: list[str]) -> tuple[int, str, str]:
-    """``lazysweep.inferencemax.main(argv)`` in-process: (exit status, stdout, stderr)."""
-    from lazysweep import inferencemax
+def run_drop_in(name: str, argv: list[str]) -> tuple[int, str, str]:
+    """``lazysweep.<name>.command_line(argv)`` in-process: (exit status, stdout, stderr)."""
+    import importlib
 
+    command_line = importlib.import_module(f"lazysweep.{name}").command_line
     out, err = io.StringIO(), io.StringIO()
     status = 0
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            inferencemax.main(argv)
+            command_line(argv)
         except SystemExit as exit_:
             status = exit_.code
     return status, out.getvalue(), err.getvalue()
+
+
+def run_inferencemax(argv: list[str]) -> tuple[int, str, str]:
+    """``lazysweep.inferencemax.command_line(argv)`` in-process: (exit status, stdout, stderr)."""
+    return run_drop_in("inferencemax", argv)
+
+
+def corpus_mismatch(record: dict[str, Any], status: int, out: str, err: str) -> str | None:
+    """Why an outcome differs from a golden-corpus record, or None when it matches.
+
+    A success must print ``stdout`` exactly (or text with its ``stdout_sha256`` and
+    ``stdout_bytes``); a failure must exit 1 or 2 with nothing on stdout and one line on
+    stderr holding ``stderr_contains`` when the record gives it.
+    """
+    if record["exit"] == 0:
+        if status != 0:
+            return f"exit {status}, stderr {err.strip()!r}"
+        if "stdout" in record:
+            return None if out == record["stdout"] else f"stdout differs: {out[:200]!r} vs {record['stdout'][:200]!r}"
+        import hashlib
+
+        data = out.encode()
+        if hashlib.sha256(data).hexdigest() != record["stdout_sha256"] or len(data) != record["stdout_bytes"]:
+            return f"stdout differs: {len(data)} bytes, {out[:200]!r}"
+        return None
+    if status not in (1, 2):
+        return f"exit {status}, expected a failure (1 or 2)"
+    if out:
+        return f"wrote stdout on failure: {out[:100]!r}"
+    if err.count("\n") != 1 or "Traceback" in err:
+        return f"stderr is not one line: {err!r}"
+    expected = record.get("stderr_contains")
+    if expected and expected not in err:
+        return f"stderr {err.strip()!r} lacks {expected!r}"
+    return None
+
+
+class Corpus:
+    """A golden corpus (``corpus.jsonl.gz`` in ``folder``, one folder per set) of a drop-in's runs."""
+
+    def __init__(self, folder: Any, drop_in: str) -> None:
+        import gzip
+        import json
+
+        self.folder, self.drop_in = folder, drop_in
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        with gzip.open(folder / "corpus.jsonl.gz", "rt") as lines:
+            for line in lines:
+                record = json.loads(line)
+                self.records.setdefault(record["set"], []).append(record)
+
+    def replay_in_process(self, name: str, monkeypatch: Any) -> None:
+        """Every record of set ``name`` through the command line in-process; assert they all match."""
+        monkeypatch.chdir(self.folder / name)
+        failures = []
+        for record in self.records[name]:
+            why = corpus_mismatch(record, *run_drop_in(self.drop_in, record["argv"]))
+            if why:
+                failures.append(f"{' '.join(record['argv'])}: {why}")
+        assert not failures, f"{len(failures)} of {len(self.records[name])} records differ:\n" + "\n".join(failures[:10])
+
+    def replay_as_processes(self, every: int, at_least: int) -> None:
+        """Every ``every``-th record of each set as a real ``python -m lazysweep.<drop-in>`` process."""
+        import os
+        import subprocess
+        import sys
+
+        sample = [record for name in sorted(self.records) for record in self.records[name][::every]]
+        assert len(sample) >= at_least
+        root = self.folder.parent.parent
+        for record in sample:
+            result = subprocess.run(
+                [sys.executable, "-m", f"lazysweep.{self.drop_in}", *record["argv"]],
+                cwd=self.folder / record["set"], capture_output=True, text=True,
+                env={**os.environ, "PYTHONPATH": str(root)},
+            )
+            why = corpus_mismatch(record, result.returncode, result.stdout, result.stderr)
+            assert why is None, f"{' '.join(record['argv'])}: {why}"
 
 
 def require_engine_host(engine: str, root: bool = False) -> None:

@@ -92,37 +92,9 @@ def act() -> str:
     return found
 
 
-def cli_has(command: str, option: str) -> bool:
-    """Whether this lazysweep's ``command`` takes ``option`` (for features still on their way in)."""
-    usage = subprocess.run([sys.executable, "-m", "lazysweep", command, "--help"], capture_output=True, text=True)
-    return f"[{option} " in usage.stdout  # as the usage line lists it
-
-
-# Until branch yaml's `get --env-prefix` is merged, a wrapper stands in for it (values here are one
-# line each, so prefixing lines is exact). Remove it, and `programs`' use of it, once it is there.
-ENV_PREFIX_WRAPPER = """\
-#!/bin/bash
-set -o pipefail
-args=() prefix=
-while [ $# -gt 0 ]; do
-  if [ "$1" = --env-prefix ]; then prefix=$2; shift 2; else args+=("$1"); shift; fi
-done
-if [ -z "$prefix" ]; then exec "REAL" "${args[@]}"; fi
-"REAL" "${args[@]}" | sed "s/^/$prefix/"
-"""
-
-
-def programs(folder: Path) -> str:
+def programs() -> str:
     """PATH for the jobs: this environment's lazysweep and Python first."""
-    bin_dir = Path(sys.executable).parent
-    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
-    if cli_has("get", "--env-prefix"):
-        return path
-    wrapper = folder / "bin" / "lazysweep"
-    wrapper.parent.mkdir(exist_ok=True)
-    wrapper.write_text(ENV_PREFIX_WRAPPER.replace("REAL", str(bin_dir / "lazysweep")))
-    wrapper.chmod(0o755)
-    return f"{wrapper.parent}{os.pathsep}{path}"
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
 
 
 class Runner:
@@ -162,7 +134,7 @@ class Runner:
         for key, value in inputs.items():
             argv += ["--input", f"{key}={value}"]
         result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True,
-                                env={**os.environ, "PATH": programs(self.folder)})
+                                env={**os.environ, "PATH": programs()})
         log = result.stdout + result.stderr
         (self.folder / f"act-{run_id}.log").write_text(log)
         assert result.returncode == 0, log[-6000:]
@@ -237,7 +209,7 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     shutil.copytree(runner.store / "2" / f"{NAME}-results", runner.repo / "second-run")
     both = documented_block("sh", "--results first-run second-run")
     report = subprocess.run(["bash", "-c", both], cwd=runner.repo, capture_output=True, text=True,
-                            env={**os.environ, "PATH": programs(tmp_path)})
+                            env={**os.environ, "PATH": programs()})
     assert report.returncode == 0, report.stdout + report.stderr
     assert report.stdout.startswith("30 points, 30 done, 0 missing, 0 duplicated, 0 unknown")
     complete = [json.loads(line) for line in (runner.repo / "merged.jsonl").read_text().splitlines()]

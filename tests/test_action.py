@@ -30,12 +30,6 @@ WRITTEN = {"batches": {"batches", "batches-count", "batches-plan"}, "batch": {"p
            "get": {"point"}}
 
 
-def has_plans() -> bool:
-    """Whether this lazysweep has plan tokens (batch --plan), which the plan and count outputs need."""
-    usage = subprocess.run([sys.executable, "-m", "lazysweep", "batch", "--help"], capture_output=True, text=True)
-    return "[--plan TOKEN]" in usage.stdout
-
-
 def repository_files() -> list[str]:
     listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -178,7 +172,6 @@ def test_fan_out_with_the_action_covers_the_sweep(runner, tmp_path):
     assert points == list(lazysweep.load(sweep))
 
 
-@pytest.mark.xfail(not has_plans(), strict=True, reason="the plan and count outputs come with batch --plan (issue 10)")
 def test_batches_exposes_count_and_plan(runner, tmp_path):
     sweep = str(ROOT / "examples" / "fanout.yaml")
     plan = run_action(runner, tmp_path, command="batches", sweep=sweep, size="100")

@@ -134,3 +134,27 @@ def test_repr_names_the_axis():
     assert repr(ArithmeticRange("n", 0, 9, 3)) == "ArithmeticRange('n', start=0, stop=9, step=3)"
     assert "factor=2" in repr(GeometricRange("c", 1, 8, 2))
     assert repr(ValuesAxis("x", [1])) == "ValuesAxis('x', [1])"
+
+
+def test_geometric_range_with_a_huge_factor_is_quick():
+    """Size and look-up cost O(log(stop)/log(factor)) big-int operations: a factor of
+    4,299 digits gives 2 points at once (a search over stop.bit_length() took minutes)."""
+    nines = 10**4299 - 1
+    axis = GeometricRange("a", 1, nines, nines)
+    assert axis.size == 2 and list(axis) == [1, nines]
+    assert axis.index(nines) == 1 and list(axis.positions(nines - 1)) == []
+    wide = GeometricRange("a", 3, 10**4000, 10**1000 + 1)
+    assert wide.size == 5 and wide[3] == 3 * (10**1000 + 1) ** 3 and wide.index(wide[3]) == 3
+
+
+@pytest.mark.parametrize("factor", [2, 3, 255, 256, 257, 2**64, 2**64 + 1, 10**50])
+def test_geometric_count_at_power_boundaries(factor):
+    for start in (1, 2, factor - 1, factor, factor + 1):
+        for power in range(0, 5):
+            for stop in (start * factor**power - 1, start * factor**power, start * factor**power + 1):
+                if stop < start:
+                    continue
+                expected, value = 1, start
+                while value < stop:
+                    expected, value = expected + 1, value * factor
+                assert geometric_count(start, stop, factor) == expected, (start, stop, factor)

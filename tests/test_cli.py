@@ -86,7 +86,7 @@ def test_stream(capsys, write):
         (["batch", "{path}", "--index", "1"], 2, "batch index 1 is out of range: valid range is 0 to 0"),
         (["batch", "{path}", "--index", "0", "--size", "0"], 2, "argument --size/-s: must be at least 1, got 0"),
         (["batches", "{path}", "--size", "-3"], 2, "must be at least 1, got -3"),
-        (["count"], 2, "the following arguments are required: FILE"),
+        (["count"], 2, "no sweep: give sweep files, - for standard input, or axes with -a NAME=SPEC"),
         (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
         (["count", "{path}", "--bogus"], 2, "unrecognized arguments: --bogus"),
         (["count", "missing.yaml"], 1, "lazysweep: error: missing.yaml: no such file"),
@@ -197,7 +197,7 @@ def test_an_empty_selection_plans_zero_jobs(capsys, tmp_path, monkeypatch, write
     assert f"Plan: `{outputs_of(tmp_path / 'out')['d-plan']}`" in summary and "No points: nothing to run" in summary
     assert run(capsys, "count", FANOUT, "--only", "")[1] == "0\n"
     status, _, err = run(capsys, "batch", FANOUT, "--only", "", "--index", "0")
-    assert status == 2 and "batch index 0 is out of range: there are none" in err
+    assert status == 2 and "batch index 0 is out of range: the selection is empty" in err
 
 
 def test_plan_fixes_the_size_and_refuses_disagreement(capsys, write):

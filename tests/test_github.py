@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -10,7 +11,7 @@ import lazysweep
 
 from lazysweep import UsageError
 from lazysweep.cli import main
-from lazysweep.github import OUTPUT_LIMIT, append_step_summary, output_record, set_output
+from lazysweep.github import OUTPUT_LIMIT, append_step_summary, bounded_json_list, output_record, set_output
 from lazysweep.inferencemax import main as inferencemax_main
 from lazysweep.plan import Plan
 
@@ -168,3 +169,70 @@ def test_a_failed_write_leaves_the_file_as_it_was(output, monkeypatch):
     with pytest.raises(lazysweep.SweepError, match=r"cannot write \$GITHUB_OUTPUT: No space left on device"):
         set_output("big", "x" * 1000)
     assert output.read_text() == "earlier=1\n"
+
+
+def test_a_list_value_stops_encoding_once_it_passes_the_limit():
+    pulled = []
+
+    def items():
+        for i in range(10**9):  # far too many to encode: only about 1 MiB of them is ever asked for
+            pulled.append(i)
+            yield '"' + "x" * 98 + '"'
+
+    with pytest.raises(UsageError, match=r"output 'b' would be more than 1048576 bytes, over GitHub's limit.*: smaller"):
+        bounded_json_list(items(), "b", "smaller")
+    assert len(pulled) == OUTPUT_LIMIT // 101 + 1
+    assert bounded_json_list([], "b") == "[]" and bounded_json_list(["1", "2"], "b") == "[1,2]"
+
+
+def test_a_list_value_just_within_the_limit_is_kept(output):
+    item = '"' + "x" * 1022 + '"'  # 1,024 characters
+    fits = (OUTPUT_LIMIT - len("b=\n") - 1) // (len(item) + 1)
+    text = bounded_json_list([item] * fits, "b")
+    set_output("b", text)
+    assert len(output.read_bytes()) <= OUTPUT_LIMIT
+    with pytest.raises(UsageError):
+        bounded_json_list([item] * (fits + 1), "b")
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path, monkeypatch):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("GITHUB_OUTPUT", str(fifo))
+    with pytest.raises(lazysweep.SweepError, match=r"cannot write \$GITHUB_OUTPUT: not a regular file"):
+        set_output("a", "1")  # nobody reads it
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with pytest.raises(lazysweep.SweepError, match="not a regular file"):
+            set_output("a", "1")  # somebody does: still not a file
+    finally:
+        os.close(reader)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(fifo))
+    with pytest.raises(lazysweep.SweepError, match=r"cannot write \$GITHUB_STEP_SUMMARY: not a regular file"):
+        append_step_summary("x")
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_in_the_summary(tmp_path, monkeypatch, capsys):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    name = os.fsdecode(bytes(tmp_path) + b"/caf\xe9.yaml")
+    with open(name, "w") as handle:
+        handle.write(SWEEP)
+    assert main(["batches", name]) == 0
+    text = summary.read_bytes().decode("utf-8")  # still UTF-8
+    assert "caf\\xe9.yaml` | 6 |" in text
+    capsys.readouterr()
+
+
+def test_inferencemax_github_output_over_the_limit_is_refused(output, tmp_path, capsys):
+    entry = ("  image: i\n  model: m\n  model-prefix: p\n  runner: r\n  precision: x\n  framework: f\n"
+             "  seq-len-configs:\n  - {isl: 1024, osl: 1024, search-space: [{tp: 1, conc-start: 1, conc-end: 8}]}\n")
+    master = tmp_path / "m.yaml"
+    master.write_text("".join(f"k{i}:\n{entry}" for i in range(3000)))  # 12,000 entries, about 3 MB of JSON
+    output.write_text("keep=1\n")
+    with pytest.raises(SystemExit) as exit_:
+        inferencemax_main(["full-sweep", "--config-files", str(master), "--github-output", "all"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "would be more than 1048576 bytes" in err and "use --max-batch-size with --batch-index" in err
+    assert output.read_text() == "keep=1\n"

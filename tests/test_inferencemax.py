@@ -99,22 +99,64 @@ def test_conc_list_extension():
         im.validate_master_configs_structure(both)
 
 
-@pytest.mark.parametrize("step", [1, 0, -2])
-def test_step_size_below_two_is_an_error_not_a_hang(step):
-    with pytest.raises(ValueError, match=f"--step-size must be at least 2, got {step}"):
-        im.generate_full_sweep(args(step_size=step), {"k": entry()})
-    # Where upstream terminates (every range a single value, or test mode), so do we.
-    single = {"k": entry(seq_configs=[{"isl": 1, "osl": 2, "search-space": [{"tp": 1, "conc-start": 4, "conc-end": 4}]}])}
-    assert [e["conc"] for e in im.generate_full_sweep(args(step_size=step), single)] == [4]
-    assert len(im.generate_full_sweep(args(step_size=step, test_mode=True), {"k": entry()})) == 2
+def upstream_loop(start, end, step, limit=100):
+    """Upstream's concurrency loop, cut off after ``limit`` values (None: it never ends)."""
+    values, conc = [], start
+    while conc <= end:
+        values.append(conc)
+        if conc == end:
+            return values
+        if len(values) == limit:
+            return None
+        conc *= step
+        if conc > end:
+            conc = end
+    return values
 
 
-@pytest.mark.parametrize("start", [0, -4])
-def test_conc_start_below_one_is_an_error_not_a_hang(start):
-    data = {"k": entry(seq_configs=[{"isl": 1, "osl": 2, "search-space": [{"tp": 1, "conc-start": start, "conc-end": 8}]}])}
-    with pytest.raises(ValueError, match=rf"'conc-start' must be at least 1 in search-space\[0\] of seq-len-config\[0\] for key 'k', got {start}"):
-        im.generate_full_sweep(args(), data)
-    assert [e["conc"] for e in im.generate_full_sweep(args(test_mode=True), data)] == [start]
+def one_range(start, end):
+    return {"k": entry(seq_configs=[{"isl": 1, "osl": 2, "search-space": [{"tp": 1, "conc-start": start, "conc-end": end}]}])}
+
+
+@pytest.mark.parametrize("step", [-2, -3, -1, 0, 1, 2, 3])
+@pytest.mark.parametrize("start, end", [(4, 64), (4, 10), (4, 4), (1, 100), (0, 8), (-4, 8), (-4, 0), (-8, -2), (0, 0), (True, 8)])
+def test_concurrency_ranges_end_where_upstream_ends_and_are_refused_exactly_where_it_never_does(start, end, step):
+    expected = upstream_loop(start, end, step)
+    data = one_range(start, end)
+    if expected is None:
+        with pytest.raises(ValueError, match=r"in search-space\[0\] of seq-len-config\[0\] for key 'k' never reach conc-end: "
+                                             r"(.* comes back forever|the values fall below .* forever) \(upstream loops forever\)"):
+            im.generate_full_sweep(args(step_size=step), data)
+    else:
+        got = [e["conc"] for e in im.generate_full_sweep(args(step_size=step), data)]
+        assert got == expected and [type(value) for value in got] == [type(value) for value in expected]
+    assert [e["conc"] for e in im.generate_full_sweep(args(step_size=step, test_mode=True), data)] == [start]
+
+
+def test_negative_step_sizes_alternate_in_sign_as_upstream():
+    assert [e["conc"] for e in im.generate_full_sweep(args(step_size=-2), one_range(4, 64))] == [4, -8, 16, -32, 64]
+
+
+def test_a_true_conc_start_is_emitted_as_true(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "true.yaml").write_text(
+        "k: {image: i, model: m, model-prefix: p, precision: fp8, framework: vllm, runner: h100,\n"
+        "    seq-len-configs: [{isl: 1024, osl: 1024, search-space: [{tp: 1, conc-start: true, conc-end: 4}]}]}\n")
+    status, out, err = run_inferencemax(["full-sweep", "--config-files", "true.yaml"])
+    assert status == 0 and [e["conc"] for e in json.loads(out)] == [True, 2, 4] and '"conc": true' in out
+
+
+def test_main_from_python_raises_as_upstream_and_uses_the_module_validator(monkeypatch, capsys):
+    monkeypatch.chdir(REAL)
+    with pytest.raises(ValueError, match="Input file 'missing.yaml' does not exist."):
+        im.main(["full-sweep", "--config-files", "missing.yaml"])
+    with pytest.raises(SystemExit) as refused:
+        im.main(["full-sweep"])
+    assert refused.value.code == 2 and "--config-files" in capsys.readouterr().err
+    checked = []
+    monkeypatch.setattr(im, "validate_matrix_output", lambda entries: checked.append(len(entries)) or entries)
+    returned = im.main(["full-sweep", "--config-files", "nvidia-master.yaml", "--model-prefix", "gptoss"])
+    assert checked == [len(returned)] and json.loads(capsys.readouterr().out) == list(returned)
 
 
 def test_runner_sweeps_without_1k1k_are_an_error_not_a_crash(tmp_path):

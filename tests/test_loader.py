@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lazysweep import Limits, SweepError
-from lazysweep.loader import load_document, parse_document
+from lazysweep.errors import UsageError
+from lazysweep.loader import PYYAML, github_scalar, load_document, parse_document, yaml11_note
 
 
 def error_of(text, limits=None):
@@ -44,9 +50,13 @@ def test_aliases_share_values():
         (b"a: &x [1, *x]\n", "f.yaml:1:11: unknown or recursive alias *x"),
         (b"a: *nope\n", "unknown or recursive alias *nope"),
         (b"[1]\n---\n[2]\n", "f.yaml:2:1: more than one YAML document"),
-        (b"a: .inf\n", "'.inf' is not a finite number"),
-        (b"a: .nan\n", "'.nan' is not a finite number"),
         (b"a: " + b"9" * 5000 + b"\n", "invalid int '99999"),
+        (b"a: 0x80000000\n", "f.yaml:1:4: invalid int '0x80000000': GitHub reads 0x and 0o integers up to 2147483647"),
+        (b"a: 0o20000000000\n", "invalid int '0o20000000000'"),
+        (b"a: !!int 1.5\n", "f.yaml:1:4: invalid int '1.5' under GitHub's YAML rules"),
+        (b"a: !!bool yes\n", "invalid bool 'yes' under GitHub's YAML rules"),
+        (b"a: !!null nil\n", "invalid null 'nil'"),
+        (b"a: !!timestamp 2024-01-01\n", "unsupported YAML tag !!timestamp"),
         (b"\xff\xfe\x00", "f.yaml: binary data"),
         (b"a: b\n\xffc", "f.yaml:2:1: not UTF-8 text"),
         (b"a: <<\n", "f.yaml:1:4: '<<' (a merge key) is only allowed as a mapping key"),
@@ -91,11 +101,40 @@ def test_file_errors(tmp_path, write):
 
 def test_limits_from_environment(monkeypatch):
     monkeypatch.setenv("LAZYSWEEP_MAX_DEPTH", "7")
-    monkeypatch.setenv("LAZYSWEEP_MAX_NODES", "1000")
+    monkeypatch.setenv("LAZYSWEEP_MAX_NODES", " 1000\n")
     assert Limits.from_environment() == Limits(max_depth=7, max_nodes=1000)
-    monkeypatch.setenv("LAZYSWEEP_MAX_BYTES", "lots")
-    with pytest.raises(SweepError, match="LAZYSWEEP_MAX_BYTES must be a positive integer"):
-        Limits.from_environment()
+    assert Limits.from_environment({"LAZYSWEEP_MAX_BYTES": str(1 << 40)}).max_bytes == 1 << 40
+
+
+@pytest.mark.parametrize(
+    "variable, text",
+    [
+        ("LAZYSWEEP_MAX_BYTES", "lots"),
+        ("LAZYSWEEP_MAX_BYTES", "0"),
+        ("LAZYSWEEP_MAX_BYTES", "-5"),
+        ("LAZYSWEEP_MAX_BYTES", "9" * 20),  # was an OverflowError
+        ("LAZYSWEEP_MAX_BYTES", "9" * 5000),  # more digits than int() takes
+        ("LAZYSWEEP_MAX_BYTES", str((1 << 40) + 1)),
+        ("LAZYSWEEP_MAX_DEPTH", "\u00b2"),  # '²' passes str.isdigit() and int() refuses it
+        ("LAZYSWEEP_MAX_DEPTH", "\u0663"),  # Arabic-Indic 3: int() would take it
+        ("LAZYSWEEP_MAX_DEPTH", "1e3"),
+        ("LAZYSWEEP_MAX_NODES", ""),
+    ],
+)
+def test_bad_limits_from_environment_are_usage_errors(variable, text):
+    with pytest.raises(UsageError, match=f"^{variable} must be a whole number from 1 to ") as caught:
+        Limits.from_environment({variable: text})
+    assert "\n" not in str(caught.value)
+
+
+def test_reading_is_bounded_by_the_file_not_the_limit(write):
+    """A 64 GiB limit reads a 200-byte file without reserving 64 GiB."""
+    path = write("matrix:\n  a: [1, 2]\n" + "#" * 200)
+    assert load_document(path, Limits(max_bytes=64 << 30)).value == {"matrix": {"a": [1, 2]}}
+    big = write("a: " + "x" * (3 << 20), "big.yaml")  # several read chunks
+    assert len(load_document(big).value["a"]) == 3 << 20
+    with pytest.raises(SweepError, match=f"larger than {3 << 20} bytes"):
+        load_document(big, Limits(max_bytes=3 << 20))
 
 
 # Merge keys as the YAML merge spec (yaml.org/type/merge.html) defines them: a mapping's own keys
@@ -120,3 +159,116 @@ def test_merge_keys_follow_the_yaml_spec(text, merged):
     got = parse_document(text).value
     last = list(got.values())[-1]
     assert last == merged and list(last) == list(merged)  # key order too
+
+
+# GitHub's scalar rules: the YAML 1.2 core schema as actions/runner's YamlObjectReader applies it
+# (src/Sdk/DTPipelines/Pipelines/ObjectTemplating/YamlObjectReader.cs: MatchNull, MatchBoolean,
+# MatchInteger, MatchFloat, tried in that order on plain scalars; anything else is a string).
+GITHUB_RULES = [
+    # booleans: three spellings each, nothing else
+    ("true", True), ("True", True), ("TRUE", True), ("false", False), ("False", False), ("FALSE", False),
+    ("yes", "yes"), ("no", "no"), ("on", "on"), ("off", "off"), ("y", "y"), ("n", "n"),
+    ("Yes", "Yes"), ("NO", "NO"), ("On", "On"), ("tRUE", "tRUE"),
+    # nulls: null (three spellings), ~ and nothing
+    ("null", None), ("Null", None), ("NULL", None), ("~", None), ("", None), ("nULL", "nULL"),
+    # integers: decimal (a leading zero is decimal), 0x, 0o; no sign on 0x/0o, no 0X/0O, no 0b, no _
+    ("0", 0), ("17", 17), ("-17", -17), ("+17", 17), ("017", 17), ("-0", 0), ("0x1F", 31), ("0xff", 255),
+    ("0o17", 15), ("0x7FFFFFFF", 2**31 - 1), ("0o17777777777", 2**31 - 1),
+    ("0X1F", "0X1F"), ("-0x1F", "-0x1F"), ("0x", "0x"), ("0o8", "0o8"), ("0O17", "0O17"),
+    ("0b11", "0b11"), ("1_000", "1_000"), ("1:30", "1:30"), ("190:20:30", "190:20:30"),
+    ("9" * 400, int("9" * 400)),  # exact (the runner holds a double)
+    # floats: a dot or an exponent (no dot needed), .inf and .nan
+    ("1.5", 1.5), ("1.", 1.0), (".5", 0.5), ("-.5", -0.5), ("+1.5", 1.5), ("1e-4", 1e-4), ("1E5", 1e5),
+    ("2.5e+3", 2500.0), ("-1e3", -1000.0), ("1e400", math.inf),
+    (".inf", math.inf), (".Inf", math.inf), ("+.INF", math.inf), ("-.inf", -math.inf), ("-.Inf", -math.inf),
+    (".nan", math.nan), (".NaN", math.nan), (".NAN", math.nan),
+    ("-.nan", "-.nan"), (".", "."), ("e5", "e5"), ("1e", "1e"), ("1.5.2", "1.5.2"), ("inf", "inf"), ("NaN", "NaN"),
+    ("1,000", "1,000"), ("1_000.5", "1_000.5"),
+    # what YAML 1.1 would have typed: timestamps, sexagesimal, binary, = are strings
+    ("2024-01-01", "2024-01-01"), ("2001-12-14t21:59:43.10-05:00", "2001-12-14t21:59:43.10-05:00"), ("=", "="),
+    ("v1.0", "v1.0"), ("ubuntu-latest", "ubuntu-latest"), ("3.10", 3.1),
+]
+
+
+def same(a, b):
+    return type(a) is type(b) and (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b)))
+
+
+@pytest.mark.parametrize("text, expected", GITHUB_RULES, ids=[repr(text)[:30] for text, _ in GITHUB_RULES])
+def test_plain_scalars_follow_github(text, expected):
+    got = parse_document(f"a: {text}\n" if text else "a:\n").value["a"]
+    assert same(got, expected), (got, expected)
+    assert same(github_scalar(text), expected)
+    quoted = parse_document(f"a: '{text}'\nb: \"{text}\"\nc: ! {text}\nd: !!str {text}\n").value
+    assert quoted == dict.fromkeys("abcd", text)  # quoted or tagged as text: always the string
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("!!int 017", 17), ("!!int 0x10", 16), ("!!float 3", 3.0), ("!!float 1e-4", 1e-4), ("!!float .inf", math.inf),
+     ("!!bool TRUE", True), ("!!null ~", None), ("!!str true", "true")],
+)
+def test_core_tags_follow_github(text, expected):
+    assert same(parse_document(f"a: {text}\n").value["a"], expected)
+
+
+def test_pyyaml_dialect_keeps_safe_loads_rules():
+    """The drop-ins read their configs as upstream does, with yaml.safe_load's YAML 1.1 rules."""
+    import yaml
+
+    text = "a: [yes, no, on, off, y, n, 017, 0b11, 1_000, 1:30, 0x1F, 1e-4, 1.5e3, ~, '', null]\n"
+    got = parse_document(text, dialect=PYYAML).value
+    assert got == yaml.safe_load(text)
+    assert got["a"][:4] == [True, False, True, False] and got["a"][6:10] == [15, 3, 1000, 90]
+    assert parse_document("a: 2024-01-01\n", dialect=PYYAML).value == {"a": "2024-01-01"}  # text, as before
+    for bad, message in (("a: .inf\n", "'.inf' is not a finite number"), ("a: .nan\n", "'.nan' is not a finite number"),
+                         ("a: " + "9" * 5000 + "\n", "invalid int '9999")):
+        with pytest.raises(SweepError, match=message):
+            parse_document(bad, dialect=PYYAML)
+    with pytest.raises(ValueError, match="unknown YAML dialect"):
+        parse_document("a: 1\n", dialect="1.1")
+
+
+@pytest.mark.parametrize(
+    "value, note",
+    [("yes", "`yes` is the string 'yes' on GitHub (YAML 1.1 would read a boolean)"),
+     ("Off", "`Off` is the string 'Off' on GitHub (YAML 1.1 would read a boolean)"),
+     ("1_000", "`1_000` is the string '1_000' on GitHub (YAML 1.1 would read an integer)"),
+     ("0b11", "`0b11` is the string '0b11' on GitHub (YAML 1.1 would read an integer)"),
+     ("1:30", "`1:30` is the string '1:30' on GitHub (YAML 1.1 would read an integer)"),
+     ("2024-01-01", "`2024-01-01` is the string '2024-01-01' on GitHub (YAML 1.1 would read a date)"),
+     ("y", ""), ("plain", ""), ("017", ""), ("true", ""), (17, ""), ("", ""), ("a\nb", "")],
+)
+def test_yaml11_note(value, note):
+    assert yaml11_note(value) == note
+
+
+# The core schema's regular expressions (yaml.org/spec/1.2.2, 10.3.2), the way the spec writes them:
+# an oracle for github_scalar, which checks characters instead (no regex to compile at start-up).
+SPEC = [
+    (re.compile(r"null|Null|NULL|~|"), lambda text: None),
+    (re.compile(r"true|True|TRUE|false|False|FALSE"), lambda text: text.lower() == "true"),
+    (re.compile(r"[-+]?[0-9]+"), int),
+    (re.compile(r"0o[0-7]+"), lambda text: int(text[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+"), lambda text: int(text[2:], 16)),
+    (re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"), float),
+    (re.compile(r"[-+]?(\.inf|\.Inf|\.INF)"), lambda text: -math.inf if text[0] == "-" else math.inf),
+    (re.compile(r"\.nan|\.NaN|\.NAN"), lambda text: math.nan),
+]
+
+
+def spec_scalar(text):
+    for pattern, make in SPEC:
+        if pattern.fullmatch(text):
+            return make(text)
+    return text
+
+
+@given(st.text(st.sampled_from("0123456789+-.eExoXOabfAF_:~ \u00b2\u0663infaNlsTru"), max_size=8))
+def test_github_scalar_agrees_with_the_spec(text):
+    expected = spec_scalar(text)
+    if isinstance(expected, int) and not isinstance(expected, bool) and expected > 2**31 - 1 and text[:2] in ("0x", "0o"):
+        with pytest.raises(ValueError, match="32 bits"):
+            github_scalar(text)
+    else:
+        assert same(github_scalar(text), expected), (text, github_scalar(text), expected)

@@ -1,0 +1,207 @@
+"""A small re-implementation of the pydantic (v2, lax mode) checks InferenceX's configs go through.
+
+Upstream validates its master and runner configs with pydantic models; only
+the verdict matters to the generator (it copies the raw YAML values), so this
+module answers "would pydantic accept this?" without importing pydantic.
+A :class:`Model` is a table of fields, each with a converter; a converter
+returns the value pydantic would store (``"8"`` becomes ``8``) or raises
+:class:`Invalid`. Validators that run after the fields see the converted
+values through attribute access, as pydantic's ``model_validator(mode='after')``
+does.
+
+>>> to_int(" 1_024 "), to_bool("Yes"), to_float("0.5")
+(1024, True, 0.5)
+>>> to_int(8.5)
+Traceback (most recent call last):
+...
+lazysweep.inferencex.schema.Invalid: Input should be a valid integer, got 8.5
+"""
+
+from __future__ import annotations
+
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    Converter = Callable[[Any], Any]
+
+__all__ = ["Invalid", "Model", "Field", "REQUIRED", "to_str", "to_int", "to_strict_int", "to_bool",
+           "to_float", "literal", "optional", "list_of", "dict_of", "constrained"]
+
+
+class Invalid(ValueError):
+    """A value pydantic would refuse; the message says why."""
+
+
+REQUIRED = object()
+_INT_TEXT = re.compile(r"[+-]?\d+(?:_\d+)*(?:\.0*)?\Z")
+_FLOAT_TEXT = re.compile(r"[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+)?\Z")
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def to_str(value: Any) -> str:
+    """A string, as given (lax mode converts nothing else to a string)."""
+    if isinstance(value, str):
+        return value
+    raise Invalid(f"Input should be a valid string, got {value!r}")
+
+
+def to_int(value: Any) -> int:
+    """An int from an int, a bool, a float without fraction, or integer text."""
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INT_TEXT.match(value.strip()):
+        return int(value.strip().split(".")[0].replace("_", ""))
+    raise Invalid(f"Input should be a valid integer, got {value!r}")
+
+
+def to_strict_int(value: Any) -> int:
+    """An int and nothing else (``strict=True``: no bool, no float, no text)."""
+    if type(value) is int:
+        return value
+    raise Invalid(f"Input should be a valid integer, got {value!r}")
+
+
+def to_bool(value: Any) -> bool:
+    """A bool from a bool, 0/1, or one of pydantic's words (``yes``, ``off``, ...)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise Invalid(f"Input should be a valid boolean, got {value!r}")
+
+
+def to_float(value: Any) -> float:
+    """A float from a number or numeric text."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _FLOAT_TEXT.match(text) or text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+            return float(text.replace("_", ""))
+    raise Invalid(f"Input should be a valid number, got {value!r}")
+
+
+def literal(*choices: Any) -> Converter:
+    """Exactly one of ``choices`` (same type: ``1`` is not ``True``)."""
+
+    def convert(value: Any) -> Any:
+        if any(type(value) is type(choice) and value == choice for choice in choices):
+            return value
+        raise Invalid(f"Input should be {' or '.join(map(repr, choices))}, got {value!r}")
+
+    return convert
+
+
+def optional(convert: Converter) -> Converter:
+    """None, or what ``convert`` accepts."""
+    return lambda value: None if value is None else convert(value)
+
+
+def list_of(convert: Converter) -> Converter:
+    """A list whose every item ``convert`` accepts."""
+
+    def convert_list(value: Any) -> list[Any]:
+        if not isinstance(value, (list, tuple)):
+            raise Invalid(f"Input should be a valid list, got {value!r}")
+        return [convert(item) for item in value]
+
+    return convert_list
+
+
+def dict_of(convert: Converter) -> Converter:
+    """A mapping with string keys whose every value ``convert`` accepts."""
+
+    def convert_dict(value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise Invalid(f"Input should be a valid dictionary, got {value!r}")
+        return {to_str(key): convert(item) for key, item in value.items()}
+
+    return convert_dict
+
+
+def constrained(convert: Converter, *, gt: Any = None, le: Any = None, ge: Any = None,
+                min_length: int | None = None) -> Converter:
+    """``convert``, then pydantic's ``Field`` constraints."""
+
+    def check(value: Any) -> Any:
+        value = convert(value)
+        if (gt is not None and not value > gt) or (ge is not None and not value >= ge) or (
+            le is not None and not value <= le
+        ) or (min_length is not None and len(value) < min_length):
+            raise Invalid(f"Input {value!r} breaks a constraint")
+        return value
+
+    return check
+
+
+class Field:
+    """One field: its YAML name (alias), converter and default."""
+
+    __slots__ = ("alias", "convert", "default")
+
+    def __init__(self, alias: str, convert: Converter, default: Any = REQUIRED) -> None:
+        self.alias, self.convert, self.default = alias, convert, default
+
+
+class Validated:
+    """The converted fields of one validated mapping, as attributes; ``fields_set`` as in pydantic."""
+
+    def __init__(self, values: dict[str, Any], fields_set: set[str]) -> None:
+        self.__dict__.update(values)
+        self.fields_set = fields_set
+
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any: ...
+
+
+class Model:
+    """A pydantic model with ``extra='forbid'`` and ``populate_by_name=True``.
+
+    Calling it on a mapping returns the :class:`Validated` values or raises
+    :class:`Invalid`; ``after`` validators run once every field passed.
+    """
+
+    def __init__(self, name: str, fields: dict[str, Field],
+                 after: Iterable[Callable[[Validated], None]] = ()) -> None:
+        self.name, self.fields, self.after = name, fields, tuple(after)
+        self._by_key = {**{field.alias: attr for attr, field in fields.items()}, **{attr: attr for attr in fields}}
+
+    def __call__(self, value: Any) -> Validated:
+        if not isinstance(value, dict):
+            raise Invalid(f"{self.name}: Input should be a valid dictionary, got {value!r}")
+        given: dict[str, Any] = {}
+        for key, item in value.items():
+            attr = self._by_key.get(key) if isinstance(key, str) else None
+            if attr is None:
+                raise Invalid(f"{self.name}.{key}: Extra inputs are not permitted")
+            if attr not in given or key == self.fields[attr].alias:
+                given[attr] = item
+        values: dict[str, Any] = {}
+        for attr, field in self.fields.items():
+            if attr in given:
+                try:
+                    values[attr] = field.convert(given[attr])
+                except Invalid as error:
+                    raise Invalid(f"{self.name}.{field.alias}: {error}") from None
+            elif field.default is REQUIRED:
+                raise Invalid(f"{self.name}.{field.alias}: Field required")
+            else:
+                values[attr] = field.default() if callable(field.default) else field.default
+        result = Validated(values, set(given))
+        for check in self.after:
+            try:
+                check(result)
+            except Invalid:
+                raise
+            except ValueError as error:
+                raise Invalid(f"{self.name}: Value error, {error}") from None
+        return result

@@ -1,0 +1,310 @@
+"""One JSON writer for every command that prints points.
+
+The text is byte for byte what ``json.JSONEncoder(separators=separators,
+allow_nan=False)`` makes of each point: keys in order, non-ASCII escaped,
+compact by default (``SPACED`` is ``json.dumps``' own spacing, the
+InferenceMAX drop-in's). The library's iteration builds a dict per point;
+this is the fast path around it:
+
+* a :class:`~lazysweep.space.Product`'s points are never built at all. Its
+  block walk (``Product._blocks``) hands out, instead of values, the
+  already-encoded fragments ``{"key":value`` / ``,"key":value`` of the
+  positions each block spans (computed per block segment, so a 10^9-value
+  axis never has all its fragments made), and a point is one ``str.join``
+  of its axes' fragments;
+* a :class:`~lazysweep.space.Chain` is written part by part, and a
+  :class:`~lazysweep.space.View` (a slice, a selection) run by run of
+  consecutive base indices when it has such runs, so the products inside
+  them take the fast path too;
+* any other sweep (a stepped slice, a GitHub ``MatrixSweep``
+  with ``include`` extras, the drop-ins' sweeps) is encoded a point at a
+  time by one C encoder made once per call, not once per point as
+  ``json.dumps`` does.
+
+GitHub's YAML reads ``.inf``, ``-.inf``, ``.nan`` and ``1e400`` as numbers,
+so a sweep may hold them, but JSON cannot write them: a point holding one
+is refused with a :class:`~lazysweep.errors.SweepError` (:data:`NOT_FINITE`)
+rather than printed as ``Infinity``, which no JSON reader takes. Floats are
+written as Python's ``repr``, the shortest text that reads back to the same
+number (``1e-4`` is ``0.0001``).
+
+With ``with_index`` each point gains ``"_index": I`` last, where ``I`` is
+the point's index in the whole sweep it was selected from
+(:meth:`~lazysweep.space.Sweep.source_index`): the text of
+``{**point, "_index": I}``.
+
+Cost: O(points written + axes), memory O(BLOCK_VALUES + CHUNK points),
+whatever the sweep's size and the position of the range.
+
+>>> from lazysweep import Sweep
+>>> sweep = Sweep.from_matrix({"os": ["linux", "mac"], "n": {"start": 1, "stop": 3}})
+>>> write_jsonl(sweep, 2, 4, print)
+{"os":"linux","n":3}
+{"os":"mac","n":1}
+<BLANKLINE>
+>>> encode_json_list(sweep[::-3], with_index=True, separators=SPACED)
+'[{"os": "mac", "n": 3, "_index": 5}, {"os": "linux", "n": 3, "_index": 2}]'
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
+
+# CPython's C encoder itself: `import json` would load its decoder too, a millisecond of start-up.
+from _json import encode_basestring_ascii, make_encoder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any, NoReturn
+
+    Writer = Callable[[str], object]
+
+from .errors import SweepError
+from .space import Chain, Product, Sweep, View
+
+__all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
+           "encode_value", "write_encoded_lines", "write_encoded_list"]
+
+#: ``json.dumps(..., separators=(",", ":"))``: the command line's output.
+COMPACT = (",", ":")
+#: ``json.dumps``' default spacing: the InferenceMAX drop-in's output, as upstream prints it.
+SPACED = (", ", ": ")
+#: Points joined into one string per ``write`` call.
+CHUNK = 2048
+
+INDEX_FIELD = "_index"
+
+#: The refusal of a value JSON cannot write.
+NOT_FINITE = (
+    "a value is .inf, -.inf or .nan, which JSON cannot write "
+    "(GitHub's YAML reads these as numbers): quote it in the YAML to keep it as text"
+)
+
+
+def _unserializable(value: Any) -> NoReturn:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+class _Style:
+    """One pair of separators: a C encoder made once, and the texts built from the separators."""
+
+    __slots__ = ("item", "key", "markers", "encoder", "indexed")
+
+    def __init__(self, separators: tuple[str, str]) -> None:
+        self.item, self.key = separators
+        # The containers being encoded, for the circular-reference check; emptied after a
+        # failure, which leaves the ones it was inside (as json.dumps's fresh dict per call would).
+        self.markers: dict[int, Any] = {}
+        self.encoder = make_encoder(
+            self.markers, _unserializable, encode_basestring_ascii, None, self.key, self.item, False, False, False
+        )
+        # `%` formatting: "%s,"_index":%d}" % (a point's text without its closing brace, its index).
+        self.indexed = "%s" + _literal(self.item + encode_basestring_ascii(INDEX_FIELD) + self.key) + "%d}"
+
+    def value(self, value: Any) -> str:
+        """One value's (or point's) JSON text; :data:`NOT_FINITE` for inf and nan."""
+        kind = value.__class__
+        if kind is str:
+            return encode_basestring_ascii(value)
+        if kind is int:
+            return int.__repr__(value)
+        try:
+            return "".join(self.encoder(value, 0))
+        except (ValueError, TypeError) as error:
+            self.markers.clear()
+            if "Out of range float" not in str(error):  # not the encoder's refusal of inf or nan
+                raise
+            raise SweepError(NOT_FINITE) from None
+
+
+_STYLES: dict[tuple[str, str], _Style] = {}
+
+
+def _style(separators: tuple[str, str]) -> _Style:
+    style = _STYLES.get(separators)
+    if style is None:
+        item, key = separators
+        if not (isinstance(item, str) and isinstance(key, str)):
+            raise TypeError("separators must be a pair of strings, like (',', ':')")
+        style = _STYLES[separators] = _Style((item, key))
+    return style
+
+
+def _literal(text: str) -> str:
+    """``text`` as a %-format that prints it unchanged."""
+    return text.replace("%", "%%")
+
+
+def encode_value(value: Any, separators: tuple[str, str] = COMPACT) -> str:
+    """A point's (or any value's) JSON text, as ``json.dumps(value, separators=separators)``
+    writes it, through the one C encoder made for these separators. O(size of the value).
+
+    >>> encode_value({"model": "café", "tp": [1, 2], "ok": None})
+    '{"model":"caf\\\\u00e9","tp":[1,2],"ok":null}'
+    >>> encode_value([1.5, True], SPACED)
+    '[1.5, true]'
+    """
+    return _style(separators).value(value)
+
+
+def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
+                 separators: tuple[str, str] = COMPACT) -> Iterator[str]:
+    """The JSON text of each point ``start .. stop-1`` (default: all), lazily, in order.
+
+    O(axes) to start, then O(1) amortised per point beyond its text for a
+    product (O(its keys and values) per point for other sweeps).
+    IndexError unless ``0 <= start <= stop <= count``.
+
+    >>> from lazysweep import Sweep
+    >>> list(iter_encoded(Sweep.from_matrix({"x": [True, 0.5], "y": [None]}), 1))
+    ['{"x":0.5,"y":null}']
+    """
+    stop = sweep.count if stop is None else stop
+    if not 0 <= start <= stop <= sweep.count:
+        raise IndexError(f"points {start} to {stop} are not all in a sweep of {sweep.count}")
+    style = _style(separators)
+    sources = iter(sweep._source_range(start, stop)) if with_index else None
+    return _texts(sweep, start, stop, style, sources)
+
+
+def write_jsonl(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
+                with_index: bool = False, separators: tuple[str, str] = COMPACT) -> None:
+    """Write points ``start .. stop-1`` as JSON Lines (each line ending in ``\\n``) through ``write``.
+
+    ``write`` defaults to ``sys.stdout.write`` and gets one string per
+    :data:`CHUNK` points. Time: as :func:`iter_encoded`; memory: one chunk.
+    """
+    write_encoded_lines(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators), write)
+
+
+def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
+                    with_index: bool = False, separators: tuple[str, str] = COMPACT) -> None:
+    """Write points ``start .. stop-1`` as one JSON list ``[...]`` (no newline) through ``write``.
+
+    ``json.dumps(list_of_points, separators=separators)``, a chunk at a time:
+    time as :func:`iter_encoded`, memory one chunk.
+    """
+    texts = iter_encoded(sweep, start, stop, with_index=with_index, separators=separators)
+    write_encoded_list(texts, write, separators[0])
+
+
+def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> None:
+    """Write JSON texts one per line, each ending in ``\\n``, :data:`CHUNK` lines per ``write`` call.
+
+    >>> write_encoded_lines(["1", '"a"'], print)
+    1
+    "a"
+    <BLANKLINE>
+    """
+    texts = iter(texts)
+    write = write or sys.stdout.write
+    while text := "\n".join(islice(texts, CHUNK)):
+        write(text + "\n")
+
+
+def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:
+    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` per ``write`` call.
+
+    >>> write_encoded_list(map(str, range(3)), print)
+    [0,1,2
+    ]
+    """
+    texts = iter(texts)
+    write = write or sys.stdout.write
+    opening = "["
+    while text := separator.join(islice(texts, CHUNK)):
+        write(opening + text)
+        opening = separator
+    write("[]" if opening == "[" else "]")
+
+
+def encode_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
+                     separators: tuple[str, str] = COMPACT) -> str:
+    """Points ``start .. stop-1`` as one JSON list, in a string (a batch, a GitHub output).
+
+    >>> from lazysweep import Sweep
+    >>> encode_json_list(Sweep.from_matrix({"x": [1, 2, 3]}), 1)
+    '[{"x":2},{"x":3}]'
+    """
+    texts = iter_encoded(sweep, start, stop, with_index=with_index, separators=separators)
+    return "[" + separators[0].join(texts) + "]"
+
+
+# -- the walk: one text stream per kind of sweep ------------------------------------------
+
+def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator[int] | None) -> Iterator[str]:
+    """The texts of ``sweep``'s points ``start .. stop-1``; ``sources`` yields their ``_index``
+    values (shared by every part of a chain, each part taking as many as it has points)."""
+    exact = sweep.__class__  # these classes only: a subclass may change what its points hold
+    if isinstance(sweep, Product) and exact is Product:
+        return _product_texts(sweep, start, stop, style, sources)
+    if isinstance(sweep, Chain) and exact is Chain:
+        spans = sweep._spans(start, stop)
+        return chain.from_iterable(_texts(part, first, last, style, sources) for part, first, last in spans)
+    if isinstance(sweep, View):  # a selection of the base's points, unchanged
+        pieces = sweep._pieces(start, stop)
+        if pieces is not None:
+            base = sweep.base
+            return chain.from_iterable(_texts(base, first, last, style, sources) for first, last in pieces)
+    return _dict_texts(sweep._iter_range(start, stop), style, sources)
+
+
+def _dict_texts(points: Iterable[Mapping[str, Any]], style: _Style, sources: Iterator[int] | None) -> Iterator[str]:
+    """Point by point, through the one C encoder: O(size of each point)."""
+    if sources is not None:
+        points = map(_indexed, points, sources)
+    return map(style.value, points)
+
+
+def _indexed(point: Mapping[str, Any], index: int) -> dict[str, Any]:
+    return {**point, INDEX_FIELD: index}
+
+
+def _product_texts(
+    sweep: Product, start: int, stop: int, style: _Style, sources: Iterator[int] | None
+) -> Iterator[str]:
+    keys = sweep.keys
+    if not all(key.__class__ is str for key in keys) or (sources is not None and INDEX_FIELD in keys):
+        return _dict_texts(sweep._iter_range(start, stop), style, sources)
+    fragments = _Fragments(sweep, style, closed=sources is None)
+    texts = chain.from_iterable(map("".join, block) for block in sweep._blocks(start, stop, fragments.segment))
+    if sources is None:
+        return texts
+    return map(style.indexed.__mod__, zip(texts, sources))  # zip stops at the texts' end, taking no extra index
+
+
+class _Fragments:
+    """A product's encoded fragments, axis by axis: ``{"first":v``, ``,"next":v`` .. ``,"last":v}``.
+
+    The last axis's fragments close the object unless an ``_index`` follows.
+    A segment costs O(its positions); whole axes (the inner axes of every
+    block, at most BLOCK_VALUES values together) are encoded once per walk.
+    """
+
+    __slots__ = ("axes", "style", "formats", "whole")
+
+    def __init__(self, sweep: Product, style: _Style, closed: bool) -> None:
+        self.axes, self.style = sweep.axes, style
+        last = len(sweep.keys) - 1
+        self.formats = [
+            _literal(("{" if level == 0 else style.item) + encode_basestring_ascii(key) + style.key)
+            + "%s" + ("}" if closed and level == last else "")
+            for level, key in enumerate(sweep.keys)
+        ]
+        self.whole: dict[int, list[str]] = {}
+
+    def segment(self, level: int, start: int, stop: int) -> Sequence[str]:
+        """The fragments of axis ``level``'s positions ``start .. stop-1``."""
+        axis = self.axes[level]
+        whole = start == 0 and stop == axis.size
+        if whole and level in self.whole:
+            return self.whole[level]
+        values = axis.segment(start, stop)
+        fill = self.formats[level].__mod__
+        # A range holds exact ints, whose %s is their JSON; anything else is encoded first.
+        fragments = list(map(fill, values if values.__class__ is range else map(self.style.value, values)))
+        if whole:
+            self.whole[level] = fragments
+        return fragments

@@ -1,0 +1,140 @@
+"""Bounded work for GitHub matrices on hostile input: overlapping exclusions are counted
+when their structure allows and refused in one line otherwise, and a thousand axes or
+entries never reach Python's recursion limit. The CLI cases run as real processes under the
+hardening suite's memory cap, with a time limit of a few seconds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from test_hardening import ROOT, cap_memory
+
+import lazysweep
+from lazysweep import Sweep, SweepError
+from lazysweep import matrix as matrix_module
+
+SECONDS = 10  # the refusal itself comes in well under a second of CPU; this is slack for a loaded machine
+
+
+def run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lazysweep", *argv], capture_output=True, text=True, timeout=SECONDS,
+        preexec_fn=cap_memory, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def shared_axis_file(entries: int, include: bool = False) -> str:
+    """The issue's file: E entries {aI: 0, z: 0} over E ranges of 10^9 values plus z: [0, 1]."""
+    lines = ["matrix:"] + [f"  a{i}: {{start: 0, stop: 999999999}}" for i in range(entries)] + ["  z: [0, 1]", "  exclude:"]
+    lines += [f"    - {{a{i}: 0, z: 0}}" for i in range(entries)]
+    if include:
+        lines += ["  include:"] + [f"    - {{a{i}: 5, tag{i}: x}}" for i in range(entries)]
+    return "\n".join(lines) + "\n"
+
+
+def grid_file(width: int) -> str:
+    """Exclusions on the edges of a width x width grid of [0, 1] axes: counting its points
+    counts the grid's independent sets, which has no structure the counter can exploit."""
+    cells = [(i, j) for i in range(width) for j in range(width)]
+    lines = ["matrix:"] + [f"  v{i}_{j}: [0, 1]" for i, j in cells] + ["  exclude:"]
+    lines += [f"    - {{v{i}_{j}: 0, v{i + 1}_{j}: 0}}" for i, j in cells if i + 1 < width]
+    lines += [f"    - {{v{i}_{j}: 0, v{i}_{j + 1}: 0}}" for i, j in cells if j + 1 < width]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_issue_file_at_22_entries_counts_and_batches(tmp_path):
+    path = tmp_path / "shared.yaml"
+    path.write_text(shared_axis_file(22))
+    n = 10**9
+    result = run(["count", str(path)])
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{n**22 + (n - 1) ** 22}\n", "")
+    result = run(["batch", str(path), "--index", str(10**190)])
+    assert result.returncode == 0 and result.stderr == "" and result.stdout.count('"z":') == 256
+
+
+def test_the_issue_file_at_200_entries_with_includes(tmp_path):
+    path = tmp_path / "shared.yaml"
+    path.write_text(shared_axis_file(200, include=True))
+    result = run(["get", str(path), "--index", str(10**1000)])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count('"a') == 200 and result.stderr == ""
+
+
+def test_a_thousand_axes_with_include_and_exclude_work(tmp_path):
+    names = [f"a{i}" for i in range(1000)]
+    text = "matrix:\n" + "".join(f"  {name}: [0, 1]\n" for name in names)
+    text += "  exclude:\n    - {a0: 0, a999: 1}\n    - {a500: 1, a501: 1, a998: 0}\n"
+    text += "  include:\n    - {a1: 1, extra: x}\n    - {a999: 0, a3: 1, other: 1}\n"
+    path = tmp_path / "wide.yaml"
+    path.write_text(text)
+    count = 2**1000 - 2**998 - 2**997 + 2**995
+    assert run(["count", str(path)]).stdout == f"{count}\n"
+    result = run(["get", str(path), "--index", str(count - 1)])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('{"a0":1,"a1":1,') and result.stdout.endswith('"a999":1,"extra":"x"}\n')
+    result = run(["batch", str(path), "--index", "3"])
+    assert result.returncode == 0 and result.stdout.count('"a999"') == 256
+
+
+@pytest.mark.parametrize("entries", [1000])
+def test_a_thousand_overlapping_entries_work_or_are_refused_in_one_line(tmp_path, entries):
+    path = tmp_path / "shared.yaml"
+    path.write_text(shared_axis_file(entries, include=True))
+    result = run(["get", str(path), "--index", "12345"])
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if result.returncode:
+        assert result.returncode == 1 and result.stderr.count("\n") == 1
+        assert "too complex to count" in result.stderr
+    else:
+        assert result.stdout.count('"a') == entries
+
+
+def test_overlap_without_structure_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "grid.yaml"
+    path.write_text(grid_file(12))
+    result = run(["count", str(path)])
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"lazysweep: error: {path}:2:3: matrix of 144 axes and 264 exclude entries is too "
+                                    "complex to count: its exclude entries overlap so much that it needs more than")
+    assert "lazysweep.matrix.STATE_BUDGET" in result.stderr or "lazysweep.matrix.TIME_BUDGET" in result.stderr
+
+
+def test_the_small_grids_are_exact(write):
+    """The same shape, small enough for the budget: the independent sets of the 4x4 and 5x5
+    grids, OEIS A006506 (1234 and 55447)."""
+    assert lazysweep.load(write(grid_file(4), "g4.yaml")).count == 1234
+    assert lazysweep.load(write(grid_file(5), "g5.yaml")).count == 55447
+
+
+def test_the_state_budget_is_the_named_constant(monkeypatch, write):
+    path = write(grid_file(5), "grid.yaml")
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 10)
+    with pytest.raises(SweepError, match=r"grid.yaml:2:3: .* needs more than 10 states \(lazysweep.matrix.STATE_BUDGET\)"):
+        lazysweep.load(path)
+
+
+def test_the_time_budget_is_the_named_constant(monkeypatch):
+    monkeypatch.setattr(matrix_module, "TIME_BUDGET", -1.0)
+    matrix = {f"v{i}": [0, 1] for i in range(80)}
+    matrix["exclude"] = [{f"v{i}": 0, f"v{i + 1}": 0, f"v{(7 * i) % 80}": 1} for i in range(79)]
+    with pytest.raises(SweepError, match=r"needs more than -1.0 s of CPU \(lazysweep.matrix.TIME_BUDGET\)"):
+        Sweep.from_matrix(matrix)
+
+
+def test_the_budget_is_per_operation(monkeypatch):
+    """Building, each sweep[i] and each block of a batch get their own allowance, so a
+    long walk over a matrix that fits is never refused halfway."""
+    matrix = {f"a{i}": {"start": 0, "stop": 9} for i in range(8)}
+    matrix["z"] = [0, 1]
+    matrix["exclude"] = [{f"a{i}": 0, "z": 0} for i in range(8)]
+    sweep = Sweep.from_matrix(matrix)
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 40)
+    assert sweep.count == 10**8 + 9**8
+    walked = sweep[10**7: 10**7 + 5000]
+    assert len(list(walked)) == 5000
+    for i in range(0, sweep.count, sweep.count // 97):
+        assert sweep.index(sweep[i]) == i

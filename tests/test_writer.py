@@ -1,0 +1,276 @@
+"""The writer's bytes are json.dumps' bytes, point by point, for every kind of sweep.
+
+The oracle is the library's own dict iteration (itself checked against itertools.product in
+test_space, test_matrix and test_invariants) encoded by ``json.dumps``: the writer must never
+differ from it, whatever the values (nested, unicode, big ints, floats, bools, None), the keys,
+the separators, the range asked for, or the shape of the sweep.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_matrix import matrices
+
+import lazysweep
+from lazysweep import Chain, Product, Sweep
+from lazysweep.axes import ArithmeticRange, AxisSlice, GeometricRange, ValuesAxis
+from lazysweep.space import BLOCK_VALUES
+from lazysweep.writer import (
+    COMPACT, SPACED, encode_json_list, encode_value, iter_encoded, write_json_list, write_jsonl,
+)
+
+
+def dumps(value, separators=COMPACT):
+    return json.dumps(value, separators=separators, allow_nan=False)
+
+
+def oracle(sweep, start=0, stop=None, with_index=False, separators=COMPACT):
+    """What the command line wrote before the writer: json.dumps of each dict point."""
+    stop = sweep.count if stop is None else stop
+    texts = []
+    for index in range(start, stop):
+        point = sweep[index]
+        if with_index:
+            point = {**point, "_index": sweep.source_index(index)}
+        texts.append(dumps(point, separators))
+    return texts
+
+
+# -- strategies ------------------------------------------------------------------------------
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=6)  # any unicode, escapes included
+scalars = st.one_of(
+    st.none(), st.booleans(), text,
+    st.integers(-(10**40), 10**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@st.composite
+def axes_of(draw, name):
+    kind = draw(st.sampled_from(["values", "arithmetic", "geometric", "slice"]))
+    if kind == "values":
+        return ValuesAxis(name, draw(st.lists(values, min_size=1, max_size=4)))
+    if kind == "arithmetic":
+        start = draw(st.integers(-(10**20), 10**20))
+        step = draw(st.integers(-7, 7).filter(bool))
+        return ArithmeticRange(name, start, start + step * draw(st.integers(0, 5)), step)
+    if kind == "geometric":
+        start = draw(st.integers(1, 10**15))
+        return GeometricRange(name, start, start * draw(st.integers(1, 40)), draw(st.integers(2, 5)))
+    whole = ArithmeticRange(name, 0, 10**30)
+    first = draw(st.integers(0, 10**30 - 5))
+    return AxisSlice(whole, first, first + draw(st.integers(1, 4)))
+
+
+@st.composite
+def products(draw):
+    names = draw(st.lists(text, min_size=1, max_size=4, unique=True))
+    return Product([draw(axes_of(name)) for name in names])
+
+
+@st.composite
+def sweeps(draw):
+    """Products of any axes and keys, GitHub matrices with exclude/include, chains, slices and --only selections."""
+    kind = draw(st.sampled_from(["product", "matrix", "chain", "slice"]))
+    if kind == "product":
+        return draw(products())
+    if kind == "matrix":
+        return Sweep.from_matrix(draw(matrices()))
+    if kind == "chain":
+        return Chain(draw(st.lists(sweeps(), min_size=1, max_size=3)))
+    base = draw(sweeps())
+    if draw(st.booleans()):  # --only: runs of indices
+        from lazysweep.selection import select
+
+        chosen = draw(st.lists(st.integers(0, max(base.count - 1, 0)), max_size=6)) if base.count else []
+        return select(base, [range(index, min(index + 3, base.count)) for index in chosen])
+    bound = st.none() | st.integers(-base.count - 2, base.count + 2)
+    return base[draw(bound) : draw(bound) : draw(st.none() | st.integers(-3, 3).filter(bool))]
+
+
+@st.composite
+def ranges(draw, sweep):
+    start = draw(st.integers(0, sweep.count))
+    return start, draw(st.integers(start, sweep.count))
+
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- properties ------------------------------------------------------------------------------
+
+@FUZZ
+@given(sweeps(), st.booleans(), st.sampled_from([COMPACT, SPACED, (";%s", "=%d")]), st.data())
+def test_every_text_is_json_dumps_of_the_point(sweep, with_index, separators, data):
+    start, stop = data.draw(ranges(sweep))
+    got = list(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators))
+    assert got == oracle(sweep, start, stop, with_index, separators)
+
+
+@FUZZ
+@given(sweeps(), st.booleans(), st.data())
+def test_jsonl_and_lists_are_the_texts_joined(sweep, with_index, data):
+    start, stop = data.draw(ranges(sweep))
+    texts = oracle(sweep, start, stop, with_index)
+    jsonl, listed = [], []
+    write_jsonl(sweep, start, stop, jsonl.append, with_index=with_index)
+    write_json_list(sweep, start, stop, listed.append, with_index=with_index)
+    assert "".join(jsonl) == "".join(text + "\n" for text in texts)
+    assert "".join(listed) == "[" + ",".join(texts) + "]"
+    assert encode_json_list(sweep, start, stop, with_index=with_index) == "".join(listed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.sampled_from([COMPACT, SPACED, (";", "=%s")]))
+def test_encode_value_is_json_dumps(value, separators):
+    point = {"v": value, "w": [value, {"k": value}]}
+    assert encode_value(point, separators) == dumps(point, separators)
+    assert encode_value(value, separators) == dumps(value, separators)
+
+
+# -- exact cases -----------------------------------------------------------------------------
+
+def test_blocks_and_chunks_far_into_a_big_product():
+    """Runs longer than a block, blocks of every level, chunks that end mid-block."""
+    sweep = Product([ValuesAxis("é", ["a", "\"q\"", None]), ArithmeticRange("n", 10**25, 0, -(10**18)),
+                     GeometricRange("g", 3, 10**9, 7), ArithmeticRange("last", 0, 2 * BLOCK_VALUES)])
+    start = sweep.count // 3 - 5
+    stop = start + 3 * BLOCK_VALUES + 7000
+    assert list(iter_encoded(sweep, start, stop)) == [dumps(point) for point in sweep._iter_range(start, stop)]
+    chunks = []
+    write_jsonl(sweep, start, stop, chunks.append)
+    assert len(chunks) > 1 and "".join(chunks) == "".join(dumps(p) + "\n" for p in sweep._iter_range(start, stop))
+
+
+def test_index_is_the_source_index_in_the_whole_sweep():
+    sweep = Chain([Sweep.from_matrix({"x": [1, 2, 3]}), Sweep.from_matrix({"y": {"start": 0, "stop": 10**20}})])
+    view = sweep[2:][::2][1:3]  # whole-sweep indices 4 and 6
+    assert list(iter_encoded(view, with_index=True)) == ['{"y":1,"_index":4}', '{"y":3,"_index":6}']
+    assert list(iter_encoded(sweep, 2, 4, with_index=True, separators=SPACED)) == [
+        '{"x": 3, "_index": 2}', '{"y": 0, "_index": 3}'
+    ]
+
+
+def test_an_axis_named_index_keeps_its_place_and_takes_the_index():
+    sweep = Product([ValuesAxis("_index", ["a"]), ValuesAxis("b", [1])])
+    assert list(iter_encoded(sweep, with_index=True)) == ['{"_index":0,"b":1}']
+
+
+def test_a_matrix_with_include_extras_and_appended_entries():
+    sweep = Sweep.from_matrix({
+        "os": ["linux", "mac"], "py": [3.11, 3.12],
+        "exclude": [{"os": "mac", "py": 3.11}],
+        "include": [{"os": "mac", "arm": True}, {"os": "bsd", "note": "ünï"}],
+    })
+    assert list(iter_encoded(sweep, with_index=True)) == [
+        '{"os":"linux","py":3.11,"_index":0}', '{"os":"linux","py":3.12,"_index":1}',
+        '{"os":"mac","py":3.12,"arm":true,"_index":2}', '{"os":"bsd","note":"\\u00fcn\\u00ef","_index":3}',
+    ]
+
+
+def test_empty_ranges_write_empty_documents():
+    sweep = Sweep.from_matrix({"x": [1]})
+    jsonl, listed = io.StringIO(), io.StringIO()
+    write_jsonl(sweep, 1, 1, jsonl.write)
+    write_json_list(sweep, 0, 0, listed.write)
+    assert (jsonl.getvalue(), listed.getvalue(), encode_json_list(sweep, 1)) == ("", "[]", "[]")
+
+
+def test_a_range_outside_the_sweep_is_refused():
+    sweep = Sweep.from_matrix({"x": [1, 2]})
+    for start, stop in ((-1, 1), (2, 1), (0, 3)):
+        with pytest.raises(IndexError, match="not all in a sweep of 2"):
+            iter_encoded(sweep, start, stop)
+
+
+def test_what_json_refuses_the_writer_refuses_the_same_way():
+    for value, error in ((b"x", TypeError), (10**5000, ValueError)):
+        sweep = Product([ValuesAxis("v", [value])])
+        with pytest.raises(error) as expected:
+            dumps(value)
+        with pytest.raises(error) as caught:
+            list(iter_encoded(sweep))
+        assert str(caught.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, [1, {"deep": math.inf}]])
+def test_inf_and_nan_are_refused_in_one_clear_line(value):
+    for sweep in (Product([ValuesAxis("v", [value])]), Sweep.from_matrix({"v": [value], "include": [{"x": 1}]})):
+        with pytest.raises(lazysweep.SweepError, match="which JSON cannot write"):
+            list(iter_encoded(sweep))
+
+
+def test_separators_must_be_strings():
+    with pytest.raises(TypeError, match="pair of strings"):
+        encode_value({}, (",", None))  # type: ignore[arg-type]
+
+
+# -- the commands write through the writer ---------------------------------------------------
+
+TRICKY = {
+    "matrix": {
+        "name": ["plain", "ünïcode \"quoted\" \\ back", "emoji 🎉"],
+        "value": [None, True, 1.5, -0.0, 10**30, {"nested": [1, "x", {"deep": False}]}],
+        "n": {"start": -3, "stop": 3},
+    }
+}
+
+
+def command_output(capsys, arguments):
+    from lazysweep.cli import main
+
+    assert main(arguments) == 0
+    return capsys.readouterr().out
+
+
+def test_the_commands_write_json_dumps_bytes(tmp_path, capsys):
+    path = tmp_path / "tricky.yaml"
+    path.write_text(json.dumps(TRICKY, ensure_ascii=False), encoding="utf-8")
+    sweep = Sweep.from_matrix(TRICKY["matrix"])
+    every = oracle(sweep)
+    indexed = oracle(sweep, with_index=True)
+    assert command_output(capsys, ["stream", str(path)]) == "".join(text + "\n" for text in every)
+    assert command_output(capsys, ["stream", str(path), "--format", "json", "--start", "5", "--stop", "-7"]) == (
+        "[" + ",".join(every[5:-7]) + "]\n"
+    )
+    assert command_output(capsys, ["stream", str(path), "--with-index", "--start", "-4"]) == "".join(
+        text + "\n" for text in indexed[-4:]
+    )
+    assert command_output(capsys, ["batch", str(path), "--index", "1", "--size", "40"]) == (
+        "[" + ",".join(every[40:80]) + "]\n"
+    )
+    assert command_output(capsys, ["batch", str(path), "-k", "2", "-s", "40", "--format", "jsonl", "--with-index"]) == (
+        "".join(text + "\n" for text in indexed[80:120])
+    )
+    assert command_output(capsys, ["get", str(path), "--index", "77", "--with-index"]) == indexed[77] + "\n"
+    assert command_output(capsys, ["batches", str(path), "--size", "7"]) == json.dumps(list(range(18))).replace(" ", "") + "\n"
+
+
+def test_the_writer_serves_the_inferencemax_drop_in(monkeypatch, capsys):
+    """The drop-in prints json.dumps' spacing: SPACED gives its bytes from its lazy entries."""
+    from pathlib import Path
+
+    from lazysweep.inferencemax import main as inferencemax
+
+    monkeypatch.chdir(Path(__file__).parent / "compat" / "real")
+    base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]
+    entries = inferencemax(base)
+    printed = capsys.readouterr().out
+    listed = []
+    write_json_list(entries, 0, entries.count, listed.append, separators=SPACED)
+    assert "".join(listed) + "\n" == printed
+    batch = inferencemax([*base, "--max-batch-size", "50", "--batch-index", "3"])
+    assert encode_json_list(entries, 150, 200, separators=SPACED) + "\n" == capsys.readouterr().out == dumps(batch, SPACED) + "\n"
+    assert encode_json_list(entries, 150, 200) == dumps(batch)  # its --github-output

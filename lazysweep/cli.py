@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from .space import Point
 
 from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
-from .console import Parser, fail, guard, write
+from .console import Parser, fail, guard, parse, write
 from .errors import SweepError, UsageError
 from .space import Chain, Sweep
 from .sweepfile import load
@@ -807,7 +807,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     def run() -> int:
         only = arguments[0] if arguments and arguments[0] in _COMMANDS else None
-        args = _build_parser(only).parse_args(arguments)
+        args = parse(lambda: _build_parser(only), arguments)
         status: int = args.run(args)
         return status
 

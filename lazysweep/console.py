@@ -19,12 +19,12 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from typing import Any, NoReturn
 
 from .errors import SweepError, UsageError
 
-__all__ = ["OutputError", "Formatter", "Parser", "write", "flush", "guard", "fail"]
+__all__ = ["OutputError", "Formatter", "Parser", "parse", "write", "flush", "guard", "fail"]
 
 
 def _as_written(message: str) -> str:
@@ -35,12 +35,23 @@ def _as_written_for(singular: str, plural: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
-# argparse passes each of its messages through gettext, and gettext's look-ups import locale and
-# search the file system for a message catalogue, every time: about a millisecond of every
-# command's start-up, spent building the parser. Python ships no catalogue for argparse's
-# messages, so they read the same without the look-up.
-setattr(argparse, "_", _as_written)
-setattr(argparse, "ngettext", _as_written_for)
+def parse(build: Callable[[], argparse.ArgumentParser], arguments: Sequence[str]) -> argparse.Namespace:
+    """``build()`` a parser and parse ``arguments`` with it, argparse's messages taken as written.
+
+    argparse passes each of its messages through gettext, whose look-ups import locale and search
+    the file system for a message catalogue, every time: about a millisecond of every command's
+    start-up. Python ships no catalogue for argparse's messages, so they read the same without the
+    look-up; argparse's own functions are put back afterwards, so nothing else in the process sees
+    the change.
+    """
+    saved = getattr(argparse, "_"), getattr(argparse, "ngettext")
+    setattr(argparse, "_", _as_written)
+    setattr(argparse, "ngettext", _as_written_for)
+    try:
+        return build().parse_args(arguments)
+    finally:
+        setattr(argparse, "_", saved[0])
+        setattr(argparse, "ngettext", saved[1])
 
 
 class OutputError(Exception):

@@ -117,18 +117,11 @@ class Sweep:
 
     def __getitem__(self, index: int | slice) -> Point | Sweep:
         """``sweep[i]`` (negative too) in O(axes); ``sweep[a:b:c]`` as a lazy view in O(1)."""
-        if index.__class__ is int:
-            position = index
-        elif isinstance(index, slice):
+        if index.__class__ is int and 0 <= index < self.count:  # the common case, without a call
+            return self._point(index)
+        if isinstance(index, slice):
             return SweepSlice(self, range(self.count)[index])
-        else:
-            position = _as_index(index, "sweep index")
-        count = self.count
-        if position < 0:
-            position += count
-        if not 0 <= position < count:
-            raise IndexError("sweep index out of range")
-        return self._point(position)
+        return self._point(self._position(index))
 
     def source_index(self, index: int) -> int:
         """The index that point ``index`` has in the sweep it was selected from. O(views).
@@ -141,13 +134,17 @@ class Sweep:
         >>> sweep[10:][::-2].source_index(0), sweep.source_index(-1)
         (99, 99)
         """
-        position = _as_index(index, "sweep index")
+        return self._source(self._position(index))
+
+    def _position(self, index: Any) -> int:
+        """``index`` (negative counts from the end) as a position in ``0 .. count-1``; IndexError outside."""
+        position = index if index.__class__ is int else _as_index(index, "sweep index")
         count = self.count
         if position < 0:
             position += count
         if not 0 <= position < count:
             raise IndexError("sweep index out of range")
-        return self._source(position)
+        return position
 
     def __iter__(self) -> Iterator[Point]:
         """All points in order; O(1) amortised per point beyond building its dict."""

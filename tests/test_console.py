@@ -65,3 +65,17 @@ def test_guard_treats_the_given_data_errors_as_bad_data(capsys):
 
     assert guard("prog", body, data_errors=(ValueError,)) == 1
     assert capsys.readouterr().err == "prog: error: upstream's wording\n"
+
+
+def test_parsing_leaves_argparse_as_it_was():
+    import argparse
+
+    from lazysweep.console import Parser, parse
+
+    before = getattr(argparse, "_"), getattr(argparse, "ngettext")
+    parser = Parser(prog="prog")
+    parser.add_argument("--n", type=int)
+    assert parse(lambda: parser, ["--n", "3"]).n == 3
+    with pytest.raises(UsageError, match="argument --n: invalid int value"):
+        parse(lambda: parser, ["--n", "x"])
+    assert (getattr(argparse, "_"), getattr(argparse, "ngettext")) == before

@@ -62,7 +62,9 @@ def test_the_wheel_holds_only_the_package_and_py_typed(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     info = f"lazysweep-{VERSION}.dist-info/"
-    package = {f"lazysweep/{path.name}" for path in (ROOT / "lazysweep").glob("*.py")} | {"lazysweep/py.typed"}
+    package = {f"lazysweep/{path.relative_to(ROOT / 'lazysweep').as_posix()}"
+               for path in (ROOT / "lazysweep").rglob("*.py")}
+    package.add("lazysweep/py.typed")
     assert {name for name in names if not name.startswith(info)} == package
     assert {name.removeprefix(info) for name in names if name.startswith(info)} == {
         "METADATA", "WHEEL", "RECORD", "entry_points.txt", "top_level.txt", "licenses/LICENSE"}

@@ -67,13 +67,15 @@ def test_quick_start_is_what_ci_runs():
 
 
 def test_slurm_submission_covers_every_point_once(tmp_path):
-    """The README's sbatch loop, with a stub sbatch and a 2,500-point sweep."""
+    """The README's sbatch loop, with a stub sbatch, Slurm's default MaxArraySize and a 2,500-point sweep
+    (tests/test_slurm.py runs it on a real cluster)."""
     loop = next(block for block in blocks("sh") if "sbatch --array" in block)
     (tmp_path / "sweep.yaml").write_text("matrix:\n  n: {start: 1, stop: 2500}\n")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "lazysweep").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m lazysweep "$@"\n')
     (bin_dir / "sbatch").write_text('#!/bin/sh\necho "$1 $2"\n')
+    (bin_dir / "scontrol").write_text('#!/bin/sh\necho "MaxArraySize            = 1001"\n')
     for tool in bin_dir.iterdir():
         tool.chmod(0o755)
     result = subprocess.run(
@@ -86,3 +88,24 @@ def test_slurm_submission_covers_every_point_once(tmp_path):
         last, offset = int(found.group(1)), int(found.group(2))
         covered += [offset + task for task in range(last + 1)]
     assert covered == list(range(2500))
+
+
+# The two shell examples of "Random search, shards and sweeps without a file", and what they print.
+ML_SHELL_EXAMPLES = {
+    "lazysweep count - -a model=mistral": "3\n",
+    "--format args | while read": "--lr=0.0001|--seed=0|\n--lr=0.0001|--seed=1|\n--lr=0.0003|--seed=0|\n"
+                                  "--lr=0.0003|--seed=1|\n",
+}
+
+
+@pytest.mark.parametrize("marker, expected", ML_SHELL_EXAMPLES.items())
+def test_shell_examples_print_what_the_readme_says(marker, expected, tmp_path):
+    script = next(block for block in blocks("sh") if marker in block)
+    tool = tmp_path / "lazysweep"
+    tool.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m lazysweep "$@"\n')
+    tool.chmod(0o755)
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected, "")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import dropin
-from ..console import Parser
+from ..console import Parser, parse
 from .generate import GENERATORS, EntrySweep, seq_len_stoi
 
 __all__ = ["PROG", "generate", "main", "command_line"]
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
 
 
 def _run(arguments: list[str], prog: str) -> Any:
-    args = _build_parser(prog).parse_args(arguments)
+    args = parse(lambda: _build_parser(prog), arguments)
     entries = generate(args)
     _package().validate_matrix_output(entries)
     return dropin.emit(args, entries)

@@ -12,29 +12,24 @@ import argparse
 import sys
 
 from .. import dropin
+from ..console import Parser, parse
 from ..errors import UsageError
 from .generate import apply_node_type_defaults, seq_len_stoi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Any, NoReturn
+    from typing import Any
 
 __all__ = ["PROG", "build_parser", "parse_args", "main", "command_line"]
 
 PROG = "generate_sweep_configs.py"
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors raised as UsageError (one line), so the caller decides how to report them."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     """Upstream's parser (843c6254f), with the batching flags on both subcommands."""
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
     common.add_argument("--runner-config", default="configs/runners.yaml",
                         help="runner config (default configs/runners.yaml)")
@@ -46,8 +41,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     common.add_argument("--scenario-type", nargs="+", choices=["fixed-seq-len", "agentic-coding"])
     dropin.add_batching_flags(common)
 
-    parser = _Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub = commands.add_parser("full-sweep", parents=[common], help="every config, optionally filtered")
     for flag in ("--model-prefix", "--precision", "--framework", "--runner-type"):
         sub.add_argument(flag, nargs="+")
@@ -67,7 +62,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
 
 def parse_args(arguments: Sequence[str], prog: str = PROG) -> argparse.Namespace:
     """Parse and check the arguments as upstream does; UsageError when they are refused."""
-    args = build_parser(prog).parse_args(arguments)
+    args = parse(lambda: build_parser(prog), arguments)
     apply_node_type_defaults(args)
     if args.command == "full-sweep" and args.step_size <= 1:
         raise UsageError("--step-size must be greater than 1")

@@ -45,9 +45,10 @@ print(json.dumps({"model": args.model, "conc": args.conc, "seed": args.seed, "_i
 
 def documented_recipe() -> tuple[str, str, str, str]:
     """(run-point.sh, the submission loop, the collect line, the re-run's setting), as documented."""
-    return (documented_block("sh", "#SBATCH --output=logs/%A_%a.out"), documented_block("sh", "scontrol show config"),
-            documented_block("sh", "lazysweep collect sweep.yaml --results results"),
-            documented_block("sh", "export ONLY="))
+    return (documented_block("sh", "#SBATCH --output=logs/%A_%a.out"),
+            documented_block("sh", "scontrol show config"),
+            documented_block("sh", "lazysweep collect sweep.yaml --results results --output"),
+            documented_block("sh", "export ONLY=@rerun-1.txt"))
 
 
 def free_port() -> int:

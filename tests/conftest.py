@@ -136,3 +136,36 @@ class Corpus:
             )
             why = corpus_mismatch(record, result.returncode, result.stdout, result.stderr)
             assert why is None, f"{' '.join(record['argv'])}: {why}"
+
+
+def require_engine_host(engine: str, root: bool = False) -> None:
+    """Skip unless this machine can run ``engine``: x86_64 Linux (act's wheel, Debian's Slurm), and
+    root when ``root`` (Slurm's daemons run as root here).
+
+    Anywhere else the engine is missing by nature, so the test is skipped with the reason; on such a
+    host a missing tool is a failure instead (CI installs it: see .ci/run).
+    """
+    import os
+    import platform
+    import sys
+
+    if sys.platform != "linux" or platform.machine() != "x86_64":
+        pytest.skip(f"{engine} runs here only on x86_64 Linux, not {sys.platform} {platform.machine()}")
+    if root and os.geteuid() != 0:
+        pytest.skip(f"{engine} needs root here: its daemons run as root")
+
+
+def documented_block(language: str, marker: str) -> str:
+    """The first ``language`` code block holding ``marker`` in README.md or, until the engines text
+    is merged into it, in its draft docs-engines.md. Tests run these blocks as written."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for name in ("README.md", "docs-engines.md"):
+        path = root / name
+        text = path.read_text() if path.exists() else ""
+        for block in re.findall(rf"```{language}\n(.*?)```", text, flags=re.S):
+            if marker in block:
+                return block
+    raise AssertionError(f"no {language} block holding {marker!r} in README.md or docs-engines.md")

@@ -62,16 +62,21 @@ def run_step(command: str, env: dict[str, str], output: Path) -> dict[str, str]:
 
 
 def test_fan_out_example_covers_the_sweep_exactly(tmp_path):
+    """The plan and batch steps' commands, run as the runner would (tests/test_act.py runs it all in act)."""
     sweep_file = "examples/fanout.yaml"
     output = tmp_path / "output"
     plan = step("fanout.yml", "plan", "plan")
-    batches = json.loads(run_step(plan["run"], {"SWEEP": sweep_file}, output)["batches"])
+    planned = run_step(plan["run"], {"SWEEP": sweep_file, "SIZE": "256", "ONLY": ""}, output)
+    batches = json.loads(planned["batches"])
+    assert int(planned["batches-count"]) == 600
     batch = step("fanout-batch.yml", "points", "batch")
     points = []
     for index in batches:
-        got = json.loads(run_step(batch["run"], {"SWEEP": sweep_file, "BATCH": str(index)}, output)["points"])
+        env = {"SWEEP": sweep_file, "BATCH": str(index), "PLAN": planned["batches-plan"], "ONLY": ""}
+        got = json.loads(run_step(batch["run"], env, output)["points"])
         assert 0 < len(got) <= 256
         points += got
+    assert [point.pop("_index") for point in points] == list(range(600))
     assert points == list(lazysweep.load(ROOT / sweep_file))
 
 
@@ -88,3 +93,24 @@ def test_inferencemax_fan_out_example_covers_the_full_sweep(tmp_path):
         cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert entries == json.loads(full.stdout)
+
+
+def test_documented_batch_loop_covers_the_sweep(tmp_path):
+    """The documented loop for sweeps past 50,000 jobs: each batch job loops over its points."""
+    from conftest import documented_block
+
+    loop = documented_block("sh", "while IFS= read -r point")
+    (tmp_path / "sweep.yaml").write_text("matrix:\n  model: [a, b]\n  seed: {start: 0, stop: 19}\n")
+    (tmp_path / "bench.py").write_text(
+        "import json, sys\npoint = json.load(sys.stdin)\nprint(json.dumps({**point, 'score': 1}))\n")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+    plan = subprocess.run([sys.executable, "-m", "lazysweep", "plan", "sweep.yaml", "--size", "16"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True, env=env).stdout.strip()
+    for batch in range(3):
+        subprocess.run(["bash", "-c", loop], cwd=tmp_path, check=True, env={**env, "BATCH": str(batch), "PLAN": plan})
+    collected = subprocess.run(
+        [sys.executable, "-m", "lazysweep", "collect", "sweep.yaml", "--results", ".", "--plan", plan],
+        cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert collected.stdout.startswith("40 points, 40 done, 0 missing, 0 duplicated, 0 unknown")

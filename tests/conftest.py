@@ -156,16 +156,12 @@ def require_engine_host(engine: str, root: bool = False) -> None:
 
 
 def documented_block(language: str, marker: str) -> str:
-    """The first ``language`` code block holding ``marker`` in README.md or, until the engines text
-    is merged into it, in its draft docs-engines.md. Tests run these blocks as written."""
+    """The first ``language`` code block holding ``marker`` in README.md. Tests run these blocks as written."""
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    for name in ("README.md", "docs-engines.md"):
-        path = root / name
-        text = path.read_text() if path.exists() else ""
-        for block in re.findall(rf"```{language}\n(.*?)```", text, flags=re.S):
-            if marker in block:
-                return block
-    raise AssertionError(f"no {language} block holding {marker!r} in README.md or docs-engines.md")
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for block in re.findall(rf"```{language}\n(.*?)```", text, flags=re.S):
+        if marker in block:
+            return block
+    raise AssertionError(f"no {language} block holding {marker!r} in README.md")

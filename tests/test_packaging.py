@@ -179,9 +179,8 @@ def test_a_tag_that_is_not_the_version_fails_the_release(tmp_path):
     assert wrong.returncode == 1 and "tag v0.0.1 is not the package's version" in wrong.stdout
 
 
-# The installation and GitHub Action section of the documentation: docs-pkg.md until it is merged into the README.
-DOCUMENT = next(path for path in (ROOT / "docs-pkg.md", ROOT / "README.md") if path.exists())
-SECTION = "## Use it from any repository\n" + DOCUMENT.read_text().split("## Use it from any repository\n", 1)[1]
+# The README's installation and GitHub Action section.
+SECTION = "## Use it from any repository\n" + (ROOT / "README.md").read_text().split("## Use it from any repository\n", 1)[1]
 SECTION = SECTION.split("\n## ", 1)[0]
 
 

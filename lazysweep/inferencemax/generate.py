@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import product, repeat
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
 
 from ..axes import Axis, GeometricRange, ValuesAxis, value_key
 from ..space import Chain, Sweep

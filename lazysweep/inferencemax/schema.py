@@ -7,7 +7,10 @@ is checked from its structure (``validate()``), in O(runs + listed values).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
 
 __all__ = ["MatrixEntry", "validate_matrix_output", "entry_problems"]
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
 
 from ..errors import SweepError
 from ..loader import PYYAML, load_document

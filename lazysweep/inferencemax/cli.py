@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -23,18 +23,8 @@ __all__ = ["PROG", "generate", "main", "command_line"]
 
 PROG = "generate_sweep_configs.py"
 
-def _build_parser(prog: str) -> argparse.ArgumentParser:
-    common = Parser(add_help=False)
-    common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
-    dropin.add_batching_flags(common)
 
-    parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=help, description=help)
-
-    sub = command("full-sweep", "every config, optionally filtered")
+def _full_sweep(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--model-prefix", nargs="+", help="config keys starting with any of these")
     sub.add_argument("--precision", nargs="+")
     sub.add_argument("--framework", nargs="+")
@@ -44,7 +34,8 @@ def _build_parser(prog: str) -> argparse.ArgumentParser:
     sub.add_argument("--step-size", type=int, default=2, help="concurrency multiplier (default 2)")
     sub.add_argument("--test-mode", action="store_true", help="highest tp at its lowest concurrency only")
 
-    sub = command("test-config", "one config key's sweep")
+
+def _test_config(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--runner-config", required=True)
     sub.add_argument("--key", required=True)
     sub.add_argument("--runner-node")
@@ -52,22 +43,47 @@ def _build_parser(prog: str) -> argparse.ArgumentParser:
     sub.add_argument("--step-size", type=int, default=2)
     sub.add_argument("--test-mode", action="store_true")
 
-    sub = command("runner-model-sweep", "every config of a runner type on each of its nodes")
+
+def _runner_model_sweep(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--runner-type", required=True)
     sub.add_argument("--runner-config", required=True)
     sub.add_argument("--runner-node-filter", help="only nodes containing this text")
 
-    sub = command("runner-sweep", "one model's configs on each node of a runner type")
+
+def _runner_sweep(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--runner-type", required=True)
     sub.add_argument("--model-prefix", required=True)
     sub.add_argument("--precision")
     sub.add_argument("--framework")
     sub.add_argument("--runner-config", required=True)
 
-    sub = command("custom", "one 1k1k entry from the command line")
+
+def _custom(sub: argparse.ArgumentParser) -> None:
     for option in ("--runner-label", "--image", "--model", "--framework", "--precision", "--exp-name",
                    "--runner-config"):
         sub.add_argument(option, required=True)
+
+
+_SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "full-sweep": ("every config, optionally filtered", _full_sweep),
+    "test-config": ("one config key's sweep", _test_config),
+    "runner-model-sweep": ("every config of a runner type on each of its nodes", _runner_model_sweep),
+    "runner-sweep": ("one model's configs on each node of a runner type", _runner_sweep),
+    "custom": ("one 1k1k entry from the command line", _custom),
+}
+
+
+def _build_parser(prog: str, only: str | None = None) -> argparse.ArgumentParser:
+    """Upstream's parser; with ``only``, just that subcommand's (building all costs start-up time)."""
+    common = Parser(add_help=False)
+    common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
+    dropin.add_batching_flags(common)
+
+    parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name, (help, setup) in _SUBCOMMANDS.items():
+        if only in (None, name):
+            setup(commands.add_parser(name, parents=[common], help=help, description=help))
     return parser
 
 
@@ -93,7 +109,8 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
 
 
 def _run(arguments: list[str], prog: str) -> Any:
-    args = parse(lambda: _build_parser(prog), arguments)
+    only = arguments[0] if arguments and arguments[0] in _SUBCOMMANDS else None
+    args = parse(lambda: _build_parser(prog, only), arguments)
     entries = generate(args)
     _package().validate_matrix_output(entries)
     return dropin.emit(args, entries)

@@ -27,8 +27,9 @@ PROG = "generate_sweep_configs.py"
 
 
 
-def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
-    """Upstream's parser (843c6254f), with the batching flags on both subcommands."""
+def build_parser(prog: str = PROG, only: str | None = None) -> argparse.ArgumentParser:
+    """Upstream's parser (843c6254f), with the batching flags on both subcommands; with ``only``,
+    just that subcommand's (building both costs start-up time)."""
     common = Parser(add_help=False)
     common.add_argument("--config-files", nargs="+", required=True, help="master config files (YAML)")
     common.add_argument("--runner-config", default="configs/runners.yaml",
@@ -43,7 +44,14 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
 
     parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    sub = commands.add_parser("full-sweep", parents=[common], help="every config, optionally filtered")
+    if only in (None, "full-sweep"):
+        _full_sweep(commands.add_parser("full-sweep", parents=[common], help="every config, optionally filtered"))
+    if only in (None, "test-config"):
+        _test_config(commands.add_parser("test-config", parents=[common], help="the sweep of the given config keys"))
+    return parser
+
+
+def _full_sweep(sub: argparse.ArgumentParser) -> None:
     for flag in ("--model-prefix", "--precision", "--framework", "--runner-type"):
         sub.add_argument(flag, nargs="+")
     sub.add_argument("--seq-lens", nargs="+", choices=list(seq_len_stoi))
@@ -53,16 +61,17 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     sub.add_argument("--single-node", action="store_true")
     sub.add_argument("--multi-node", action="store_true")
 
-    sub = commands.add_parser("test-config", parents=[common], help="the sweep of the given config keys")
+
+def _test_config(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--config-keys", nargs="+", required=True, help="keys or globs (* and ?)")
     sub.add_argument("--conc", nargs="+", type=int, help="only these concurrencies")
     sub.add_argument("--seq-lens", nargs="+", choices=list(seq_len_stoi))
-    return parser
 
 
 def parse_args(arguments: Sequence[str], prog: str = PROG) -> argparse.Namespace:
     """Parse and check the arguments as upstream does; UsageError when they are refused."""
-    args = parse(lambda: build_parser(prog), arguments)
+    only = arguments[0] if arguments and arguments[0] in ("full-sweep", "test-config") else None
+    args = parse(lambda: build_parser(prog, only), arguments)
     apply_node_type_defaults(args)
     if args.command == "full-sweep" and args.step_size <= 1:
         raise UsageError("--step-size must be greater than 1")

@@ -153,11 +153,11 @@ class Field:
 
 
 class Validated:
-    """The converted fields of one validated mapping, as attributes; ``fields_set`` as in pydantic."""
+    """The converted fields of one validated mapping, as attributes; ``model_fields_set`` as in pydantic."""
 
     def __init__(self, values: dict[str, Any], fields_set: set[str]) -> None:
         self.__dict__.update(values)
-        self.fields_set = fields_set
+        self.model_fields_set = fields_set
 
     if TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any: ...
@@ -171,7 +171,7 @@ class Model:
     """
 
     def __init__(self, name: str, fields: dict[str, Field],
-                 after: Iterable[Callable[[Validated], None]] = ()) -> None:
+                 after: Iterable[Callable[[Validated], object]] = ()) -> None:
         self.name, self.fields, self.after = name, fields, tuple(after)
         self._by_key = {**{field.alias: attr for attr, field in fields.items()}, **{attr: attr for attr in fields}}
 

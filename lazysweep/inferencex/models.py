@@ -122,18 +122,23 @@ class WorkerConfig(_Parallelism):
     after_rules = (rules.tp_context,)
 
 
-class SingleNodeMatrixEntry(_Identity):
-    """A single-node fixed-seq-len row."""
+class _SingleNodeRow(_Hyphenated):
+    """The parallelism a single-node row spells out in full."""
 
-    spec_decoding: SpecDecoding
-    isl: int
-    osl: int
     tp: int
     pp: PositiveStrictInt
     dcp_size: PositiveStrictInt
     pcp_size: PositiveStrictInt
     ep: int
     dp_attn: bool
+
+
+class SingleNodeMatrixEntry(_Identity, _SingleNodeRow):
+    """A single-node fixed-seq-len row."""
+
+    spec_decoding: SpecDecoding
+    isl: int
+    osl: int
     conc: Union[int, list[int]]
     max_model_len: int
     exp_name: str
@@ -178,15 +183,9 @@ class _AgenticRow(_Identity):
     eval_only: Optional[bool] = None
 
 
-class SingleNodeAgenticMatrixEntry(_AgenticRow):
+class SingleNodeAgenticMatrixEntry(_AgenticRow, _SingleNodeRow):
     """A single-node agentic-coding row (one concurrency)."""
 
-    tp: int
-    pp: PositiveStrictInt
-    dcp_size: PositiveStrictInt
-    pcp_size: PositiveStrictInt
-    ep: int
-    dp_attn: bool
     spec_decoding: SpecDecoding = "none"
     conc: int
     after_rules = (rules.kv_offload, rules.tp_context)

@@ -57,8 +57,7 @@ def __getattr__(name: str) -> Any:
     except ModuleNotFoundError as error:
         if error.name != "pydantic":
             raise
-        raise ImportError(f"{name} is a pydantic model: install the extra with "
-                          "pip install 'lazysweep[inferencex]'", name=name) from None
+        raise ImportError(f"{name} needs pydantic: pip install 'lazysweep[inferencex]'", name=name) from None
     return getattr(models, name)
 
 

@@ -37,24 +37,31 @@ class Invalid(ValueError):
 
 
 REQUIRED = object()
-_INT_TEXT = re.compile(r"[+-]?\d+(?:_\d+)*(?:\.0*)?\Z")
-_FLOAT_TEXT = re.compile(r"[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+)?\Z")
+# ASCII digits only (pydantic refuses "８"); an int's text may end in ".0", never in a bare ".".
+_INT_TEXT = re.compile(r"[+-]?\d+(?:_\d+)*(?:\.0+)?\Z", re.ASCII)
+_FLOAT_TEXT = re.compile(r"[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+_I64 = 2**63
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 
 
 def to_str(value: Any) -> str:
-    """A string, as given (lax mode converts nothing else to a string)."""
+    """A string, as given, or UTF-8 bytes (YAML's ``!!binary``) decoded; lax mode converts nothing else."""
     if isinstance(value, str):
         return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            pass
     raise Invalid(f"Input should be a valid string, got {value!r}")
 
 
 def to_int(value: Any) -> int:
-    """An int from an int, a bool, a float without fraction, or integer text."""
+    """An int from an int, a bool, a float without fraction (strictly inside the 64-bit range), or integer text."""
     if isinstance(value, int):
         return int(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and -_I64 < value < _I64:
         return int(value)
     if isinstance(value, str) and _INT_TEXT.match(value.strip()):
         return int(value.strip().split(".")[0].replace("_", ""))
@@ -91,11 +98,14 @@ def to_float(value: Any) -> float:
 
 
 def literal(*choices: Any) -> Converter:
-    """Exactly one of ``choices`` (same type: ``1`` is not ``True``)."""
+    """One of ``choices``, of the same type, except that a bool choice also takes an equal int or float
+    (``Literal[True]`` takes ``1`` and ``1.0``, never ``"1"``); the choice is returned."""
 
     def convert(value: Any) -> Any:
-        if any(type(value) is type(choice) and value == choice for choice in choices):
-            return value
+        for choice in choices:
+            if value == choice and (type(value) is type(choice) or (
+                    type(choice) is bool and type(value) in (int, float))):
+                return choice
         raise Invalid(f"Input should be {' or '.join(map(repr, choices))}, got {value!r}")
 
     return convert
@@ -153,11 +163,11 @@ class Field:
 
 
 class Validated:
-    """The converted fields of one validated mapping, as attributes; ``fields_set`` as in pydantic."""
+    """The converted fields of one validated mapping, as attributes; ``model_fields_set`` as in pydantic."""
 
     def __init__(self, values: dict[str, Any], fields_set: set[str]) -> None:
         self.__dict__.update(values)
-        self.fields_set = fields_set
+        self.model_fields_set = fields_set
 
     if TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any: ...
@@ -171,7 +181,7 @@ class Model:
     """
 
     def __init__(self, name: str, fields: dict[str, Field],
-                 after: Iterable[Callable[[Validated], None]] = ()) -> None:
+                 after: Iterable[Callable[[Validated], object]] = ()) -> None:
         self.name, self.fields, self.after = name, fields, tuple(after)
         self._by_key = {**{field.alias: attr for attr, field in fields.items()}, **{attr: attr for attr in fields}}
 

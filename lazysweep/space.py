@@ -83,6 +83,14 @@ class Sweep:
         """``_source(i)`` for ``start <= i < stop``, lazily."""
         return range(start, stop)
 
+    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+        """The points at ``indices`` (each in ``0 .. count-1``, in any order), lazily.
+
+        A chunk of a random order (:mod:`lazysweep.shuffle`) is read through
+        this; a :class:`Product` decodes the whole chunk column by column.
+        """
+        return map(self._point, indices)
+
     # -- construction -----------------------------------------------------
 
     @classmethod
@@ -278,6 +286,11 @@ def _range_count(indices: range) -> int:
     return max(0, (start - stop - step - 1) // -step)
 
 
+def _is_identity(lookup: Sequence[Any]) -> bool:
+    """Whether ``lookup[i] == i`` for every position: ``range(n)``, whose look-up can be skipped."""
+    return lookup.__class__ is range and lookup.start == 0 and lookup.step == 1
+
+
 def _compose(outer: range, inner: range) -> range:
     """The range of ``outer[i] for i in inner``, for any sizes."""
     count = _range_count(inner)
@@ -331,17 +344,63 @@ class Product(Sweep):
         return digits
 
     def _point(self, index: int) -> Point:
-        decoder = self._decoder
-        if decoder is None:
-            # Each axis as a tuple or range, indexed in C (made on first use: a box of
-            # MatrixSweep never needs it): twice as fast as Axis.__getitem__.
-            lookups = [axis.segment(0, axis.size) for axis in self.axes]
-            decoder = self._decoder = list(zip(self.keys, lookups, self._strides))
         point = {}
-        for key, lookup, stride in decoder:
+        for key, lookup, stride in self._lookups():
             point[key] = lookup[index // stride]
             index %= stride
         return point
+
+    def _lookups(self) -> list[tuple[str, Sequence[Any], int]]:
+        """``(key, values, stride)`` per axis, the values a tuple or range indexed in C.
+
+        Made on first use (a box of MatrixSweep never needs it): twice as fast as Axis.__getitem__.
+        """
+        decoder = self._decoder
+        if decoder is None:
+            lookups = [axis.segment(0, axis.size) for axis in self.axes]
+            decoder = self._decoder = list(zip(self.keys, lookups, self._strides))
+        return decoder
+
+    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+        """The points at ``indices``, decoded column by column: per axis, one pass over the
+        digits (:meth:`_digit_columns`) and one look-up pass, then the dicts. O(len(indices) * axes).
+
+        >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+        >>> sweep = Product([ValuesAxis("os", ["linux", "mac"]), ArithmeticRange("seed", 5, 10**20)])
+        >>> list(sweep._points_at([3, 10**20 + 2])) == [sweep[3], sweep[10**20 + 2]]
+        True
+        """
+        columns = [
+            digits if _is_identity(lookup) else map(lookup.__getitem__, digits)
+            for (key, lookup, stride), digits in zip(self._lookups(), self._digit_columns(indices))
+        ]
+        return map(dict, map(zip, repeat(self.keys), zip(*columns)))
+
+    def _digit_columns(self, indices: list[int]) -> list[list[int]]:
+        """The mixed-radix digits of ``indices`` (each in ``0 .. count-1``), one list per axis.
+
+        All the indices are divided at once, each in a lane of one big int
+        (:mod:`lazysweep.lanes`): O(axes) big-int operations on
+        O(len(indices) * bits) bits, where a loop of ``divmod`` would cost
+        O(len(indices) * axes) Python steps.
+
+        >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+        >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
+        [[0, 2, 1], [0, 9, 4]]
+        """
+        from .lanes import Lanes, lane_width  # only for a random order: the command's start-up
+
+        lanes = Lanes(lane_width((self._count - 1).bit_length()), len(indices))
+        rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
+        columns = []
+        for size, stride in zip(self._sizes, self._strides):
+            if stride == 1:  # the axes after this one hold a single value each
+                digits, rest = rest, 0
+            else:
+                digits, rest = lanes.divide(rest, stride, (bound - 1).bit_length())
+            columns.append(lanes.unpack(digits, (size - 1).bit_length()))
+            bound = stride
+        return columns
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         keys = repeat(self.keys)

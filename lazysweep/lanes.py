@@ -1,0 +1,142 @@
+"""SIMD within a Python int: many unsigned numbers side by side in one big int, as "lanes".
+
+A list of ``n`` numbers becomes one int of ``n * width`` bits, number ``i``
+at bits ``i * width`` and up. One big-int operation then acts on every lane
+at once, in C and in time linear in the int's size: XOR or AND with a
+replicated constant, multiplication by a number small enough that no lane's
+product reaches ``2**width``, addition and subtraction that neither carry
+out of a lane nor borrow across one, and a right shift whose bits coming
+down from the next lane are masked off. Keeping every lane inside its
+width is the caller's part; :func:`lane_width` gives a width where the
+product of two ``bits``-bit numbers fits.
+
+It serves the hot loops of a shuffled sweep: the Feistel network over a
+chunk of consecutive indices (:mod:`lazysweep.shuffle`) and the mixed-radix
+decode of a chunk of indices (:meth:`lazysweep.space.Product._digit_columns`),
+where a Python loop costs about a microsecond per number.
+
+Packing and unpacking go through 64-bit words (``array("Q")``), read in
+little-endian order whatever the platform's, so lanes are exact everywhere.
+
+>>> lanes = Lanes(lane_width(10), 3)
+>>> lanes.unpack(lanes.pack([3, 700, 1023]) * 5 + lanes.replicate(1), bits=13)
+[16, 3501, 5116]
+>>> lanes.unpack(lanes.ramp(7), bits=4)
+[7, 8, 9]
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from itertools import repeat
+from operator import and_, lshift, or_, rshift
+
+__all__ = ["WORD", "lane_width", "Lanes"]
+
+#: Bits in a packing word: a lane is a whole number of words.
+WORD = 64
+_WORD_MASK = (1 << WORD) - 1
+_SWAP = sys.byteorder == "big"  # array("Q") holds words in the platform's order; ints are read little-endian
+
+
+def lane_width(bits: int) -> int:
+    """The narrowest lane, a whole number of words, of at least ``2 * bits + 2`` bits. O(1).
+
+    Wide enough for the product of two numbers below ``2**bits``, and for
+    :meth:`Lanes.divide`'s products, so neither ever reaches the next lane.
+
+    >>> lane_width(0), lane_width(31), lane_width(60), lane_width(100)
+    (64, 64, 128, 256)
+    """
+    return -(-(2 * bits + 2) // WORD) * WORD
+
+
+def _words_needed(bits: int) -> int:
+    return max(1, -(-bits // WORD))
+
+
+class Lanes:
+    """``count`` lanes of ``width`` bits (a multiple of :data:`WORD`): packing, unpacking, constants.
+
+    Every method costs O(count * width / WORD) machine words of work, in C
+    but for one Python-level step per word of a lane.
+    """
+
+    __slots__ = ("width", "count", "ones", "_step")
+
+    def __init__(self, width: int, count: int) -> None:
+        self.width, self.count, self._step = width, count, width // WORD
+        #: 1 in every lane: ``value * ones`` is ``value`` in every lane.
+        self.ones = int.from_bytes((b"\x01" + bytes(width // 8 - 1)) * count, "little")
+
+    def replicate(self, value: int) -> int:
+        """``value`` (below ``2**width``) in every lane."""
+        return value * self.ones
+
+    def ramp(self, start: int) -> int:
+        """``start, start + 1, ..., start + count - 1``, one to a lane (each below ``2**width``)."""
+        words = self._zeros()
+        words[:: self._step] = array("Q", range(self.count))
+        return start * self.ones + self._to_int(words)
+
+    def pack(self, values: list[int]) -> int:
+        """``count`` numbers (each below ``2**width``), one to a lane, in order.
+
+        >>> Lanes(128, 2).pack([1, 2**70]) == 1 + (2**70 << 128)
+        True
+        """
+        words, step = self._zeros(), self._step
+        top = _words_needed(max(values, default=0).bit_length())
+        if top == 1:
+            words[::step] = array("Q", values)
+        else:
+            for word in range(top):
+                words[word::step] = array("Q", map(and_, map(rshift, values, repeat(word * WORD)), repeat(_WORD_MASK)))
+        return self._to_int(words)
+
+    def unpack(self, packed: int, bits: int) -> list[int]:
+        """The numbers in the lanes of ``packed``, each known to be below ``2**bits``.
+
+        >>> Lanes(128, 3).unpack(Lanes(128, 3).pack([0, 2**64, 5]), bits=65)
+        [0, 18446744073709551616, 5]
+        """
+        step = self._step
+        words = array("Q", packed.to_bytes(8 * self.count * step, "little"))
+        if _SWAP:
+            words.byteswap()
+        values = words[::step].tolist()
+        for word in range(1, min(_words_needed(bits), step)):
+            values = list(map(or_, values, map(lshift, words[word::step].tolist(), repeat(word * WORD))))
+        return values
+
+    def divide(self, packed: int, divisor: int, bits: int) -> tuple[int, int]:
+        """Each lane's quotient and remainder by ``divisor``, as two packed ints.
+
+        Every lane must hold a number below ``2**bits``, with ``width`` at
+        least :func:`lane_width` of ``bits``. Division by a constant as a
+        multiplication: with ``s = bits + divisor.bit_length()`` and
+        ``M = ceil(2**s / divisor)``, ``v * M >> s == v // divisor`` for every
+        ``0 <= v < 2**bits`` (the error, ``v * (M - 2**s / divisor) / 2**s``,
+        stays below ``2**-divisor.bit_length()``, less than ``1 / divisor``),
+        and ``v * M`` stays below ``2**(2 * bits + 2)``: inside the lane.
+
+        >>> lanes = Lanes(lane_width(20), 3)
+        >>> quotients, remainders = lanes.divide(lanes.pack([0, 999_999, 12345]), 1000, bits=20)
+        >>> lanes.unpack(quotients, bits=20), lanes.unpack(remainders, bits=20)
+        ([0, 999, 12], [0, 999, 345])
+        """
+        shift = bits + divisor.bit_length()
+        magic = -(-(1 << shift) // divisor)
+        # After the shift a lane's top bits come from the next lane's product: masked off.
+        quotients = packed * magic >> shift & self.replicate((1 << self.width - shift) - 1)
+        return quotients, packed - quotients * divisor
+
+    def _zeros(self) -> array[int]:
+        return array("Q", bytes(8 * self.count * self._step))
+
+    @staticmethod
+    def _to_int(words: array[int]) -> int:
+        if _SWAP:
+            words.byteswap()
+        return int.from_bytes(words, "little")

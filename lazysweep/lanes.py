@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import sys
 from array import array
-from itertools import repeat
+from functools import lru_cache
+from itertools import compress, repeat
 from operator import and_, lshift, or_, rshift
 
-__all__ = ["WORD", "lane_width", "Lanes"]
+__all__ = ["WORD", "lane_width", "Lanes", "lanes_of"]
 
 #: Bits in a packing word: a lane is a whole number of words.
 WORD = 64
@@ -56,29 +57,55 @@ def _words_needed(bits: int) -> int:
     return max(1, -(-bits // WORD))
 
 
+@lru_cache(maxsize=16)
+def lanes_of(width: int, count: int) -> Lanes:
+    """``Lanes(width, count)``, shared: the constants it has made are made once per shape."""
+    return Lanes(width, count)
+
+
 class Lanes:
     """``count`` lanes of ``width`` bits (a multiple of :data:`WORD`): packing, unpacking, constants.
 
     Every method costs O(count * width / WORD) machine words of work, in C
-    but for one Python-level step per word of a lane.
+    but for one Python-level step per word of a lane. Replicated constants
+    are kept (a few per caller), so a chunk after the first costs no set-up.
     """
 
-    __slots__ = ("width", "count", "ones", "_step")
+    __slots__ = ("width", "count", "ones", "_step", "_replicas")
 
     def __init__(self, width: int, count: int) -> None:
         self.width, self.count, self._step = width, count, width // WORD
         #: 1 in every lane: ``value * ones`` is ``value`` in every lane.
         self.ones = int.from_bytes((b"\x01" + bytes(width // 8 - 1)) * count, "little")
+        self._replicas: dict[int, int] = {}
 
     def replicate(self, value: int) -> int:
-        """``value`` (below ``2**width``) in every lane."""
-        return value * self.ones
+        """``value`` (below ``2**width``) in every lane, made once per value."""
+        replica = self._replicas.get(value)
+        if replica is None:
+            replica = self._replicas[value] = value * self.ones
+        return replica
 
     def ramp(self, start: int) -> int:
         """``start, start + 1, ..., start + count - 1``, one to a lane (each below ``2**width``)."""
-        words = self._zeros()
-        words[:: self._step] = array("Q", range(self.count))
-        return start * self.ones + self._to_int(words)
+        steps = self._replicas.get(-1)  # 0, 1, 2, ... (no replica is negative)
+        if steps is None:
+            words = self._zeros()
+            words[:: self._step] = array("Q", range(self.count))
+            steps = self._replicas[-1] = self._to_int(words)
+        return start * self.ones + steps
+
+    def at_least(self, packed: int, bound: int) -> list[int]:
+        """The lanes of ``packed`` holding ``bound`` or more (every lane below ``2**(width - 1)``).
+
+        >>> Lanes(64, 4).at_least(Lanes(64, 4).pack([5, 9, 2, 7]), 7)
+        [1, 3]
+        """
+        # bound or more exactly when the lane's top bit is set after adding 2**(width-1) - bound
+        top = 1 << (self.width - 1)
+        flags = (packed + self.replicate(top - bound)) & self.replicate(top)
+        words = memoryview(flags.to_bytes(8 * self.count * self._step, "little")).cast("Q")
+        return list(compress(range(self.count), words[self._step - 1 :: self._step]))  # any byte order: 0 or not
 
     def pack(self, values: list[int]) -> int:
         """``count`` numbers (each below ``2**width``), one to a lane, in order.

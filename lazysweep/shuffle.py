@@ -133,9 +133,10 @@ class _LaneNetwork:
             low ^= ((high ^ k_low) * m_low & low_result) >> a
         return high << b | low
 
-    def run(self, packed: int) -> list[int]:
-        """The network's image of every lane, unpacked."""
-        return self.lanes.unpack(self(packed), self.bits)
+    def run(self, packed: int, count: int) -> tuple[list[int], list[int]]:
+        """The network's image of every lane, unpacked, and the lanes where it is ``count`` or more."""
+        image = self(packed)
+        return self.lanes.unpack(image, self.bits), self.lanes.at_least(image, count)
 
 
 class Permutation:
@@ -200,18 +201,17 @@ class Permutation:
         if stop - start < SCALAR_BELOW:
             return list(_walk(self._forward, self.count, range(start, stop)))
         network = self._network_of(stop - start)
-        images = network.run(network.lanes.ramp(start))
-        count = self.count
-        outside = [at for at, image in enumerate(images) if image >= count]
+        images, outside = network.run(network.lanes.ramp(start), self.count)
         while outside:  # cycle-walking, all the lanes still outside together
             if len(outside) < SCALAR_BELOW:
                 for at in outside:
                     images[at] = self[images[at]]
                 break
             network = self._network_of(len(outside))
-            for at, image in zip(outside, network.run(network.lanes.pack([images[at] for at in outside]))):
+            walked, still = network.run(network.lanes.pack([images[at] for at in outside]), self.count)
+            for at, image in zip(outside, walked):
                 images[at] = image
-            outside = [at for at in outside if images[at] >= count]
+            outside = [outside[at] for at in still]
         return images
 
     def _network_of(self, lanes: int) -> _LaneNetwork:

@@ -388,9 +388,9 @@ class Product(Sweep):
         >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
         [[0, 2, 1], [0, 9, 4]]
         """
-        from .lanes import Lanes, lane_width  # only for a random order: the command's start-up
+        from .lanes import lane_width, lanes_of  # only for a random order: the command's start-up
 
-        lanes = Lanes(lane_width((self._count - 1).bit_length()), len(indices))
+        lanes = lanes_of(lane_width((self._count - 1).bit_length()), len(indices))
         rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
         columns = []
         for size, stride in zip(self._sizes, self._strides):

@@ -41,7 +41,7 @@ from itertools import chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from .space import Point, Sweep
+    from .space import Sweep
 
 from .lanes import Lanes, lane_width
 from .space import View
@@ -239,7 +239,8 @@ class Shuffled(View):
 
     ``view[i]`` costs one :class:`Permutation` look-up plus the base's own
     ``sweep[j]``; ``index()`` one inverse look-up per match; iterating ``n``
-    points costs ``n`` look-ups.
+    points costs ``n`` look-ups, made a chunk at a time in lanes, each chunk
+    then read from the base at once (a product decodes it column by column).
 
     >>> from lazysweep import Sweep
     >>> view = Shuffled(Sweep.from_matrix({"n": {"start": 0, "stop": 9}}), seed=3)
@@ -263,11 +264,8 @@ class Shuffled(View):
     def _from_base(self, index: int) -> int:
         return self.permutation.index(index)
 
-    def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
-        return chain.from_iterable(map(self.base._points_at, self.permutation.chunks(start, stop)))
-
-    def _source_range(self, start: int, stop: int) -> Iterator[int]:
-        return map(self.base._source, self.permutation.iter_range(start, stop))
+    def _chunks(self, start: int, stop: int) -> Iterator[list[int]]:
+        return self.permutation.chunks(start, stop)
 
     def __repr__(self) -> str:
         return f"<Shuffled of {self.count} points, seed {self.permutation.seed}: {self.base!r}>"

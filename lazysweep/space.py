@@ -19,7 +19,7 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice, product, repeat
+from itertools import chain, islice, product, repeat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -553,11 +553,26 @@ class View(Sweep):
         """
         return None
 
+    def _chunks(self, start: int, stop: int) -> Iterable[list[int]] | None:
+        """The base indices of local points ``start .. stop-1``, in order, as lists of a bounded
+        length, or None when a view has no faster way to make them than ``_to_base`` one by one.
+
+        A random order makes them a chunk at a time (:meth:`lazysweep.shuffle.Permutation.chunks`),
+        and a reader of the view (iteration, the JSON writer) decodes each chunk at once.
+        """
+        return None
+
     def _point(self, index: int) -> Point:
         return self.base._point(self._to_base(index))
 
+    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+        return self.base._points_at(list(map(self._to_base, indices)))
+
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
-        return map(self.base._point, map(self._to_base, range(start, stop)))
+        chunks = self._chunks(start, stop)
+        if chunks is None:
+            return map(self.base._point, map(self._to_base, range(start, stop)))
+        return chain.from_iterable(map(self.base._points_at, chunks))
 
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         # Local order need not follow the base's, so the (usually single) match is sorted.
@@ -568,7 +583,9 @@ class View(Sweep):
         return self.base._source(self._to_base(index))
 
     def _source_range(self, start: int, stop: int) -> Iterable[int]:
-        return map(self.base._source, map(self._to_base, range(start, stop)))
+        chunks = self._chunks(start, stop)
+        indices = map(self._to_base, range(start, stop)) if chunks is None else chain.from_iterable(chunks)
+        return map(self.base._source, indices)
 
 
 class SweepSlice(View):

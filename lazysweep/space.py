@@ -393,14 +393,14 @@ class Product(Sweep):
         lanes = lanes_of(lane_width((self._count - 1).bit_length()), len(indices))
         rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
         columns = []
-        for size, stride in zip(self._sizes, self._strides):
+        for stride in self._strides:
             if stride == 1:  # the axes after this one hold a single value each
                 digits, rest = rest, 0
             else:
                 digits, rest = lanes.divide(rest, stride, (bound - 1).bit_length())
-            columns.append(lanes.unpack(digits, (size - 1).bit_length()))
+            columns.append(digits)
             bound = stride
-        return columns
+        return lanes.unpack_all(columns, [(size - 1).bit_length() for size in self._sizes])
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         keys = repeat(self.keys)

@@ -60,3 +60,17 @@ def test_divide_at_the_edges_of_the_bits():
             quotients, remainders = lanes.divide(lanes.pack(values), divisor, bits)
             assert lanes.unpack(quotients, bits) == [value // divisor for value in values], (bits, divisor)
             assert lanes.unpack(remainders, bits) == [value % divisor for value in values], (bits, divisor)
+
+
+@given(st.lists(lanes_and_values(), min_size=1, max_size=8), st.integers(0, 30), st.data())
+def test_unpack_all_is_unpack_of_each(cases, count, data):
+    # Columns of numbers of any widths in the same lanes: small ones read as shared 8/16/32-bit fields.
+    top = max(bits for bits, _ in cases)
+    lanes = Lanes(lane_width(top), count)
+    columns, widths, expected = [], [], []
+    for bits, _ in cases:
+        values = data.draw(st.lists(st.integers(0, (1 << bits) - 1), min_size=count, max_size=count))
+        columns.append(lanes.pack(values))
+        widths.append(bits)
+        expected.append(values)
+    assert lanes.unpack_all(columns, widths) == expected

@@ -37,11 +37,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Literal
 
-__all__ = ["WORD", "lane_width", "Lanes", "lanes_of"]
+__all__ = ["WORD", "REPLICAS_KEPT", "lane_width", "Lanes", "lanes_of"]
 
 #: Bits in a packing word: a lane is a whole number of words.
 WORD = 64
 _WORD_MASK = (1 << WORD) - 1
+#: Replicated constants a :class:`Lanes` keeps (a chunk's network needs 15, a product's decode one per axis).
+REPLICAS_KEPT = 64
 _FIELD_FORMATS: dict[int, Literal["B", "H", "I"]] = {8: "B", 16: "H", 32: "I"}  # memoryview formats of 8, 16 and 32-bit unsigned fields
 _SWAP = sys.byteorder == "big"  # array("Q") holds words in the platform's order; ints are read little-endian
 
@@ -85,9 +87,12 @@ class Lanes:
         self._replicas: dict[int, int] = {}
 
     def replicate(self, value: int) -> int:
-        """``value`` (below ``2**width``) in every lane, made once per value."""
+        """``value`` (below ``2**width``) in every lane, made once per value (the last
+        :data:`REPLICAS_KEPT` values: memory O(count * width) whatever the callers ask)."""
         replica = self._replicas.get(value)
         if replica is None:
+            if len(self._replicas) >= REPLICAS_KEPT:
+                self._replicas.clear()
             replica = self._replicas[value] = value * self.ones
         return replica
 

@@ -8,7 +8,7 @@ on average. Both directions cost O(rounds) integer operations per index,
 whatever the count (10**30 included), and nothing is stored but the keys.
 A run of consecutive indices goes through the same network a chunk at a
 time, every index of the chunk in one lane of a big int
-(:mod:`lazysweep.lanes`): the same numbers, about a tenth of the time.
+(:mod:`lazysweep.lanes`): the same numbers, in about a quarter of the time.
 
 The network, exactly (so any implementation can reproduce it):
 

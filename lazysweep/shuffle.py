@@ -43,7 +43,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from .space import Sweep
 
-from .lanes import Lanes, lane_width
+from .lanes import LANE_BITS, Lanes, lane_width
 from .space import View
 
 __all__ = ["ROUNDS", "CHUNK", "Permutation", "Shuffled"]
@@ -55,7 +55,8 @@ ROUNDS = 6
 #: Indices permuted together, one to a lane of a big int: memory O(CHUNK), whatever the run's length.
 CHUNK = 1024
 
-#: Fewer indices than this go through the network one at a time (cheaper than making lane constants).
+#: Fewer indices than this go through the network one at a time (cheaper than making lane
+#: constants), as do all the indices of a count wider than :data:`~lazysweep.lanes.LANE_BITS`.
 SCALAR_BELOW = 16
 
 
@@ -198,7 +199,7 @@ class Permutation:
 
     def _chunk(self, start: int, stop: int) -> list[int]:
         """``self[i]`` for ``start <= i < stop``: one pass of the lanes, then the walk of the few outside."""
-        if stop - start < SCALAR_BELOW:
+        if stop - start < SCALAR_BELOW or self._bits > LANE_BITS:
             return list(_walk(self._forward, self.count, range(start, stop)))
         network = self._network_of(stop - start)
         images, outside = network.run(network.lanes.ramp(start), self.count)

@@ -382,15 +382,19 @@ class Product(Sweep):
         All the indices are divided at once, each in a lane of one big int
         (:mod:`lazysweep.lanes`): O(axes) big-int operations on
         O(len(indices) * bits) bits, where a loop of ``divmod`` would cost
-        O(len(indices) * axes) Python steps.
+        O(len(indices) * axes) Python steps (the loop it is, past
+        :data:`~lazysweep.lanes.LANE_BITS` bits).
 
         >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
         >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
         [[0, 2, 1], [0, 9, 4]]
         """
-        from .lanes import lane_width, lanes_of  # only for a random order: the command's start-up
+        from .lanes import LANE_BITS, lane_width, lanes_of  # only for a random order: the command's start-up
 
-        lanes = lanes_of(lane_width((self._count - 1).bit_length()), len(indices))
+        bits = (self._count - 1).bit_length()
+        if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
+            return [list(column) for column in zip(*map(self._digits, indices))] if indices else [[] for _ in self.axes]
+        lanes = lanes_of(lane_width(bits), len(indices))
         rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
         columns = []
         for stride in self._strides:

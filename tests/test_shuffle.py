@@ -66,7 +66,7 @@ def test_random_indices_round_trip_through_index(count):
 # Counts where the lanes' arithmetic has its edges: the smallest, powers of two (no cycle-walking)
 # and one past them (half the lanes walk), a word's width, and far past it.
 EDGE_COUNTS = [1, 2, 3, 4, 5, 16, 17, 1023, 1024, 1025, 2**32, 2**63 - 1, 2**64 - 1, 2**64, 2**64 + 1,
-               10**18, 2**128 + 1, 10**30]
+               10**18, 2**128 + 1, 10**30, 2**160, 2**160 + 1, 7**200]  # past LANE_BITS: one at a time
 counts = st.one_of(st.sampled_from(EDGE_COUNTS), st.integers(1, 2**40), st.integers(1, 2**140))
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lazysweep.space as space
+from lazysweep.lanes import LANE_BITS
 from lazysweep import Chain, Product, Sweep, SweepSlice
 from lazysweep.axes import ArithmeticRange, ValuesAxis, value_key
 
@@ -265,3 +266,8 @@ def test_points_at_decode_huge_products_like_getitem():
     indices = [0, 1, sweep.count - 1, sweep.count // 3, 2**64, 2**64 - 1, *range(10**25, 10**25 + 40)]
     assert list(sweep._points_at(indices)) == [sweep[i] for i in indices]
     assert sweep._digit_columns([sweep.count - 1]) == [[size - 1] for size in sweep._sizes]
+    wide = Sweep.from_matrix({"a": {"start": 0, "stop": 10**40}, "b": ["x", "y"], "c": {"start": 0, "stop": 10**40}})
+    assert wide.count.bit_length() > LANE_BITS  # decoded one index at a time, the same digits
+    indices = [0, wide.count - 1, *range(10**50, 10**50 + 5)]
+    assert list(wide._points_at(indices)) == [wide[i] for i in indices]
+    assert wide._digit_columns([]) == [[], [], []] == sweep._digit_columns([])

@@ -48,7 +48,8 @@ _WORD_MASK = (1 << WORD) - 1
 LANE_BITS = 160
 #: Replicated constants a :class:`Lanes` keeps (a chunk's network needs 15, a product's decode one per axis).
 REPLICAS_KEPT = 64
-_FIELD_FORMATS: dict[int, Literal["B", "H", "I"]] = {8: "B", 16: "H", 32: "I"}  # memoryview formats of 8, 16 and 32-bit unsigned fields
+#: The memoryview formats of unsigned 8, 16 and 32-bit fields.
+_FIELD_FORMATS: dict[int, Literal["B", "H", "I"]] = {8: "B", 16: "H", 32: "I"}
 _SWAP = sys.byteorder == "big"  # array("Q") holds words in the platform's order; ints are read little-endian
 
 
@@ -159,7 +160,8 @@ class Lanes:
         strided views of one ``to_bytes``. O(len(columns) * count * width).
 
         >>> lanes = Lanes(64, 3)
-        >>> lanes.unpack_all([lanes.pack([1, 2, 3]), lanes.pack([300, 0, 65535]), lanes.pack([2**40, 7, 0])], [2, 16, 41])
+        >>> columns = [lanes.pack([1, 2, 3]), lanes.pack([300, 0, 65535]), lanes.pack([2**40, 7, 0])]
+        >>> lanes.unpack_all(columns, [2, 16, 41])
         [[1, 2, 3], [300, 0, 65535], [1099511627776, 7, 0]]
         """
         found: list[list[int]] = [[]] * len(columns)

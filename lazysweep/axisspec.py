@@ -8,6 +8,11 @@ A SPEC is one of:
   (:class:`~lazysweep.floatranges.StepRange`: ``0.1..0.5:0.1`` ends at 0.5);
 * ``A..BxF``: a geometric range of integers, ``A, A*F, ...`` while below
   ``B``, then ``B`` (as ``{start, stop, factor}`` in a sweep file);
+* ``A..B:num=N``: ``N`` evenly spaced floats from ``A`` to ``B``, both
+  included, and ``A..B:num=N:log``: evenly spaced in logarithm (``A`` and
+  ``B`` above 0). The same axes, value for value, as a sweep file's
+  ``{start: A, stop: B, num: N}`` and ``{..., scale: log}``
+  (:mod:`lazysweep.floatranges`);
 * anything else: a comma-separated list, each item read the way a sweep
   file reads a plain YAML 1.2 scalar (:func:`lazysweep.loader.github_scalar`) (``1e-4`` is a float, ``true`` a
   boolean, ``null`` null, ``8`` an integer, anything else a string). A single
@@ -36,6 +41,8 @@ __all__ = ["parse_axis", "sweep_from_axes", "plain_scalar"]
 _NUMBER = r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 _RANGE = re.compile(rf"({_NUMBER})\.\.({_NUMBER})(?::({_NUMBER})|x([0-9]+))?")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
+# A..B:num=N[:log], and the malformed texts that mean it (A..B:log, A..B:num, ...): refused, not read as a list item.
+_EVENLY = re.compile(rf"({_NUMBER})\.\.({_NUMBER}):((?:num|log)\b.*)", re.DOTALL)
 
 
 def plain_scalar(text: str) -> Any:
@@ -65,12 +72,14 @@ def parse_axis(option: str) -> Axis:
     (ArithmeticRange('seed', start=0, stop=99, step=1), GeometricRange('conc', start=4, stop=1024, factor=2))
     >>> parse_axis("lr=1e-4,3e-4"), parse_axis("wd=0.1..0.5:0.1")
     (ValuesAxis('lr', [0.0001, 0.0003]), StepRange('wd', start=0.1, stop=0.5, step=0.1))
+    >>> list(parse_axis("p=0..1:num=5")), list(parse_axis("lr=1e-4..1e-2:num=3:log"))
+    ([0.0, 0.25, 0.5, 0.75, 1.0], [0.0001, 0.001, 0.01])
     """
     name, equals, spec = option.partition("=")
     name = name.strip()
     try:
         if not equals or not name:
-            raise ValueError("expected NAME=SPEC (a list a,b,c or a range A..B, A..B:STEP, A..BxF)")
+            raise ValueError("expected NAME=SPEC (a list a,b,c or a range A..B, A..B:STEP, A..BxF, A..B:num=N[:log])")
         if not spec.strip():
             raise ValueError("the SPEC after '=' is empty")
         return _axis(name, spec.strip())
@@ -79,6 +88,9 @@ def parse_axis(option: str) -> Axis:
 
 
 def _axis(name: str, spec: str) -> Axis:
+    evenly = _EVENLY.fullmatch(spec)
+    if evenly is not None:
+        return _evenly_spaced(name, _number(evenly[1]), _number(evenly[2]), evenly[3])
     found = _RANGE.fullmatch(spec)
     if found is None:
         items = spec.split(",")
@@ -98,6 +110,27 @@ def _axis(name: str, spec: str) -> Axis:
     from .floatranges import StepRange
 
     return StepRange(name, start, stop, step)
+
+
+def _evenly_spaced(name: str, start: int | float, stop: int | float, options: str) -> Axis:
+    """``A..B:num=N[:log]``, ``options`` being what follows ``A..B:``: built from the spec a sweep
+    file would hold, by the same function (so the values are the file form's, bit for bit)."""
+    num, colon, scale = options.partition(":")
+    key, equals, count = num.partition("=")
+    if key == "log":
+        raise ValueError(":log needs the number of values first: A..B:num=N:log")
+    if key != "num" or not equals:
+        raise ValueError("expected A..B:num=N or A..B:num=N:log")
+    if not _INTEGER.fullmatch(count):
+        raise ValueError(f"num=N takes an integer, not {count!r}")
+    if colon and scale != "log":
+        raise ValueError(f"expected :log after num=N, not {scale!r}")
+    from .floatranges import float_range  # floats only: start-up time
+
+    spec: dict[str, Any] = {"start": start, "stop": stop, "num": int(count)}
+    if colon:
+        spec["scale"] = "log"
+    return float_range(name, spec)  # its RangeSpecError is a ValueError: one line, naming the option
 
 
 def sweep_from_axes(options: Sequence[str]) -> Sweep:

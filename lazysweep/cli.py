@@ -637,7 +637,8 @@ _FORMATS_HELP = "args: --name=value per field, hydra: name=value overrides (each
 
 def _axis_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-a", "--axis", action="append", default=[], metavar="NAME=SPEC",
-                     help="an axis: a list a,b,c, a range A..B or A..B:STEP, or a geometric range A..BxF; "
+                     help="an axis: a list a,b,c, a range A..B or A..B:STEP, a geometric range A..BxF, "
+                          "or N evenly spaced floats A..B:num=N (A..B:num=N:log: in logarithm); "
                           "repeated, the axes make one product, which comes after the files' points")
 
 

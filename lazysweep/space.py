@@ -19,7 +19,7 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice, product, repeat
+from itertools import chain, islice, product, repeat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -82,6 +82,14 @@ class Sweep:
     def _source_range(self, start: int, stop: int) -> Iterable[int]:
         """``_source(i)`` for ``start <= i < stop``, lazily."""
         return range(start, stop)
+
+    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+        """The points at ``indices`` (each in ``0 .. count-1``, in any order), lazily.
+
+        A chunk of a random order (:mod:`lazysweep.shuffle`) is read through
+        this; a :class:`Product` decodes the whole chunk column by column.
+        """
+        return map(self._point, indices)
 
     # -- construction -----------------------------------------------------
 
@@ -278,6 +286,11 @@ def _range_count(indices: range) -> int:
     return max(0, (start - stop - step - 1) // -step)
 
 
+def _is_identity(lookup: Sequence[Any]) -> bool:
+    """Whether ``lookup[i] == i`` for every position: ``range(n)``, whose look-up can be skipped."""
+    return lookup.__class__ is range and lookup.start == 0 and lookup.step == 1
+
+
 def _compose(outer: range, inner: range) -> range:
     """The range of ``outer[i] for i in inner``, for any sizes."""
     count = _range_count(inner)
@@ -331,17 +344,67 @@ class Product(Sweep):
         return digits
 
     def _point(self, index: int) -> Point:
-        decoder = self._decoder
-        if decoder is None:
-            # Each axis as a tuple or range, indexed in C (made on first use: a box of
-            # MatrixSweep never needs it): twice as fast as Axis.__getitem__.
-            lookups = [axis.segment(0, axis.size) for axis in self.axes]
-            decoder = self._decoder = list(zip(self.keys, lookups, self._strides))
         point = {}
-        for key, lookup, stride in decoder:
+        for key, lookup, stride in self._lookups():
             point[key] = lookup[index // stride]
             index %= stride
         return point
+
+    def _lookups(self) -> list[tuple[str, Sequence[Any], int]]:
+        """``(key, values, stride)`` per axis, the values a tuple or range indexed in C.
+
+        Made on first use (a box of MatrixSweep never needs it): twice as fast as Axis.__getitem__.
+        """
+        decoder = self._decoder
+        if decoder is None:
+            lookups = [axis.segment(0, axis.size) for axis in self.axes]
+            decoder = self._decoder = list(zip(self.keys, lookups, self._strides))
+        return decoder
+
+    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+        """The points at ``indices``, decoded column by column: per axis, one pass over the
+        digits (:meth:`_digit_columns`) and one look-up pass, then the dicts. O(len(indices) * axes).
+
+        >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+        >>> sweep = Product([ValuesAxis("os", ["linux", "mac"]), ArithmeticRange("seed", 5, 10**20)])
+        >>> list(sweep._points_at([3, 10**20 + 2])) == [sweep[3], sweep[10**20 + 2]]
+        True
+        """
+        columns = [
+            digits if _is_identity(lookup) else map(lookup.__getitem__, digits)
+            for (key, lookup, stride), digits in zip(self._lookups(), self._digit_columns(indices))
+        ]
+        return map(dict, map(zip, repeat(self.keys), zip(*columns)))
+
+    def _digit_columns(self, indices: list[int]) -> list[list[int]]:
+        """The mixed-radix digits of ``indices`` (each in ``0 .. count-1``), one list per axis.
+
+        All the indices are divided at once, each in a lane of one big int
+        (:mod:`lazysweep.lanes`): O(axes) big-int operations on
+        O(len(indices) * bits) bits, where a loop of ``divmod`` would cost
+        O(len(indices) * axes) Python steps (the loop it is, past
+        :data:`~lazysweep.lanes.LANE_BITS` bits).
+
+        >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+        >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
+        [[0, 2, 1], [0, 9, 4]]
+        """
+        from .lanes import LANE_BITS, lane_width, lanes_of  # only for a random order: the command's start-up
+
+        bits = (self._count - 1).bit_length()
+        if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
+            return [list(column) for column in zip(*map(self._digits, indices))] if indices else [[] for _ in self.axes]
+        lanes = lanes_of(lane_width(bits), len(indices))
+        rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
+        columns = []
+        for stride in self._strides:
+            if stride == 1:  # the axes after this one hold a single value each
+                digits, rest = rest, 0
+            else:
+                digits, rest = lanes.divide(rest, stride, (bound - 1).bit_length())
+            columns.append(digits)
+            bound = stride
+        return lanes.unpack_all(columns, [(size - 1).bit_length() for size in self._sizes])
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         keys = repeat(self.keys)
@@ -494,11 +557,26 @@ class View(Sweep):
         """
         return None
 
+    def _chunks(self, start: int, stop: int) -> Iterable[list[int]] | None:
+        """The base indices of local points ``start .. stop-1``, in order, as lists of a bounded
+        length, or None when a view has no faster way to make them than ``_to_base`` one by one.
+
+        A random order makes them a chunk at a time (:meth:`lazysweep.shuffle.Permutation.chunks`),
+        and a reader of the view (iteration, the JSON writer) decodes each chunk at once.
+        """
+        return None
+
     def _point(self, index: int) -> Point:
         return self.base._point(self._to_base(index))
 
+    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+        return self.base._points_at(list(map(self._to_base, indices)))
+
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
-        return map(self.base._point, map(self._to_base, range(start, stop)))
+        chunks = self._chunks(start, stop)
+        if chunks is None:
+            return map(self.base._point, map(self._to_base, range(start, stop)))
+        return chain.from_iterable(map(self.base._points_at, chunks))
 
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         # Local order need not follow the base's, so the (usually single) match is sorted.
@@ -509,7 +587,9 @@ class View(Sweep):
         return self.base._source(self._to_base(index))
 
     def _source_range(self, start: int, stop: int) -> Iterable[int]:
-        return map(self.base._source, map(self._to_base, range(start, stop)))
+        chunks = self._chunks(start, stop)
+        indices = map(self._to_base, range(start, stop)) if chunks is None else chain.from_iterable(chunks)
+        return map(self.base._source, indices)
 
 
 class SweepSlice(View):

@@ -62,7 +62,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     Writer = Callable[[str], object]
 
 from .errors import SweepError
-from .space import Chain, Product, Sweep, View
+from .space import BLOCK_VALUES, Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
            "encode_value", "write_encoded_lines", "write_encoded_list"]
@@ -252,6 +252,8 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
         if pieces is not None:
             base = sweep.base
             return chain.from_iterable(_texts(base, first, last, style, sources) for first, last in pieces)
+        if sweep.base.__class__ is Product and (chunks := sweep._chunks(start, stop)) is not None:
+            return _product_texts_at(sweep.base, chunks, style, sources)  # a random order of a product
     return _dict_texts(sweep._iter_range(start, stop), style, sources)
 
 
@@ -306,9 +308,55 @@ class _Fragments:
         if whole and level in self.whole:
             return self.whole[level]
         values = axis.segment(start, stop)
-        fill = self.formats[level].__mod__
-        # A range holds exact ints, whose %s is their JSON; anything else is encoded first.
-        fragments = list(map(fill, values if values.__class__ is range else map(self.style.value, values)))
+        fragments = list(self._filled(level, values, exact_ints=values.__class__ is range))
         if whole:
             self.whole[level] = fragments
         return fragments
+
+    def at(self, level: int, positions: Iterable[int]) -> Iterator[str]:
+        """The fragments of axis ``level``'s ``positions``, in any order: look-ups in the whole axis's
+        fragments when it has at most BLOCK_VALUES values, else each value encoded. O(positions)."""
+        axis = self.axes[level]
+        if axis.size <= BLOCK_VALUES:
+            return map(self.segment(level, 0, axis.size).__getitem__, positions)
+        values = axis.segment(0, axis.size)
+        return self._filled(level, map(values.__getitem__, positions), exact_ints=values.__class__ is range)
+
+    def _filled(self, level: int, values: Iterable[Any], exact_ints: bool) -> Iterator[str]:
+        """The fragments of axis ``level``'s ``values``: exact ints (a range's) are their own JSON
+        under ``%s``; anything else is encoded first."""
+        return map(self.formats[level].__mod__, values if exact_ints else map(self.style.value, values))
+
+
+# -- a random order of a product (lazysweep.shuffle) ----------------------------------------
+
+def _product_texts_at(
+    sweep: Product, chunks: Iterable[list[int]], style: _Style, sources: Iterator[int] | None
+) -> Iterator[str]:
+    """The texts of a product's points at the indices in ``chunks`` (a random order), a chunk at a
+    time: its digits column by column (``Product._digit_columns``), each column's fragments, then
+    one ``str.join`` per point. O(points * axes) C-level steps, no dict."""
+    fragments = _fragments_for(sweep, style, sources)
+    if fragments is None:
+        return _dict_texts(chain.from_iterable(map(sweep._points_at, chunks)), style, sources)
+    levels = range(len(sweep.axes))
+    texts = chain.from_iterable(
+        map("".join, zip(*map(fragments.at, levels, sweep._digit_columns(chunk)))) for chunk in chunks
+    )
+    return _with_index(texts, style, sources)
+
+
+def _fragments_for(sweep: Product, style: _Style, sources: Iterator[int] | None) -> _Fragments | None:
+    """The fragments of a product's axes, or None when its points need the dict path (a key that
+    is not a string, or an ``_index`` that would repeat one)."""
+    keys = sweep.keys
+    if not all(key.__class__ is str for key in keys) or (sources is not None and INDEX_FIELD in keys):
+        return None
+    return _Fragments(sweep, style, closed=sources is None)
+
+
+def _with_index(texts: Iterator[str], style: _Style, sources: Iterator[int] | None) -> Iterator[str]:
+    """Each text with its ``_index`` added, when there are indices."""
+    if sources is None:
+        return texts
+    return map(style.indexed.__mod__, zip(texts, sources))  # zip stops at the texts' end, taking no extra index

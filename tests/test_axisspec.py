@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysweep import UsageError
+from lazysweep import Sweep, UsageError
 from lazysweep.axisspec import parse_axis, plain_scalar, sweep_from_axes
 from lazysweep.formats import args_line, hydra_line, hydra_value
 
@@ -43,6 +43,14 @@ def test_the_issue_example():
     ("path=../data,./x..y", ["../data", "./x..y"]),
     ("v=1..2..3", ["1..2..3"]),
     ("eq=a=b", ["a=b"]),
+    ("p=0..1:num=5", [0.0, 0.25, 0.5, 0.75, 1.0]),
+    ("p=0..10:num=3", [0.0, 5.0, 10.0]),
+    ("p=1..0:num=3", [1.0, 0.5, 0.0]),
+    ("p=2..2:num=1", [2.0]),
+    ("lr=1e-4..1e-1:num=4:log", [0.0001, 0.001, 0.01, 0.1]),
+    ("lr=1e-4..1e-2:num=5:log", [0.0001, 0.00031622776601683794, 0.001, 0.0031622776601683794, 0.01]),
+    ("c=1..1000:num=4:log", [1.0, 10.0, 100.0, 1000.0]),
+    ("t=1..2:nums", ["1..2:nums"]),  # not the num form: a list item, as before
 ])
 def test_specs(option, expected):
     assert values(option) == expected
@@ -63,6 +71,19 @@ def test_specs(option, expected):
     ("x=0.5..0.1:0.1", "starts after it stops"),
     ("x=0..1:-0.1", "'step' must be above 0"),
     ("x=1,.nan", ".nan cannot be written as JSON"),
+    ("x=0..1:num=0", "'num' must be at least 1"),
+    ("x=0..1:num=-3", "'num' must be at least 1"),
+    ("x=0..1:num=1", "both ends are included"),
+    ("x=0..1:num=x", "num=N takes an integer, not 'x'"),
+    ("x=0..1:num=2.5", "num=N takes an integer, not '2.5'"),
+    ("x=0..1:num=", "num=N takes an integer, not ''"),
+    ("x=0..1:num", "expected A..B:num=N or A..B:num=N:log"),
+    ("lr=0..1:num=3:log", "a log range needs 'start' above 0, not 0"),
+    ("lr=1..-1:num=3:log", "a log range needs 'stop' above 0, not -1"),
+    ("lr=1e-4..1:log", ":log needs the number of values first: A..B:num=N:log"),
+    ("lr=1e-4..1:log:num=3", ":log needs the number of values first"),
+    ("x=0..1:num=3:lin", "expected :log after num=N, not 'lin'"),
+    ("x=1..2:num=3:log:log", "expected :log after num=N, not 'log:log'"),
 ])
 def test_bad_specs_are_usage_errors_naming_the_option(option, message):
     with pytest.raises(UsageError, match=message) as raised:
@@ -132,3 +153,20 @@ def test_decimal_ranges_list_like_decimal(start, span, step, places):
     first, last, increment = (Decimal(part) for part in text)
     expected = [float(first + k * increment) for k in range(int((last - first) / increment) + 1)]
     assert listed == expected
+
+
+@given(st.integers(-10**6, 10**6), st.integers(-10**6, 10**6), st.integers(0, 6), st.integers(2, 300), st.booleans())
+def test_num_forms_are_the_sweep_files_ranges(first, last, places, num, log):
+    # A..B:num=N[:log] against {start, stop, num[, scale: log]} read from a sweep file: the same values, bit for bit.
+    from lazysweep.loader import github_scalar
+
+    texts = [str(Decimal(n).scaleb(-places)) for n in ((abs(first) + 1, abs(last) + 1) if log else (first, last))]
+    suffix = ":log" if log else ""
+    listed = values(f"x={texts[0]}..{texts[1]}:num={num}{suffix}")
+    spec = {"start": github_scalar(texts[0]), "stop": github_scalar(texts[1]), "num": num}
+    if log:
+        spec["scale"] = "log"
+    from_file = list(Sweep.from_matrix({"x": spec}))
+    assert [point["x"] for point in from_file] == listed
+    assert [value.hex() for value in listed] == [point["x"].hex() for point in from_file]
+    assert len(listed) == num and all(type(value) is float for value in listed)

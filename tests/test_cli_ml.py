@@ -58,6 +58,10 @@ def test_every_sweep_command_takes_axes(capsys):
 
 def test_bad_axes_are_usage_errors(capsys):
     assert run(capsys, "count", "-a", "lr=") == (2, "", "lazysweep: error: -a 'lr=': the SPEC after '=' is empty\n")
+    assert run(capsys, "stream", "-a", "lr=0..1e-1:num=4:log") == (
+        2, "", "lazysweep: error: -a 'lr=0..1e-1:num=4:log': a log range needs 'start' above 0, not 0\n"
+    )
+    assert run(capsys, "count", "-a", "x=0..1:num=0") == (2, "", "lazysweep: error: -a 'x=0..1:num=0': 'num' must be at least 1\n")
     assert run(capsys, "count") == (
         2, "", "lazysweep: error: no sweep: give sweep files, - for standard input, or axes with -a NAME=SPEC\n"
     )
@@ -204,3 +208,17 @@ def test_the_step_summary_names_the_axes_and_the_selection(capsys, monkeypatch, 
     assert "### lazysweep: 9 points in 4 batches of up to 3" in summary
     assert f"| `{path}` | 3 |" in summary and "| `-a` | 7 |" in summary
     assert "| selected (`--only`, `--shuffle`, `--shards`) | 9 |" in summary
+
+
+@pytest.mark.parametrize("option, spec", [
+    ("lr=1e-4..1e-1:num=7:log", "{start: 1e-4, stop: 1e-1, num: 7, scale: log}"),
+    ("p=0..1:num=11", "{start: 0, stop: 1, num: 11}"),
+    ("p=0.0..1.0:num=11", "{start: 0.0, stop: 1.0, num: 11}"),
+    ("w=2.5..-1e3:num=9", "{start: 2.5, stop: -1e3, num: 9}"),
+])
+def test_num_axes_write_the_bytes_of_the_sweep_files_ranges(capsys, write, option, spec):
+    name = option.partition("=")[0]
+    path = write(f"matrix:\n  {name}: {spec}\n")
+    for command in (["stream"], ["stream", "--format", "args"], ["batch", "-k", "0"], ["fingerprint"]):
+        from_axis, from_file = run(capsys, *command, "-a", option), run(capsys, *command, path)
+        assert from_axis == from_file and from_axis[0] == 0

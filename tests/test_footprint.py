@@ -59,3 +59,17 @@ def test_a_batch_loads_no_module_it_does_not_use():
     loaded = run_command(LAST_BATCH)[1]
     assert "_json" in loaded and "lazysweep.writer" in loaded
     assert loaded.isdisjoint({"json", "json.decoder", "locale", "typing", "dataclasses", "shutil"})
+
+
+@needs_proc
+def test_streaming_a_million_shuffled_points_of_10_18_stays_under_25_mib():
+    """A random order is made a chunk of lanes at a time: memory O(chunk), not O(points written)."""
+    peak, loaded = run_command(["stream", HUGE, "--shuffle", "7", "--stop", str(10**6)])
+    assert peak <= 25 * MiB
+    assert "lazysweep.lanes" in loaded and "lazysweep.shuffle" in loaded
+
+
+@needs_proc
+def test_only_a_random_order_loads_the_lanes():
+    loaded = run_command(LAST_BATCH)[1]
+    assert loaded.isdisjoint({"lazysweep.lanes", "lazysweep.shuffle", "array", "hashlib"})

@@ -6,10 +6,12 @@ import random
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Chain, Sweep
+import lazysweep.shuffle as shuffle
+from lazysweep import Chain, Product, Sweep
+from lazysweep.axes import ArithmeticRange, ValuesAxis
 from lazysweep.batching import balanced_batch_count, shard_bounds
 from lazysweep.shuffle import Permutation, Shuffled
 
@@ -61,12 +63,56 @@ def test_random_indices_round_trip_through_index(count):
         assert view.source_index(index) == point["n"]
 
 
+# Counts where the lanes' arithmetic has its edges: the smallest, powers of two (no cycle-walking)
+# and one past them (half the lanes walk), a word's width, and far past it.
+EDGE_COUNTS = [1, 2, 3, 4, 5, 16, 17, 1023, 1024, 1025, 2**32, 2**63 - 1, 2**64 - 1, 2**64, 2**64 + 1,
+               10**18, 2**128 + 1, 10**30, 2**160, 2**160 + 1, 7**200]  # past LANE_BITS: one at a time
+counts = st.one_of(st.sampled_from(EDGE_COUNTS), st.integers(1, 2**40), st.integers(1, 2**140))
+
+
+@settings(max_examples=150, deadline=None)
+@given(counts, st.integers(0, 2**70), st.data())
+def test_chunked_runs_are_the_scalar_network(count, seed, data):
+    # The lanes (a chunk at a time, the cycle-walk of a chunk's stragglers together) against
+    # p[i], one index at a time: the same order, for any count, seed and range.
+    permutation = Permutation(count, seed)
+    start = data.draw(st.integers(0, count))
+    stop = data.draw(st.integers(start, min(count, start + 2500)))
+    assert list(permutation.iter_range(start, stop)) == [permutation[i] for i in range(start, stop)]
+    chunks = list(permutation.chunks(start, stop))
+    assert all(len(chunk) == shuffle.CHUNK for chunk in chunks[:-1]) and sum(map(len, chunks)) == stop - start
+
+
+@pytest.mark.parametrize("bits", range(0, 13))
+def test_the_lane_network_is_the_network_on_every_number(bits):
+    # Exhaustively, at every width up to 12 bits, the numbers past count included (what the walk feeds back).
+    permutation = Permutation(1 << bits, seed=bits)
+    network = permutation._network_of(1 << bits)
+    images = [permutation._forward(x) for x in range(1 << bits)]
+    bound = (1 << bits) * 2 // 3  # the lanes the walk would take again
+    assert network.run(network.lanes.ramp(0), bound) == (images, [at for at, x in enumerate(images) if x >= bound])
+
+
+@pytest.mark.parametrize("count", [2**40 + 1, 10**18, 10**30])
+def test_chunks_of_the_golden_orders_walk_like_the_scalar_path(count, monkeypatch):
+    # Small chunks, so many chunks and their tails are crossed; many stragglers walk at once.
+    monkeypatch.setattr(shuffle, "CHUNK", 37)
+    permutation = Permutation(count, seed=2026)
+    first = count - 500
+    assert list(permutation.iter_range(first, count)) == [permutation[i] for i in range(first, count)]
+
+
 def test_a_seed_gives_the_same_order_everywhere():
     # Golden values: the order is specified (lazysweep.shuffle's docstring) with integer
     # operations and SHAKE-256 only, so these hold on every platform and Python version.
     # Changing them breaks every saved shuffle: it needs a new key string, not an edit here.
     assert [Permutation(1000, 0)[i] for i in range(10)] == [329, 47, 707, 307, 827, 391, 143, 686, 967, 531]
     assert [Permutation(10**30, 2026)[i] for i in range(3)] == [
+        879871055058700157650585225844, 865709363238539805219347829329, 31864273076188417177897906460,
+    ]
+    # the same through the lanes
+    assert list(Permutation(1000, 0).iter_range(0, 10)) == [329, 47, 707, 307, 827, 391, 143, 686, 967, 531]
+    assert list(Permutation(10**30, 2026).iter_range(0, 3)) == [
         879871055058700157650585225844, 865709363238539805219347829329, 31864273076188417177897906460,
     ]
 
@@ -105,6 +151,26 @@ def test_each_seed_is_one_draw_of_a_small_sweep_order():
     draws = 2000
     firsts = Counter(Permutation(5, seed)[0] for seed in range(draws))
     assert chi_square(firsts, 5, draws) < CRITICAL_0_001[4]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**64), st.data())
+def test_a_shuffled_product_streams_the_points_it_looks_up(seed, data):
+    # Every kind of axis, 10**30-odd points: iteration (decoded column by column, in lanes)
+    # gives exactly view[i] (decoded point by point).
+    sweep = Product([
+        *Sweep.from_matrix({
+            "os": ["linux", "mac", {"arch": "arm"}], "seed": {"start": -5, "stop": 10**12, "step": 7},
+            "conc": {"start": 4, "stop": 1024, "factor": 2},
+            "lr": {"start": 1e-4, "stop": 1e-1, "num": 7, "scale": "log"},
+        }).axes,
+        ArithmeticRange("n", 10**15, 0, -3), ValuesAxis("tp", [1, 2, 4, 8]),
+    ])
+    view = sweep.shuffled(seed)
+    start = data.draw(st.integers(0, view.count))
+    stop = data.draw(st.integers(start, min(view.count, start + 1500)))
+    assert list(view[start:stop]) == [view[i] for i in range(start, stop)]
+    assert list(view._source_range(start, stop)) == [view.source_index(i) for i in range(start, stop)]
 
 
 def test_shuffled_is_a_sweep():

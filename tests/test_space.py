@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lazysweep.space as space
+from lazysweep.lanes import LANE_BITS
 from lazysweep import Chain, Product, Sweep, SweepSlice
 from lazysweep.axes import ArithmeticRange, ValuesAxis, value_key
 
@@ -249,3 +250,24 @@ def test_source_index_of_nested_slices_is_the_index_in_the_whole_sweep(size, dat
     assert [view.source_index(i) for i in range(view.count)] == indices
     assert list(view._source_range(0, view.count)) == indices
     assert [view.index(point) for point in view] == list(range(view.count))
+
+
+@settings(max_examples=200, deadline=None)
+@given(unions, st.data())
+def test_points_at_any_indices_are_the_oracle_points(union, data):
+    # The column-by-column decode (a chunk of a random order) against the eager list, any order, repeats too.
+    sweep, oracle = build(union)
+    indices = data.draw(st.lists(st.integers(0, len(oracle) - 1), max_size=30))
+    assert list(sweep._points_at(indices)) == [oracle[i] for i in indices]
+
+
+def test_points_at_decode_huge_products_like_getitem():
+    sweep = Sweep.from_matrix({"a": {"start": 0, "stop": 10**12}, "b": ["x", "y", "z"], "c": {"start": 3, "stop": 10**20, "step": 7}})
+    indices = [0, 1, sweep.count - 1, sweep.count // 3, 2**64, 2**64 - 1, *range(10**25, 10**25 + 40)]
+    assert list(sweep._points_at(indices)) == [sweep[i] for i in indices]
+    assert sweep._digit_columns([sweep.count - 1]) == [[size - 1] for size in sweep._sizes]
+    wide = Sweep.from_matrix({"a": {"start": 0, "stop": 10**40}, "b": ["x", "y"], "c": {"start": 0, "stop": 10**40}})
+    assert wide.count.bit_length() > LANE_BITS  # decoded one index at a time, the same digits
+    indices = [0, wide.count - 1, *range(10**50, 10**50 + 5)]
+    assert list(wide._points_at(indices)) == [wide[i] for i in indices]
+    assert wide._digit_columns([]) == [[], [], []] == sweep._digit_columns([])

@@ -83,9 +83,11 @@ def products(draw):
 @st.composite
 def sweeps(draw):
     """Products of any axes and keys, GitHub matrices with exclude/include, chains, slices and --only selections."""
-    kind = draw(st.sampled_from(["product", "matrix", "chain", "slice"]))
+    kind = draw(st.sampled_from(["product", "matrix", "chain", "slice", "shuffled"]))
     if kind == "product":
         return draw(products())
+    if kind == "shuffled":  # a random order: of a product, its texts are joined chunk by chunk
+        return draw(sweeps()).shuffled(draw(st.integers(0, 2**70)))
     if kind == "matrix":
         return Sweep.from_matrix(draw(matrices()))
     if kind == "chain":
@@ -152,6 +154,19 @@ def test_blocks_and_chunks_far_into_a_big_product():
     chunks = []
     write_jsonl(sweep, start, stop, chunks.append)
     assert len(chunks) > 1 and "".join(chunks) == "".join(dumps(p) + "\n" for p in sweep._iter_range(start, stop))
+
+
+@pytest.mark.parametrize("with_index", [False, True])
+def test_a_random_order_of_a_product_with_axes_past_a_block(with_index):
+    # Axes too long for their fragments to be made whole: each chunk's values are encoded as looked up.
+    sweep = Product([
+        ArithmeticRange("seed", -(10**20), 10**20, 3), ValuesAxis("model", [f"m\u00e9{k}" for k in range(BLOCK_VALUES + 5)]),
+        ValuesAxis("tp", [1, 2.5, None]), GeometricRange("conc", 1, 10**6, 2),
+    ]).shuffled(7)
+    first, stop = 10**9, 10**9 + 3000
+    got = list(iter_encoded(sweep, first, stop, with_index=with_index, separators=SPACED))
+    assert got == oracle(sweep, first, stop, with_index, SPACED)
+    assert list(iter_encoded(sweep.base.sample(40, 7), with_index=with_index)) == oracle(sweep, 0, 40, with_index)
 
 
 def test_index_is_the_source_index_in_the_whole_sweep():

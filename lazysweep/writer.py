@@ -50,7 +50,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, islice
+from functools import partial
+from itertools import chain, islice, repeat
+from operator import add
 
 # CPython's C encoder itself: `import json` would load its decoder too, a millisecond of start-up.
 from _json import encode_basestring_ascii, make_encoder
@@ -59,9 +61,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any, NoReturn
 
+    from .matrix import MatrixSweep
+
     Writer = Callable[[str], object]
 
 from .errors import SweepError
+from .axes import AxisSlice
 from .space import Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
@@ -247,6 +252,8 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
     if isinstance(sweep, Chain) and exact is Chain:
         spans = sweep._spans(start, stop)
         return chain.from_iterable(_texts(part, first, last, style, sources) for part, first, last in spans)
+    if _is_matrix(sweep):
+        return _matrix_texts(sweep, start, stop, style, sources)  # type: ignore[arg-type]
     if isinstance(sweep, View):  # a selection of the base's points, unchanged
         pieces = sweep._pieces(start, stop)
         if pieces is not None:
@@ -279,6 +286,142 @@ def _product_texts(
     return map(style.indexed.__mod__, zip(texts, sources))  # zip stops at the texts' end, taking no extra index
 
 
+def _is_matrix(sweep: Sweep) -> bool:
+    """Whether ``sweep`` is exactly a GitHub ``MatrixSweep``: looked up, not imported, since a
+    command that never made one must not pay for importing :mod:`lazysweep.matrix`."""
+    matrix = sys.modules.get("lazysweep.matrix")
+    return matrix is not None and sweep.__class__ is matrix.MatrixSweep
+
+
+def _matrix_texts(
+    sweep: MatrixSweep, start: int, stop: int, style: _Style, sources: Iterator[int] | None
+) -> Iterator[str]:
+    """A GitHub matrix: its survivors block by block (``MatrixSweep._blocks``), each block a
+    product of fragments as for a :class:`~lazysweep.space.Product`, their include extras
+    joined after them; then the include entries appended after the product, one by one."""
+    survivors = sweep._survivors
+    appended = map(dict, sweep._appended[max(start - survivors, 0) : max(stop - survivors, 0)])
+    if start >= survivors:
+        return _dict_texts(appended, style, sources)
+    keys = [*sweep.keys, *(key for extras in sweep._extras.values() for key in extras)]
+    extras = None
+    if all(key.__class__ is str for key in keys) and (sources is None or INDEX_FIELD not in keys):
+        extras = _IncludeExtras.of(sweep, style, closed=sources is None)
+    if extras is None:  # keys JSON would convert, or an _index among them: the points as dicts
+        return chain(_dict_texts(sweep._iter_range(start, min(stop, survivors)), style, sources),
+                     _dict_texts(appended, style, sources))
+    texts: Iterator[str] = chain.from_iterable(_matrix_blocks(sweep, start, min(stop, survivors), extras))
+    if sources is not None:
+        texts = map(style.indexed.__mod__, zip(texts, sources))
+    return chain(texts, _dict_texts(appended, style, sources))
+
+
+def _matrix_blocks(sweep: MatrixSweep, start: int, stop: int, extras: _IncludeExtras) -> Iterator[Iterator[str]]:
+    """The texts of survivors ``start .. stop-1``, an iterator per block of ``sweep._blocks``:
+    the block ``(prefix, k, first, last, offset)`` is walked as a product of the matrix's own
+    axes, one value each before ``k``, a run at ``k``, whole after it. O(axes) per block."""
+    fragments = extras.fragments
+    remaining = stop - start
+    for prefix, k, first, last, offset in sweep._blocks(start):
+        shift = [*prefix, first] + [0] * (len(sweep.axes) - k - 1)  # each box axis's first position
+        box = Product([AxisSlice(axis, digit, digit + 1) for axis, digit in zip(sweep.axes, prefix)]
+                      + [AxisSlice(sweep.axes[k], first, last), *sweep.axes[k + 1 :]])
+        take = min(remaining, box.count - offset)
+
+        def segment(level: int, first: int, stop: int, shift: list[int] = shift) -> Sequence[str]:
+            return fragments.segment(level, first + shift[level], stop + shift[level])
+
+        yield chain.from_iterable(map(extras.texts(prefix), box._blocks(offset, offset + take, segment)))
+        remaining -= take
+        if not remaining:
+            return
+
+
+#: The most distinct extras texts (one per set of include entries matched) kept at a time.
+_EXTRAS_CACHED = 4096
+
+
+class _IncludeExtras:
+    """A matrix's fragments and its points' include extras as text: ``,"key":value`` per extra
+    (then ``}`` when the object closes there), made once per set of include entries matched.
+
+    A point's set (a bitmask) is the AND of one mask per axis that an include with extras
+    names, looked up by the fragment the point holds on that axis. Texts are cached per set,
+    at most :data:`_EXTRAS_CACHED` at a time (up to 2^includes sets may occur).
+    """
+
+    __slots__ = ("sweep", "style", "closed", "fragments", "masks", "cache")
+
+    def __init__(self, sweep: MatrixSweep, style: _Style, closed: bool) -> None:
+        self.sweep, self.style, self.closed = sweep, style, closed
+        # Without extras the last axis closes the object (unless an _index follows), as in a product.
+        self.fragments = _Fragments(sweep, style, closed and not sweep._extras)
+        self.masks: list[tuple[int, dict[str, int], int]] = []
+        self.cache: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, sweep: MatrixSweep, style: _Style, closed: bool) -> _IncludeExtras | None:
+        """The extras of ``sweep``; None when two values of an axis write the same text but match
+        different include entries, or a value of a listed axis is one JSON refuses (the points
+        then go as dicts, which refuse it when a point holds it)."""
+        made = cls(sweep, style, closed)
+        for k, listed, default in sweep._extras_masks():
+            table: dict[str, int] = {}
+            for position, mask in listed:
+                try:
+                    text = made.fragments.segment(k, position, position + 1)[0]
+                except (SweepError, ValueError, TypeError):
+                    return None
+                if table.setdefault(text, mask) != mask:
+                    return None
+            made.masks.append((k, table, default))
+        return made
+
+    def text(self, mask: int) -> str:
+        """The extras of the include entries ``mask`` (bits), as text. O(1) when cached."""
+        found = self.cache.get(mask)
+        if found is None:
+            if len(self.cache) >= _EXTRAS_CACHED:
+                self.cache.clear()
+            style = self.style
+            found = "".join(style.item + encode_basestring_ascii(key) + style.key + style.value(value)
+                            for key, value in self.sweep._merged_extras(mask).items())
+            found = self.cache[mask] = found + ("}" if self.closed else "")
+        return found
+
+    def texts(self, prefix: list[int]) -> Callable[[Iterator[tuple[str, ...]]], Iterator[str]]:
+        """For a block whose digits before ``len(prefix)`` are ``prefix``: what makes the texts of
+        one product of its fragments (the mask of the fixed axes is found once)."""
+        if not self.sweep._extras:
+            return _joined
+        fixed, varying = self.sweep._extras_mask, []
+        for k, table, default in self.masks:
+            if k < len(prefix):
+                fixed &= table.get(self.fragments.segment(k, prefix[k], prefix[k] + 1)[0], default)
+            else:
+                varying.append((k, table.get, default))
+        if not varying:
+            return partial(_suffixed, self.text(fixed))
+        text = self.text
+        join = "".join
+
+        def point_text(point: tuple[str, ...]) -> str:
+            mask = fixed
+            for k, get, default in varying:
+                mask &= get(point[k], default)
+            return join(point) + text(mask)
+
+        return partial(map, point_text)
+
+
+def _joined(block: Iterator[tuple[str, ...]]) -> Iterator[str]:
+    return map("".join, block)
+
+
+def _suffixed(suffix: str, block: Iterator[tuple[str, ...]]) -> Iterator[str]:
+    return map(add, map("".join, block), repeat(suffix))
+
+
 class _Fragments:
     """A product's encoded fragments, axis by axis: ``{"first":v``, ``,"next":v`` .. ``,"last":v}``.
 
@@ -289,7 +432,7 @@ class _Fragments:
 
     __slots__ = ("axes", "style", "formats", "whole")
 
-    def __init__(self, sweep: Product, style: _Style, closed: bool) -> None:
+    def __init__(self, sweep: Product | MatrixSweep, style: _Style, closed: bool) -> None:
         self.axes, self.style = sweep.axes, style
         last = len(sweep.keys) - 1
         self.formats = [

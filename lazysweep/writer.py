@@ -16,10 +16,15 @@ this is the fast path around it:
   :class:`~lazysweep.space.View` (a slice, a selection) run by run of
   consecutive base indices when it has such runs, so the products inside
   them take the fast path too;
-* any other sweep (a stepped slice, a GitHub ``MatrixSweep``
-  with ``include`` extras, the drop-ins' sweeps) is encoded a point at a
-  time by one C encoder made once per call, not once per point as
-  ``json.dumps`` does.
+* a GitHub ``MatrixSweep`` is written block by block of its survivors
+  (``MatrixSweep._blocks``), each block a product of the same fragments;
+  a point's ``include`` extras are one text per set of entries matched
+  (cached, at most :data:`_EXTRAS_CACHED` at a time), found by AND-ing one
+  bitmask per axis looked up by the point's fragment; the entries appended
+  after the product are encoded one by one;
+* any other sweep (a stepped slice, the drop-ins' sweeps) is encoded a
+  point at a time by one C encoder made once per call, not once per point
+  as ``json.dumps`` does.
 
 GitHub's YAML reads ``.inf``, ``-.inf``, ``.nan`` and ``1e400`` as numbers,
 so a sweep may hold them, but JSON cannot write them: a point holding one

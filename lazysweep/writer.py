@@ -22,9 +22,15 @@ this is the fast path around it:
   (cached, at most :data:`_EXTRAS_CACHED` at a time), found by AND-ing one
   bitmask per axis looked up by the point's fragment; the entries appended
   after the product are encoded one by one;
-* any other sweep (a stepped slice, the drop-ins' sweeps) is encoded a
-  point at a time by one C encoder made once per call, not once per point
-  as ``json.dumps`` does.
+* a sweep whose rows share most of their fields (the drop-ins' rows) may
+  offer them as templates with holes: a method ``_templated(start, stop)``
+  yielding groups ``(fields, holes, rows)``, each row the values of
+  ``holes`` in the point ``{**fields, **dict(zip(holes, row))}``. Each
+  template is encoded once, and a row is its holes' values encoded and
+  put in place by one ``%``;
+* any other sweep (a stepped slice, a shuffle) is encoded a point at a
+  time by one C encoder made once per call, not once per point as
+  ``json.dumps`` does.
 
 GitHub's YAML reads ``.inf``, ``-.inf``, ``.nan`` and ``1e400`` as numbers,
 so a sweep may hold them, but JSON cannot write them: a point holding one
@@ -69,6 +75,9 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from .matrix import MatrixSweep
 
     Writer = Callable[[str], object]
+    #: A group of rows sharing a template (the ``_templated`` protocol): ``(fields, holes, rows)``,
+    #: each row the values of ``holes`` in a point ``{**fields, **dict(zip(holes, row))}``.
+    Templated = tuple[Mapping[str, Any], tuple[str, ...], Iterable[Sequence[Any]]]
 
 from .errors import SweepError
 from .axes import AxisSlice
@@ -254,8 +263,8 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
     exact = sweep.__class__  # these classes only: a subclass may change what its points hold
     if isinstance(sweep, Product) and exact is Product:
         return _product_texts(sweep, start, stop, style, sources)
-    if isinstance(sweep, Chain) and exact is Chain:
-        spans = sweep._spans(start, stop)
+    if isinstance(sweep, Chain) and exact._point is Chain._point and exact._iter_range is Chain._iter_range:
+        spans = sweep._spans(start, stop)  # a chain, or a subclass whose points are its parts' points
         return chain.from_iterable(_texts(part, first, last, style, sources) for part, first, last in spans)
     if _is_matrix(sweep):
         return _matrix_texts(sweep, start, stop, style, sources)  # type: ignore[arg-type]
@@ -264,6 +273,9 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
         if pieces is not None:
             base = sweep.base
             return chain.from_iterable(_texts(base, first, last, style, sources) for first, last in pieces)
+    templated = getattr(sweep, "_templated", None)
+    if templated is not None:
+        return _templated_texts(templated(start, stop), style, sources)
     return _dict_texts(sweep._iter_range(start, stop), style, sources)
 
 
@@ -425,6 +437,64 @@ def _joined(block: Iterator[tuple[str, ...]]) -> Iterator[str]:
 
 def _suffixed(suffix: str, block: Iterator[tuple[str, ...]]) -> Iterator[str]:
     return map(add, map("".join, block), repeat(suffix))
+
+
+def _templated_texts(groups: Iterable[Templated], style: _Style, sources: Iterator[int] | None) -> Iterator[str]:
+    """The texts of rows given as templates with holes (the ``_templated`` protocol): each
+    group's template is encoded once (and kept while groups reuse its fields), each row is its
+    holes' values encoded and put in place by one ``%``. O(fields) per template, O(holes) per row."""
+    templates = _Templates(style, closed=sources is None)
+    return chain.from_iterable(templates.texts(fields, holes, rows, sources) for fields, holes, rows in groups)
+
+
+#: The most row templates kept at a time by one writing call.
+_TEMPLATES_CACHED = 1024
+
+
+class _Templates:
+    """Row templates: ``{"key": value, ..."key": %s, ...}`` as %-formats, keyed by fields and holes."""
+
+    __slots__ = ("style", "closed", "made")
+
+    def __init__(self, style: _Style, closed: bool) -> None:
+        self.style, self.closed = style, closed
+        self.made: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
+
+    def format(self, fields: Mapping[str, Any], holes: tuple[str, ...]) -> str | None:
+        """The %-format of the rows ``{**fields, **dict(zip(holes, values))}``, one ``%s`` per hole;
+        None when such rows must go as dicts: a key that is not a string, an ``_index`` among
+        them when one is added, or holes in ``fields`` not listed first, in ``fields``' order."""
+        key = (id(fields), holes)
+        found = self.made.get(key)
+        if found is not None and found[0] is fields:  # the same fields (kept alive here, so their id is theirs)
+            return found[1]
+        if len(self.made) >= _TEMPLATES_CACHED:
+            self.made.clear()
+        style, slots = self.style, set(holes)
+        parts, inside = [], []
+        for name, value in fields.items():
+            if name in slots:
+                inside.append(name)
+            parts.append((name, "%s" if name in slots else _literal(style.value(value))))
+        parts += [(name, "%s") for name in holes[len(inside):]]
+        names = [name for name, _ in parts]
+        made = None
+        if (names and inside == list(holes[: len(inside)]) and set(holes[len(inside):]).isdisjoint(fields)
+                and len(set(holes)) == len(holes) and all(name.__class__ is str for name in names)
+                and (self.closed or INDEX_FIELD not in names)):
+            made = "".join(_literal(("{" if level == 0 else style.item) + encode_basestring_ascii(name) + style.key)
+                           + text for level, (name, text) in enumerate(parts)) + ("}" if self.closed else "")
+        self.made[key] = fields, made
+        return made
+
+    def texts(self, fields: Mapping[str, Any], holes: tuple[str, ...], rows: Iterable[Sequence[Any]],
+              sources: Iterator[int] | None) -> Iterator[str]:
+        """The texts of ``rows`` (each the values of ``holes``), taking their ``_index`` from ``sources``."""
+        made = self.format(fields, holes)
+        if made is None:
+            return _dict_texts(({**fields, **dict(zip(holes, row))} for row in rows), self.style, sources)
+        texts = map(made.__mod__, map(tuple, map(map, repeat(self.style.value), rows)))
+        return texts if sources is None else map(self.style.indexed.__mod__, zip(texts, sources))
 
 
 class _Fragments:

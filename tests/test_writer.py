@@ -255,6 +255,97 @@ def test_the_extras_texts_cached_stay_bounded(monkeypatch):
     assert len(sizes) == sweep.count == 4096 and max(sizes) == 5
 
 
+def test_a_matrix_with_extras_is_written_without_building_a_point(monkeypatch):
+    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**6}, "s": ["a", "\u00e9"],
+                               "exclude": [{"n": 3, "s": "a"}], "include": [{"s": "a", "x": 1}, {"n": 5, "y": [2]}]})
+    expected = oracle(sweep, 0, 20, with_index=True)
+    for name in ("_iter_range", "_point", "_with_extras"):
+        monkeypatch.setattr(MatrixSweep, name, None)
+    assert list(iter_encoded(sweep, 0, 20, with_index=True)) == expected
+
+
+# -- templates with holes (the _templated protocol of the drop-ins' rows) ---------------------
+
+class TemplatedRows(Sweep):
+    """Groups of rows ``(fields, holes, rows)``: each point ``{**fields, **dict(zip(holes, row))}``."""
+
+    def __init__(self, groups):
+        self.groups = groups
+
+    @property
+    def count(self):
+        return sum(len(rows) for _, _, rows in self.groups)
+
+    def _point(self, index):
+        for fields, holes, rows in self.groups:
+            if index < len(rows):
+                return {**fields, **dict(zip(holes, rows[index]))}
+            index -= len(rows)
+
+    def _iter_range(self, start, stop):
+        return map(self._point, range(start, stop))
+
+    def _templated(self, start, stop):
+        for fields, holes, rows in self.groups:
+            if start < len(rows) and stop > 0:
+                yield fields, holes, rows[max(start, 0) : stop]
+            start, stop = start - len(rows), stop - len(rows)
+
+
+keys = st.one_of(text, st.sampled_from(["runner", "conc", "_index", "\u00e9"]))
+
+
+@st.composite
+def templated_groups(draw):
+    fields = draw(st.dictionaries(keys, values, max_size=5))
+    if draw(st.integers(0, 9)) == 0:  # a key JSON writes as a string: the dicts' path
+        fields[draw(st.integers(0, 3))] = draw(values)
+    inside = [key for key in fields if draw(st.booleans())]
+    if draw(st.booleans()):  # usually in the fields' order: the fast path; else the dicts' path
+        inside = draw(st.permutations(inside))
+    outside = draw(st.lists(keys.filter(lambda key: key not in fields), max_size=2, unique=True))
+    holes = tuple(inside + outside)
+    rows = draw(st.lists(st.tuples(*[values for _ in holes]), min_size=1, max_size=4))
+    return fields, holes, rows
+
+
+@FUZZ
+@given(st.lists(templated_groups(), min_size=1, max_size=4), st.booleans(), st.sampled_from([COMPACT, SPACED]),
+       st.data())
+def test_templated_rows_are_json_dumps_of_their_points(groups, with_index, separators, data):
+    """Fields shared by groups (a template reused), holes inside and after the fields, in and
+    out of order, keys that are not strings, an _index among them: the bytes of json.dumps."""
+    fields, holes, _ = groups[0]
+    if data.draw(st.booleans()):  # the same fields and holes again, after other groups
+        groups.append((fields, holes, data.draw(st.lists(st.tuples(*[values for _ in holes]), min_size=1, max_size=3))))
+    sweep = TemplatedRows(groups)
+    start, stop = data.draw(ranges(sweep))
+    got = list(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators))
+    assert got == oracle(sweep, start, stop, with_index, separators)
+
+
+def test_a_template_is_encoded_once_and_kept_bounded(monkeypatch):
+    monkeypatch.setattr(writer, "_TEMPLATES_CACHED", 2)
+    made = []
+    encode = writer._Templates.format
+
+    def spied(self, fields, holes):
+        made.append(len(self.made))
+        return encode(self, fields, holes)
+
+    monkeypatch.setattr(writer._Templates, "format", spied)
+    shared = {"a": 1, "conc": None, "b": "\u00e9"}
+    groups = [(shared, ("conc",), [(1,), (2,)]), (shared, ("conc", "x"), [(3, True)]), (shared, ("conc",), [(4,)]),
+              ({"z": 0}, (), [()]), (shared, ("b", "a"), [(5, 6)])]
+    sweep = TemplatedRows(groups)
+    assert list(iter_encoded(sweep, separators=SPACED)) == oracle(sweep, separators=SPACED) == [
+        '{"a": 1, "conc": 1, "b": "\\u00e9"}', '{"a": 1, "conc": 2, "b": "\\u00e9"}',
+        '{"a": 1, "conc": 3, "b": "\\u00e9", "x": true}', '{"a": 1, "conc": 4, "b": "\\u00e9"}', '{"z": 0}',
+        '{"a": 6, "conc": null, "b": 5}',  # holes out of the fields' order: written as a dict
+    ]
+    assert made == [0, 1, 2, 2, 1]  # one per group, the third a cached template, never more than 2 kept
+
+
 # -- exact cases -----------------------------------------------------------------------------
 
 def test_blocks_and_chunks_far_into_a_big_product():
@@ -389,3 +480,40 @@ def test_the_writer_serves_the_inferencemax_drop_in(monkeypatch, capsys):
     batch = inferencemax([*base, "--max-batch-size", "50", "--batch-index", "3"])
     assert encode_json_list(entries, 150, 200, separators=SPACED) + "\n" == capsys.readouterr().out == dumps(batch, SPACED) + "\n"
     assert encode_json_list(entries, 150, 200) == dumps(batch)  # its --github-output
+
+
+def test_the_inferencemax_entries_are_written_from_templates(monkeypatch, capsys):
+    import importlib
+    from pathlib import Path
+
+    from lazysweep.inferencemax import main as inferencemax
+
+    monkeypatch.chdir(Path(__file__).parent / "compat" / "real")
+    entries = inferencemax(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"])
+    expected = [dumps(entry, SPACED) for entry in entries]
+    assert capsys.readouterr().out == "[" + ", ".join(expected) + "]\n"
+    run = importlib.import_module("lazysweep.inferencemax.generate")._Run
+    for name in ("_point", "_iter_range"):  # the writer never builds an entry
+        monkeypatch.setattr(run, name, None)
+    assert list(iter_encoded(entries, separators=SPACED)) == expected
+
+
+@pytest.mark.parametrize("flags", [[], ["--evals-only"], ["--no-evals"], ["--runner-node-filter", "b"],
+                                   ["--scenario-type", "agentic-coding", "--evals-only"], ["--all-evals"]])
+def test_the_inferencex_rows_are_written_from_templates(monkeypatch, capsys, flags):
+    """Every kind of row (single- and multi-node, fixed and agentic, eval fields added or not)
+    in upstream's bytes; only --all-evals' merged rows (one per group) are built as dicts."""
+    from pathlib import Path
+
+    from lazysweep.inferencex import evals, main as inferencex
+
+    monkeypatch.chdir(Path(__file__).parent / "compat-ix" / "real")
+    rows = inferencex(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml", *flags])
+    printed = capsys.readouterr().out
+    expected = [dumps(row, SPACED) for row in rows]
+    assert printed == "[" + ", ".join(expected) + "]\n"
+    indexed = [dumps({**rows[index], "_index": index}) for index in range(1, min(30, rows.count))]
+    for name in ("_point", "_iter_range"):  # the writer never builds a row but a merged one
+        monkeypatch.setattr(evals._View, name, None)
+    assert list(iter_encoded(rows, separators=SPACED)) == expected
+    assert list(iter_encoded(rows, 1, min(30, rows.count), with_index=True)) == indexed

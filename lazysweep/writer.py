@@ -24,10 +24,10 @@ this is the fast path around it:
   after the product are encoded one by one;
 * a sweep whose rows share most of their fields (the drop-ins' rows) may
   offer them as templates with holes: a method ``_templated(start, stop)``
-  yielding groups ``(fields, holes, rows)``, each row the values of
-  ``holes`` in the point ``{**fields, **dict(zip(holes, row))}``. Each
-  template is encoded once, and a row is its holes' values encoded and
-  put in place by one ``%``;
+  returning groups ``(fields, holes, rows)``, each row the values of
+  ``holes`` in the point ``{**fields, **dict(zip(holes, row))}`` (or None:
+  encode the points as dicts). Each template is encoded once, and a row is
+  its holes' values encoded and put in place by one ``%``;
 * any other sweep (a stepped slice, a shuffle) is encoded a point at a
   time by one C encoder made once per call, not once per point as
   ``json.dumps`` does.
@@ -133,6 +133,8 @@ class _Style:
             return encode_basestring_ascii(value)
         if kind is int:
             return int.__repr__(value)
+        if kind is bool:
+            return "true" if value else "false"
         try:
             return "".join(self.encoder(value, 0))
         except (ValueError, TypeError) as error:
@@ -274,8 +276,9 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
             base = sweep.base
             return chain.from_iterable(_texts(base, first, last, style, sources) for first, last in pieces)
     templated = getattr(sweep, "_templated", None)
-    if templated is not None:
-        return _templated_texts(templated(start, stop), style, sources)
+    groups = None if templated is None else templated(start, stop)
+    if groups is not None:
+        return _templated_texts(groups, style, sources)
     return _dict_texts(sweep._iter_range(start, stop), style, sources)
 
 
@@ -449,6 +452,9 @@ def _templated_texts(groups: Iterable[Templated], style: _Style, sources: Iterat
 
 #: The most row templates kept at a time by one writing call.
 _TEMPLATES_CACHED = 1024
+#: What stands in a template's holes while it is encoded, and its text.
+_HOLE = "\x00\ufffe\x00"
+_HOLE_TEXT = encode_basestring_ascii(_HOLE)
 
 
 class _Templates:
@@ -461,29 +467,22 @@ class _Templates:
         self.made: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
 
     def format(self, fields: Mapping[str, Any], holes: tuple[str, ...]) -> str | None:
-        """The %-format of the rows ``{**fields, **dict(zip(holes, values))}``, one ``%s`` per hole;
-        None when such rows must go as dicts: a key that is not a string, an ``_index`` among
-        them when one is added, or holes in ``fields`` not listed first, in ``fields``' order."""
+        """The %-format of the rows ``{**fields, **dict(zip(holes, values))}``, one ``%s`` per hole:
+        that dict encoded once by the C encoder with a marker in each hole. None when such rows
+        must go as dicts: holes not in the order the merged dict keeps them, a value that
+        writes the marker, or an ``_index`` among the keys when one is added."""
         key = (id(fields), holes)
         found = self.made.get(key)
         if found is not None and found[0] is fields:  # the same fields (kept alive here, so their id is theirs)
             return found[1]
         if len(self.made) >= _TEMPLATES_CACHED:
             self.made.clear()
-        style, slots = self.style, set(holes)
-        parts, inside = [], []
-        for name, value in fields.items():
-            if name in slots:
-                inside.append(name)
-            parts.append((name, "%s" if name in slots else _literal(style.value(value))))
-        parts += [(name, "%s") for name in holes[len(inside):]]
-        names = [name for name, _ in parts]
+        merged = {**fields, **dict.fromkeys(holes, _HOLE)}
         made = None
-        if (names and inside == list(holes[: len(inside)]) and set(holes[len(inside):]).isdisjoint(fields)
-                and len(set(holes)) == len(holes) and all(name.__class__ is str for name in names)
-                and (self.closed or INDEX_FIELD not in names)):
-            made = "".join(_literal(("{" if level == 0 else style.item) + encode_basestring_ascii(name) + style.key)
-                           + text for level, (name, text) in enumerate(parts)) + ("}" if self.closed else "")
+        if merged and tuple(filter(holes.__contains__, merged)) == holes and (self.closed or INDEX_FIELD not in merged):
+            text = self.style.value(merged)
+            if text.count(_HOLE_TEXT) == len(holes):
+                made = _literal(text if self.closed else text[:-1]).replace(_HOLE_TEXT, "%s")  # the _index ends it
         self.made[key] = fields, made
         return made
 

@@ -513,7 +513,9 @@ def test_the_inferencex_rows_are_written_from_templates(monkeypatch, capsys, fla
     expected = [dumps(row, SPACED) for row in rows]
     assert printed == "[" + ", ".join(expected) + "]\n"
     indexed = [dumps({**rows[index], "_index": index}) for index in range(1, min(30, rows.count))]
-    for name in ("_point", "_iter_range"):  # the writer never builds a row but a merged one
+    assert list(iter_encoded(rows, separators=SPACED)) == expected  # segments of few rows go as dicts
+    monkeypatch.setattr(evals, "_TEMPLATE_ROWS", 1)
+    for name in ("_point", "_iter_range"):  # now the writer never builds a row but a merged one
         monkeypatch.setattr(evals._View, name, None)
     assert list(iter_encoded(rows, separators=SPACED)) == expected
     assert list(iter_encoded(rows, 1, min(30, rows.count), with_index=True)) == indexed

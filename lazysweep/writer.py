@@ -79,8 +79,8 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     #: each row the values of ``holes`` in a point ``{**fields, **dict(zip(holes, row))}``.
     Templated = tuple[Mapping[str, Any], tuple[str, ...], Iterable[Sequence[Any]]]
 
-from .errors import SweepError
 from .axes import AxisSlice
+from .errors import SweepError
 from .space import Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",

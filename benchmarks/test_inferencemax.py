@@ -1,10 +1,14 @@
 """The InferenceMAX drop-in against upstream's eager algorithm, on the real configs and on a
-generated master config of 10^5 entries."""
+generated master config of 10^5 entries; and its whole list written from templates against its
+entries as dicts, encoded one by one (the writer's path before templates)."""
 
 from __future__ import annotations
 
 import io
+import os
+import time
 from contextlib import redirect_stdout
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ import yaml
 from eager_inferencemax import batch as eager_batch
 
 from lazysweep import inferencemax
+from lazysweep.writer import SPACED, encode_value, write_encoded_list, write_json_list
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "compat" / "real"
 CONFIGS = [str(REAL / "nvidia-master.yaml"), str(REAL / "amd-master.yaml")]
@@ -90,3 +95,30 @@ def test_eager_inferencemax_last_batch_generated(benchmark, big):
         return entries[(len(entries) - 1) // 256 * 256 :]
 
     assert benchmark.pedantic(eager, rounds=3, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def written(request):
+    """The full sweep of a generated master of 10^4 entries (160,000 rows; 100 with --quick)."""
+
+    class Args:
+        model_prefix = precision = framework = runner_type = runner_config = seq_lens = None
+        step_size, test_mode = 2, False
+
+    return inferencemax.generate_full_sweep(Args, generated_configs(100 if request.config.getoption("--quick") else 10_000))
+
+
+WRITE = pytest.mark.benchmark(timer=time.process_time, group="InferenceMAX: the whole list written, 160,000 rows")
+
+
+@WRITE
+def test_inferencemax_write_list_generated(benchmark, written):
+    with open(os.devnull, "w") as sink:
+        benchmark.pedantic(write_json_list, (written,), {"write": sink.write, "separators": SPACED}, rounds=3)
+
+
+@WRITE
+def test_dicts_inferencemax_write_list_generated_baseline(benchmark, written):
+    with open(os.devnull, "w") as sink:
+        texts = partial(map, partial(encode_value, separators=SPACED))
+        benchmark.pedantic(lambda: write_encoded_list(texts(written), sink.write, ", "), rounds=3)

@@ -1,12 +1,16 @@
 """The InferenceX drop-in against upstream's eager algorithm (eager_inferencex.py), on the real
-configs (in-process and as whole processes) and on a master 100 times their size."""
+configs (in-process and as whole processes) and on a master 100 times their size; and that
+master's whole list written from templates against its rows as dicts, encoded one by one."""
 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
+import time
 from contextlib import redirect_stdout
+from functools import partial
 from pathlib import Path
 
 import eager_inferencex
@@ -17,6 +21,7 @@ from lazysweep.inferencex.cli import parse_args
 from lazysweep.inferencex.evals import plan
 from lazysweep.inferencex.generate import full_sweep_segments
 from lazysweep.inferencex.validation import validate_master_config
+from lazysweep.writer import SPACED, encode_value, write_encoded_list, write_json_list
 
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parent / "tests" / "compat-ix" / "real"
@@ -93,6 +98,28 @@ def test_eager_inferencex_last_batch_hundredfold(benchmark, hundredfold):
         return everything[(len(everything) - 1) // 256 * 256:]
 
     assert benchmark.pedantic(eager, rounds=3, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def hundredfold_rows(hundredfold):
+    configs, runners, args = hundredfold
+    return plan(list(full_sweep_segments(args, configs, runners)))
+
+
+WRITE = pytest.mark.benchmark(timer=time.process_time, group="InferenceX 100x master: the whole list written")
+
+
+@WRITE
+def test_inferencex_write_list_hundredfold(benchmark, hundredfold_rows):
+    with open(os.devnull, "w") as sink:
+        benchmark.pedantic(write_json_list, (hundredfold_rows,), {"write": sink.write, "separators": SPACED}, rounds=3)
+
+
+@WRITE
+def test_dicts_inferencex_write_list_hundredfold_baseline(benchmark, hundredfold_rows):
+    with open(os.devnull, "w") as sink:
+        texts = partial(map, partial(encode_value, separators=SPACED))
+        benchmark.pedantic(lambda: write_encoded_list(texts(hundredfold_rows), sink.write, ", "), rounds=3)
 
 
 def process(argv: list[str]) -> None:

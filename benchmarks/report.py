@@ -58,12 +58,10 @@ def targets(m: dict) -> list[tuple[str, float, str, bool]]:
     add("InferenceMAX 10^5 entries: eager / drop-in, count + last batch",
         ("test_eager_inferencemax_last_batch_generated", "", ""), ("test_inferencemax_last_batch_generated", "", ""),
         1.5, False)
-    add("InferenceMAX 160,000 rows: whole list from templates / as dicts (CPU time)",
-        ("test_inferencemax_write_list_generated", "", ""), ("test_dicts_inferencemax_write_list_generated_baseline", "", ""),
-        0.75, True)
-    add("InferenceX 100x master: whole list from templates / as dicts (CPU time)",
-        ("test_inferencex_write_list_hundredfold", "", ""), ("test_dicts_inferencex_write_list_hundredfold_baseline", "", ""),
-        1.1, True)
+    for test, what, goal in (("test_inferencemax_write_list_generated", "InferenceMAX 160,000 rows", 0.75),
+                             ("test_inferencex_write_list_hundredfold", "InferenceX 100x master", 1.1)):
+        add(f"{what}: whole list from templates / as dicts (CPU time)", (test, "", "templates"), (test, "", "dicts"),
+            goal, True)
     for which in ("two-30", "two-300", "last-30"):
         add(f"stream JSONL of a GitHub matrix with include extras ({which}, 10^5 points) / its dicts + json.dumps",
             ("test_stream_matrix_jsonl", "", which), ("test_dict_stream_matrix_jsonl_baseline", "", which), 0.5, True)

@@ -5,18 +5,16 @@ entries as dicts, encoded one by one (the writer's path before templates)."""
 from __future__ import annotations
 
 import io
-import os
 import time
 from contextlib import redirect_stdout
-from functools import partial
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import write_whole_list
 from eager_inferencemax import batch as eager_batch
 
 from lazysweep import inferencemax
-from lazysweep.writer import SPACED, encode_value, write_encoded_list, write_json_list
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "compat" / "real"
 CONFIGS = [str(REAL / "nvidia-master.yaml"), str(REAL / "amd-master.yaml")]
@@ -112,13 +110,6 @@ WRITE = pytest.mark.benchmark(timer=time.process_time, group="InferenceMAX: the 
 
 
 @WRITE
-def test_inferencemax_write_list_generated(benchmark, written):
-    with open(os.devnull, "w") as sink:
-        benchmark.pedantic(write_json_list, (written,), {"write": sink.write, "separators": SPACED}, rounds=3)
-
-
-@WRITE
-def test_dicts_inferencemax_write_list_generated_baseline(benchmark, written):
-    with open(os.devnull, "w") as sink:
-        texts = partial(map, partial(encode_value, separators=SPACED))
-        benchmark.pedantic(lambda: write_encoded_list(texts(written), sink.write, ", "), rounds=3)
+@pytest.mark.parametrize("which", ["templates", "dicts"])
+def test_inferencemax_write_list_generated(benchmark, written, which):
+    write_whole_list(benchmark, written, as_dicts=which == "dicts")

@@ -5,23 +5,21 @@ master's whole list written from templates against its rows as dicts, encoded on
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import time
 from contextlib import redirect_stdout
-from functools import partial
 from pathlib import Path
 
 import eager_inferencex
 import pytest
+from conftest import write_whole_list
 
 from lazysweep import inferencex
 from lazysweep.inferencex.cli import parse_args
 from lazysweep.inferencex.evals import plan
 from lazysweep.inferencex.generate import full_sweep_segments
 from lazysweep.inferencex.validation import validate_master_config
-from lazysweep.writer import SPACED, encode_value, write_encoded_list, write_json_list
 
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parent / "tests" / "compat-ix" / "real"
@@ -110,16 +108,9 @@ WRITE = pytest.mark.benchmark(timer=time.process_time, group="InferenceX 100x ma
 
 
 @WRITE
-def test_inferencex_write_list_hundredfold(benchmark, hundredfold_rows):
-    with open(os.devnull, "w") as sink:
-        benchmark.pedantic(write_json_list, (hundredfold_rows,), {"write": sink.write, "separators": SPACED}, rounds=3)
-
-
-@WRITE
-def test_dicts_inferencex_write_list_hundredfold_baseline(benchmark, hundredfold_rows):
-    with open(os.devnull, "w") as sink:
-        texts = partial(map, partial(encode_value, separators=SPACED))
-        benchmark.pedantic(lambda: write_encoded_list(texts(hundredfold_rows), sink.write, ", "), rounds=3)
+@pytest.mark.parametrize("which", ["templates", "dicts"])
+def test_inferencex_write_list_hundredfold(benchmark, hundredfold_rows, which):
+    write_whole_list(benchmark, hundredfold_rows, as_dicts=which == "dicts")
 
 
 def process(argv: list[str]) -> None:

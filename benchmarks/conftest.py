@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
+from functools import partial
 
 import pytest
 
@@ -103,3 +105,16 @@ class ParameterGridStyle:
             index, offset = divmod(index, n)
             out[key] = options[offset]
         return out
+
+
+def write_whole_list(benchmark, rows, as_dicts: bool) -> None:
+    """Time writing ``rows`` as one JSON list (json.dumps' spacing, the drop-ins') to /dev/null:
+    through the writer, or ``as_dicts``: each row built as a dict and encoded by the same encoder."""
+    from lazysweep.writer import SPACED, encode_value, write_encoded_list, write_json_list
+
+    with open(os.devnull, "w") as sink:
+        if as_dicts:
+            texts = partial(map, partial(encode_value, separators=SPACED))
+            benchmark.pedantic(lambda: write_encoded_list(texts(rows), sink.write, ", "), rounds=3)
+        else:
+            benchmark.pedantic(write_json_list, (rows,), {"write": sink.write, "separators": SPACED}, rounds=3)

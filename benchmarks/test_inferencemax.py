@@ -1,14 +1,17 @@
 """The InferenceMAX drop-in against upstream's eager algorithm, on the real configs and on a
-generated master config of 10^5 entries."""
+generated master config of 10^5 entries; and its whole list written from templates against its
+entries as dicts, encoded one by one (the writer's path before templates)."""
 
 from __future__ import annotations
 
 import io
+import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import write_whole_list
 from eager_inferencemax import batch as eager_batch
 
 from lazysweep import inferencemax
@@ -90,3 +93,23 @@ def test_eager_inferencemax_last_batch_generated(benchmark, big):
         return entries[(len(entries) - 1) // 256 * 256 :]
 
     assert benchmark.pedantic(eager, rounds=3, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def written(request):
+    """The full sweep of a generated master of 10^4 entries (160,000 rows; 100 with --quick)."""
+
+    class Args:
+        model_prefix = precision = framework = runner_type = runner_config = seq_lens = None
+        step_size, test_mode = 2, False
+
+    return inferencemax.generate_full_sweep(Args, generated_configs(100 if request.config.getoption("--quick") else 10_000))
+
+
+WRITE = pytest.mark.benchmark(timer=time.process_time, group="InferenceMAX: the whole list written, 160,000 rows")
+
+
+@WRITE
+@pytest.mark.parametrize("which", ["templates", "dicts"])
+def test_inferencemax_write_list_generated(benchmark, written, which):
+    write_whole_list(benchmark, written, as_dicts=which == "dicts")

@@ -1,16 +1,19 @@
 """The InferenceX drop-in against upstream's eager algorithm (eager_inferencex.py), on the real
-configs (in-process and as whole processes) and on a master 100 times their size."""
+configs (in-process and as whole processes) and on a master 100 times their size; and that
+master's whole list written from templates against its rows as dicts, encoded one by one."""
 
 from __future__ import annotations
 
 import io
 import subprocess
 import sys
+import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
 import eager_inferencex
 import pytest
+from conftest import write_whole_list
 
 from lazysweep import inferencex
 from lazysweep.inferencex.cli import parse_args
@@ -93,6 +96,21 @@ def test_eager_inferencex_last_batch_hundredfold(benchmark, hundredfold):
         return everything[(len(everything) - 1) // 256 * 256:]
 
     assert benchmark.pedantic(eager, rounds=3, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def hundredfold_rows(hundredfold):
+    configs, runners, args = hundredfold
+    return plan(list(full_sweep_segments(args, configs, runners)))
+
+
+WRITE = pytest.mark.benchmark(timer=time.process_time, group="InferenceX 100x master: the whole list written")
+
+
+@WRITE
+@pytest.mark.parametrize("which", ["templates", "dicts"])
+def test_inferencex_write_list_hundredfold(benchmark, hundredfold_rows, which):
+    write_whole_list(benchmark, hundredfold_rows, as_dicts=which == "dicts")
 
 
 def process(argv: list[str]) -> None:

@@ -671,37 +671,55 @@ class MatrixSweep(Sweep):
             alive = follows[s]
         return rank
 
+    def _extras_masks(self) -> list[tuple[int, list[tuple[int, int]], int]]:
+        """For each axis an include with extras names: ``(k, [(position, bits)], default)``, the
+        extras' bits each value's class allows; positions not listed (the values of a range that
+        no filter names) allow ``default``. O(values) for a list axis, O(runs) for a range."""
+        found = []
+        for k, (axis, classes) in enumerate(zip(self.axes, self._classes)):
+            if not classes.named & self._extras_mask:
+                continue
+            marks = [mark & self._extras_mask for mark in classes.signatures]
+            if not isinstance(axis, (ArithmeticRange, GeometricRange)):  # a list: every value listed
+                found.append((k, [(p, marks[classes.class_at(p)]) for p in range(axis.size)], 0))
+                continue
+            listed, rest = [], 0
+            for run, klass in enumerate(classes.run_classes):
+                if classes.run_starts[run + 1] - classes.run_starts[run] == 1:
+                    listed.append((classes.run_starts[run], marks[klass]))
+                else:  # only "the rest" of a range spans several values
+                    rest = marks[klass]
+            found.append((k, listed, rest))
+        return found
+
     def _value_tables(self) -> list[tuple[str, bool, dict[int, int], int]]:
         """For each axis an include with extras names: value -> the extras' bits its class
         allows (``(key, by_id, table, default)``; a list axis is keyed by the value's id)."""
         tables = []
-        for axis, classes in zip(self.axes, self._classes):
-            if not classes.named & self._extras_mask:
-                continue
-            marks = [mark & self._extras_mask for mark in classes.signatures]
-            if not isinstance(axis, (ArithmeticRange, GeometricRange)):  # a list: its values are kept objects
-                values = axis.segment(0, axis.size)
-                table = {id(value): marks[classes.class_at(p)] for p, value in enumerate(values)}
-                tables.append((axis.name, True, table, 0))
-                continue
-            table, rest = {}, 0
-            for run, klass in enumerate(classes.run_classes):
-                if classes.run_starts[run + 1] - classes.run_starts[run] == 1:
-                    table[axis[classes.run_starts[run]]] = marks[klass]
-                else:  # only "the rest" of a range spans several values
-                    rest = marks[klass]
-            tables.append((axis.name, False, table, rest))
+        for k, listed, default in self._extras_masks():
+            axis = self.axes[k]
+            by_id = not isinstance(axis, (ArithmeticRange, GeometricRange))  # a list: its values are kept objects
+            values = axis.segment(0, axis.size) if by_id else None
+            table = {id(values[p]) if values is not None else axis[p]: mark for p, mark in listed}
+            tables.append((axis.name, by_id, table, default))
         return tables
+
+    def _merged_extras(self, mask: int) -> dict[str, Any]:
+        """The extras of the includes ``mask`` (bits) in GitHub's order: later ones overwrite
+        earlier ones' values, each key keeping the place where it was first added."""
+        merged: dict[str, Any] = {}
+        while mask:
+            low = mask & -mask
+            merged.update(self._extras[low])
+            mask ^= low
+        return merged
 
     def _with_extras(self, point: Point) -> Point:
         mask = self._extras_mask
         for key, by_id, table, default in self._extra_tables:
             value = point[key]
             mask &= table.get(id(value) if by_id else value, default)
-        while mask:
-            low = mask & -mask
-            point.update(self._extras[low])
-            mask ^= low
+        point.update(self._merged_extras(mask))
         return point
 
     def _blocks(self, rank: int) -> Iterator[tuple[list[int], int, int, int, int]]:

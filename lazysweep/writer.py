@@ -16,9 +16,23 @@ this is the fast path around it:
   :class:`~lazysweep.space.View` (a slice, a selection) run by run of
   consecutive base indices when it has such runs, so the products inside
   them take the fast path too;
-* any other sweep (a stepped slice, a GitHub ``MatrixSweep``
-  with ``include`` extras, the drop-ins' sweeps) is encoded a point at a
-  time by one C encoder made once per call, not once per point as
+* a GitHub ``MatrixSweep`` is written block by block of its survivors
+  (``MatrixSweep._blocks``), each block a product of the same fragments;
+  a point's ``include`` extras are one text per set of entries matched
+  (cached, at most :data:`_EXTRAS_CACHED` at a time), found by AND-ing one
+  bitmask per axis looked up by the point's fragment; the entries appended
+  after the product are encoded one by one;
+* a sweep whose rows share most of their fields (the drop-ins' rows) may
+  offer them as templates with holes: a method ``_templated(start, stop)``
+  returning groups ``(fields, holes, rows)``, each row the values of
+  ``holes`` in the point ``{**fields, **dict(zip(holes, row))}`` (or None:
+  encode the points as dicts). Each template is encoded once, and a row is
+  its holes' values encoded and put in place by one ``%``;
+* a shuffled product (:class:`~lazysweep.shuffle.Shuffled`) is written a
+  chunk of permuted indices at a time, decoded column by column into the
+  same per-axis fragments;
+* any other sweep (a stepped slice, a shuffled matrix) is encoded a point
+  at a time by one C encoder made once per call, not once per point as
   ``json.dumps`` does.
 
 GitHub's YAML reads ``.inf``, ``-.inf``, ``.nan`` and ``1e400`` as numbers,
@@ -50,7 +64,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, islice
+from functools import partial
+from itertools import chain, islice, repeat
+from operator import add
 
 # CPython's C encoder itself: `import json` would load its decoder too, a millisecond of start-up.
 from _json import encode_basestring_ascii, make_encoder
@@ -59,8 +75,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any, NoReturn
 
-    Writer = Callable[[str], object]
+    from .matrix import MatrixSweep
 
+    Writer = Callable[[str], object]
+    #: A group of rows sharing a template (the ``_templated`` protocol): ``(fields, holes, rows)``,
+    #: each row the values of ``holes`` in a point ``{**fields, **dict(zip(holes, row))}``.
+    Templated = tuple[Mapping[str, Any], tuple[str, ...], Iterable[Sequence[Any]]]
+
+from .axes import AxisSlice
 from .errors import SweepError
 from .space import BLOCK_VALUES, Chain, Product, Sweep, View
 
@@ -114,6 +136,8 @@ class _Style:
             return encode_basestring_ascii(value)
         if kind is int:
             return int.__repr__(value)
+        if kind is bool:
+            return "true" if value else "false"
         try:
             return "".join(self.encoder(value, 0))
         except (ValueError, TypeError) as error:
@@ -244,9 +268,11 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
     exact = sweep.__class__  # these classes only: a subclass may change what its points hold
     if isinstance(sweep, Product) and exact is Product:
         return _product_texts(sweep, start, stop, style, sources)
-    if isinstance(sweep, Chain) and exact is Chain:
-        spans = sweep._spans(start, stop)
+    if isinstance(sweep, Chain) and exact._point is Chain._point and exact._iter_range is Chain._iter_range:
+        spans = sweep._spans(start, stop)  # a chain, or a subclass whose points are its parts' points
         return chain.from_iterable(_texts(part, first, last, style, sources) for part, first, last in spans)
+    if _is_matrix(sweep):
+        return _matrix_texts(sweep, start, stop, style, sources)  # type: ignore[arg-type]
     if isinstance(sweep, View):  # a selection of the base's points, unchanged
         pieces = sweep._pieces(start, stop)
         if pieces is not None:
@@ -254,6 +280,10 @@ def _texts(sweep: Sweep, start: int, stop: int, style: _Style, sources: Iterator
             return chain.from_iterable(_texts(base, first, last, style, sources) for first, last in pieces)
         if sweep.base.__class__ is Product and (chunks := sweep._chunks(start, stop)) is not None:
             return _product_texts_at(sweep.base, chunks, style, sources)  # a random order of a product
+    templated = getattr(sweep, "_templated", None)
+    groups = None if templated is None else templated(start, stop)
+    if groups is not None:
+        return _templated_texts(groups, style, sources)
     return _dict_texts(sweep._iter_range(start, stop), style, sources)
 
 
@@ -281,6 +311,196 @@ def _product_texts(
     return map(style.indexed.__mod__, zip(texts, sources))  # zip stops at the texts' end, taking no extra index
 
 
+def _is_matrix(sweep: Sweep) -> bool:
+    """Whether ``sweep`` is exactly a GitHub ``MatrixSweep``: looked up, not imported, since a
+    command that never made one must not pay for importing :mod:`lazysweep.matrix`."""
+    matrix = sys.modules.get("lazysweep.matrix")
+    return matrix is not None and sweep.__class__ is matrix.MatrixSweep
+
+
+def _matrix_texts(
+    sweep: MatrixSweep, start: int, stop: int, style: _Style, sources: Iterator[int] | None
+) -> Iterator[str]:
+    """A GitHub matrix: its survivors block by block (``MatrixSweep._blocks``), each block a
+    product of fragments as for a :class:`~lazysweep.space.Product`, their include extras
+    joined after them; then the include entries appended after the product, one by one."""
+    survivors = sweep._survivors
+    appended = map(dict, sweep._appended[max(start - survivors, 0) : max(stop - survivors, 0)])
+    if start >= survivors:
+        return _dict_texts(appended, style, sources)
+    keys = [*sweep.keys, *(key for extras in sweep._extras.values() for key in extras)]
+    extras = None
+    if all(key.__class__ is str for key in keys) and (sources is None or INDEX_FIELD not in keys):
+        extras = _IncludeExtras.of(sweep, style, closed=sources is None)
+    if extras is None:  # keys JSON would convert, or an _index among them: the points as dicts
+        return chain(_dict_texts(sweep._iter_range(start, min(stop, survivors)), style, sources),
+                     _dict_texts(appended, style, sources))
+    texts: Iterator[str] = chain.from_iterable(_matrix_blocks(sweep, start, min(stop, survivors), extras))
+    if sources is not None:
+        texts = map(style.indexed.__mod__, zip(texts, sources))
+    return chain(texts, _dict_texts(appended, style, sources))
+
+
+def _matrix_blocks(sweep: MatrixSweep, start: int, stop: int, extras: _IncludeExtras) -> Iterator[Iterator[str]]:
+    """The texts of survivors ``start .. stop-1``, an iterator per block of ``sweep._blocks``:
+    the block ``(prefix, k, first, last, offset)`` is walked as a product of the matrix's own
+    axes, one value each before ``k``, a run at ``k``, whole after it. O(axes) per block."""
+    fragments = extras.fragments
+    remaining = stop - start
+    for prefix, k, first, last, offset in sweep._blocks(start):
+        shift = [*prefix, first] + [0] * (len(sweep.axes) - k - 1)  # each box axis's first position
+        box = Product([AxisSlice(axis, digit, digit + 1) for axis, digit in zip(sweep.axes, prefix)]
+                      + [AxisSlice(sweep.axes[k], first, last), *sweep.axes[k + 1 :]])
+        take = min(remaining, box.count - offset)
+
+        def segment(level: int, first: int, stop: int, shift: list[int] = shift) -> Sequence[str]:
+            return fragments.segment(level, first + shift[level], stop + shift[level])
+
+        yield chain.from_iterable(map(extras.texts(prefix), box._blocks(offset, offset + take, segment)))
+        remaining -= take
+        if not remaining:
+            return
+
+
+#: The most distinct extras texts (one per set of include entries matched) kept at a time.
+_EXTRAS_CACHED = 4096
+
+
+class _IncludeExtras:
+    """A matrix's fragments and its points' include extras as text: ``,"key":value`` per extra
+    (then ``}`` when the object closes there), made once per set of include entries matched.
+
+    A point's set (a bitmask) is the AND of one mask per axis that an include with extras
+    names, looked up by the fragment the point holds on that axis. Texts are cached per set,
+    at most :data:`_EXTRAS_CACHED` at a time (up to 2^includes sets may occur).
+    """
+
+    __slots__ = ("sweep", "style", "closed", "fragments", "masks", "cache")
+
+    def __init__(self, sweep: MatrixSweep, style: _Style, closed: bool) -> None:
+        self.sweep, self.style, self.closed = sweep, style, closed
+        # Without extras the last axis closes the object (unless an _index follows), as in a product.
+        self.fragments = _Fragments(sweep, style, closed and not sweep._extras)
+        self.masks: list[tuple[int, dict[str, int], int]] = []
+        self.cache: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, sweep: MatrixSweep, style: _Style, closed: bool) -> _IncludeExtras | None:
+        """The extras of ``sweep``; None when two values of an axis write the same text but match
+        different include entries, or a value of a listed axis is one JSON refuses (the points
+        then go as dicts, which refuse it when a point holds it)."""
+        made = cls(sweep, style, closed)
+        for k, listed, default in sweep._extras_masks():
+            table: dict[str, int] = {}
+            for position, mask in listed:
+                try:
+                    text = made.fragments.segment(k, position, position + 1)[0]
+                except (SweepError, ValueError, TypeError):
+                    return None
+                if table.setdefault(text, mask) != mask:
+                    return None
+            made.masks.append((k, table, default))
+        return made
+
+    def text(self, mask: int) -> str:
+        """The extras of the include entries ``mask`` (bits), as text. O(1) when cached."""
+        found = self.cache.get(mask)
+        if found is None:
+            if len(self.cache) >= _EXTRAS_CACHED:
+                self.cache.clear()
+            style = self.style
+            found = "".join(style.item + encode_basestring_ascii(key) + style.key + style.value(value)
+                            for key, value in self.sweep._merged_extras(mask).items())
+            found = self.cache[mask] = found + ("}" if self.closed else "")
+        return found
+
+    def texts(self, prefix: list[int]) -> Callable[[Iterator[tuple[str, ...]]], Iterator[str]]:
+        """For a block whose digits before ``len(prefix)`` are ``prefix``: what makes the texts of
+        one product of its fragments (the mask of the fixed axes is found once)."""
+        if not self.sweep._extras:
+            return _joined
+        fixed, varying = self.sweep._extras_mask, []
+        for k, table, default in self.masks:
+            if k < len(prefix):
+                fixed &= table.get(self.fragments.segment(k, prefix[k], prefix[k] + 1)[0], default)
+            else:
+                varying.append((k, table.get, default))
+        if not varying:
+            return partial(_suffixed, self.text(fixed))
+        text = self.text
+        join = "".join
+
+        def point_text(point: tuple[str, ...]) -> str:
+            mask = fixed
+            for k, get, default in varying:
+                mask &= get(point[k], default)
+            return join(point) + text(mask)
+
+        return partial(map, point_text)
+
+
+def _joined(block: Iterator[tuple[str, ...]]) -> Iterator[str]:
+    return map("".join, block)
+
+
+def _suffixed(suffix: str, block: Iterator[tuple[str, ...]]) -> Iterator[str]:
+    return map(add, map("".join, block), repeat(suffix))
+
+
+def _templated_texts(groups: Iterable[Templated], style: _Style, sources: Iterator[int] | None) -> Iterator[str]:
+    """The texts of rows given as templates with holes (the ``_templated`` protocol): each
+    group's template is encoded once (and kept while groups reuse its fields), each row is its
+    holes' values encoded and put in place by one ``%``. O(fields) per template, O(holes) per row."""
+    templates = _Templates(style, closed=sources is None)
+    return chain.from_iterable(templates.texts(fields, holes, rows, sources) for fields, holes, rows in groups)
+
+
+#: The most row templates kept at a time by one writing call.
+_TEMPLATES_CACHED = 1024
+#: What stands in a template's holes while it is encoded, and its text.
+_HOLE = "\x00\ufffe\x00"
+_HOLE_TEXT = encode_basestring_ascii(_HOLE)
+
+
+class _Templates:
+    """Row templates: ``{"key": value, ..."key": %s, ...}`` as %-formats, keyed by fields and holes."""
+
+    __slots__ = ("style", "closed", "made")
+
+    def __init__(self, style: _Style, closed: bool) -> None:
+        self.style, self.closed = style, closed
+        self.made: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
+
+    def format(self, fields: Mapping[str, Any], holes: tuple[str, ...]) -> str | None:
+        """The %-format of the rows ``{**fields, **dict(zip(holes, values))}``, one ``%s`` per hole:
+        that dict encoded once by the C encoder with a marker in each hole. None when such rows
+        must go as dicts: holes not in the order the merged dict keeps them, a value that
+        writes the marker, or an ``_index`` among the keys when one is added."""
+        key = (id(fields), holes)
+        found = self.made.get(key)
+        if found is not None and found[0] is fields:  # the same fields (kept alive here, so their id is theirs)
+            return found[1]
+        if len(self.made) >= _TEMPLATES_CACHED:
+            self.made.clear()
+        merged = {**fields, **dict.fromkeys(holes, _HOLE)}
+        made = None
+        if merged and tuple(filter(holes.__contains__, merged)) == holes and (self.closed or INDEX_FIELD not in merged):
+            text = self.style.value(merged)
+            if text.count(_HOLE_TEXT) == len(holes):
+                made = _literal(text if self.closed else text[:-1]).replace(_HOLE_TEXT, "%s")  # the _index ends it
+        self.made[key] = fields, made
+        return made
+
+    def texts(self, fields: Mapping[str, Any], holes: tuple[str, ...], rows: Iterable[Sequence[Any]],
+              sources: Iterator[int] | None) -> Iterator[str]:
+        """The texts of ``rows`` (each the values of ``holes``), taking their ``_index`` from ``sources``."""
+        made = self.format(fields, holes)
+        if made is None:
+            return _dict_texts(({**fields, **dict(zip(holes, row))} for row in rows), self.style, sources)
+        texts = map(made.__mod__, map(tuple, map(map, repeat(self.style.value), rows)))
+        return texts if sources is None else map(self.style.indexed.__mod__, zip(texts, sources))
+
+
 class _Fragments:
     """A product's encoded fragments, axis by axis: ``{"first":v``, ``,"next":v`` .. ``,"last":v}``.
 
@@ -291,7 +511,7 @@ class _Fragments:
 
     __slots__ = ("axes", "style", "formats", "whole")
 
-    def __init__(self, sweep: Product, style: _Style, closed: bool) -> None:
+    def __init__(self, sweep: Product | MatrixSweep, style: _Style, closed: bool) -> None:
         self.axes, self.style = sweep.axes, style
         last = len(sweep.keys) - 1
         self.formats = [

@@ -14,12 +14,15 @@ import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from conftest import eager_axis
 from hypothesis import strategies as st
-from test_matrix import matrices
+from test_matrix import eager_matrix, matrices
 
 import lazysweep
 from lazysweep import Chain, Product, Sweep
+from lazysweep import writer
 from lazysweep.axes import ArithmeticRange, AxisSlice, GeometricRange, ValuesAxis
+from lazysweep.matrix import MatrixSweep
 from lazysweep.space import BLOCK_VALUES
 from lazysweep.writer import (
     COMPACT, SPACED, encode_json_list, encode_value, iter_encoded, write_json_list, write_jsonl,
@@ -140,6 +143,209 @@ def test_encode_value_is_json_dumps(value, separators):
     point = {"v": value, "w": [value, {"k": value}]}
     assert encode_value(point, separators) == dumps(point, separators)
     assert encode_value(value, separators) == dumps(value, separators)
+
+
+# -- GitHub matrices: survivors joined from fragments, include extras, appended entries ---------
+
+@st.composite
+def github_matrices(draw, sizes=st.integers(0, 5)):
+    """Lists of any values (unicode, floats, nested) and ranges; exclude entries (overlapping,
+    with {} wildcards) and include entries whose filters take values of the axes and whose
+    extras share keys, so later ones overwrite earlier ones; an include naming an axis with a
+    value it lacks, so it is appended after the product."""
+    names = draw(st.lists(st.sampled_from(["a", "b", "\u00e7", "d"]), min_size=1, max_size=4, unique=True))
+    matrix = {}
+    for name in names:
+        if draw(st.booleans()):
+            matrix[name] = draw(st.lists(values, min_size=1, max_size=4))
+        else:
+            start = draw(st.integers(-3, 10**12))
+            matrix[name] = {"start": start, "stop": start + draw(sizes)}
+    pools = {name: eager_axis(matrix[name]) for name in names}
+
+    def filters(minimum):
+        keys = draw(st.lists(st.sampled_from(names), min_size=minimum, max_size=2, unique=True))
+        return {key: draw(st.sampled_from(pools[key]) | st.just({}) | values) for key in keys}
+
+    matrix["exclude"] = [filters(1) for _ in range(draw(st.integers(0, 4)))]
+    extras = st.dictionaries(st.sampled_from(["x", "\u00ff", "t"]), values, max_size=2)
+    matrix["include"] = [{**filters(0), **draw(extras)} for _ in range(draw(st.integers(0, 5)))]
+    return matrix
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(github_matrices(), st.booleans(), st.sampled_from([COMPACT, SPACED]), st.data())
+def test_a_github_matrix_writes_the_eager_oracles_bytes(matrix, with_index, separators, data):
+    """Writer == json.dumps of each sweep[i] == json.dumps of itertools.product + GitHub's rules."""
+    sweep = Sweep.from_matrix(matrix)
+    expected = eager_matrix(matrix)
+    assert sweep.count == len(expected)
+    start, stop = data.draw(ranges(sweep))
+    got = list(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators))
+    assert got == oracle(sweep, start, stop, with_index, separators)
+    if with_index:
+        expected = [{**point, "_index": index} for index, point in enumerate(expected)]
+    assert got == [dumps(point, separators) for point in expected[start:stop]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(github_matrices(sizes=st.integers(0, 3 * BLOCK_VALUES)), st.booleans(), st.data())
+def test_a_big_github_matrix_writes_each_points_json_dumps(matrix, with_index, data):
+    """Ranges longer than a block: windows anywhere, blocks at every axis, extras varying inside them."""
+    sweep = Sweep.from_matrix(matrix)
+    start = data.draw(st.integers(0, sweep.count))
+    stop = data.draw(st.integers(start, min(sweep.count, start + 2 * BLOCK_VALUES + 10)))
+    assert list(iter_encoded(sweep, start, stop, with_index=with_index)) == oracle(sweep, start, stop, with_index)
+
+
+def test_include_extras_vary_inside_a_block_and_follow_githubs_rules():
+    sweep = Sweep.from_matrix({
+        "n": {"start": 0, "stop": 3}, "os": ["linux", "m\u00e4c"],
+        "exclude": [{"n": 1, "os": "linux"}],
+        "include": [{"os": "m\u00e4c", "arch": "arm", "tag": 1}, {"n": 2, "tag": [2.5, {"k": None}]},
+                    {"n": 9, "arch": "x86"}, {"os": "linux", "n": 3, "\u00e9": "\U0001f389"}],
+    })
+    assert list(iter_encoded(sweep, 1, sweep.count, with_index=True)) == [
+        '{"n":0,"os":"m\\u00e4c","arch":"arm","tag":1,"_index":1}',
+        '{"n":1,"os":"m\\u00e4c","arch":"arm","tag":1,"_index":2}',
+        '{"n":2,"os":"linux","tag":[2.5,{"k":null}],"_index":3}',
+        '{"n":2,"os":"m\\u00e4c","arch":"arm","tag":[2.5,{"k":null}],"_index":4}',
+        '{"n":3,"os":"linux","\\u00e9":"\\ud83c\\udf89","_index":5}',
+        '{"n":3,"os":"m\\u00e4c","arch":"arm","tag":1,"_index":6}',
+        '{"n":9,"arch":"x86","_index":7}',
+    ]
+
+
+@pytest.mark.parametrize("include, with_index", [
+    ({"n": 1, 7: "an int key"}, False),  # JSON writes the key as "7": the points go as dicts
+    ({"n": 1, "_index": "mine"}, True),  # an extra named _index keeps its place and takes the index
+])
+def test_extras_json_would_change_go_as_dicts(include, with_index):
+    sweep = MatrixSweep([ArithmeticRange("n", 0, 2), ValuesAxis("s", ["x"])], include=[include])
+    assert list(iter_encoded(sweep, with_index=with_index)) == oracle(sweep, with_index=with_index)
+
+
+def test_values_that_write_the_same_text_but_match_differently_go_as_dicts():
+    """{1: "a"} and {"1": "a"} are both {"1":"a"} in JSON, but only one matches the filter."""
+    sweep = MatrixSweep([ValuesAxis("v", [{1: "a"}, {"1": "a"}])], include=[{"v": {"1": "a"}, "hit": True}])
+    assert list(iter_encoded(sweep)) == ['{"v":{"1":"a"}}', '{"v":{"1":"a"},"hit":true}']
+
+
+def test_a_value_json_refuses_is_refused_only_when_written():
+    sweep = MatrixSweep([ValuesAxis("v", [1, math.inf])], include=[{"v": 1, "x": 2}])
+    assert list(iter_encoded(sweep, 0, 1)) == ['{"v":1,"x":2}']
+    with pytest.raises(lazysweep.SweepError, match="which JSON cannot write"):
+        list(iter_encoded(sweep))
+
+
+def test_the_extras_texts_cached_stay_bounded(monkeypatch):
+    """2^12 sets of include entries matched, in a walk where they vary inside every block:
+    the cache never holds more than _EXTRAS_CACHED texts, and the bytes stay json.dumps'."""
+    monkeypatch.setattr(writer, "_EXTRAS_CACHED", 5)
+    sizes = []
+    text = writer._IncludeExtras.text
+
+    def spied(self, mask):
+        found = text(self, mask)
+        sizes.append(len(self.cache))
+        return found
+
+    monkeypatch.setattr(writer._IncludeExtras, "text", spied)
+    sweep = Sweep.from_matrix({**{f"b{i}": [0, 1] for i in range(12)},
+                               "include": [{f"b{i}": 1, f"x{i}": i} for i in range(12)]})
+    assert list(iter_encoded(sweep)) == oracle(sweep)
+    assert len(sizes) == sweep.count == 4096 and max(sizes) == 5
+
+
+def test_a_matrix_with_extras_is_written_without_building_a_point(monkeypatch):
+    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**6}, "s": ["a", "\u00e9"],
+                               "exclude": [{"n": 3, "s": "a"}], "include": [{"s": "a", "x": 1}, {"n": 5, "y": [2]}]})
+    expected = oracle(sweep, 0, 20, with_index=True)
+    for name in ("_iter_range", "_point", "_with_extras"):
+        monkeypatch.setattr(MatrixSweep, name, None)
+    assert list(iter_encoded(sweep, 0, 20, with_index=True)) == expected
+
+
+# -- templates with holes (the _templated protocol of the drop-ins' rows) ---------------------
+
+class TemplatedRows(Sweep):
+    """Groups of rows ``(fields, holes, rows)``: each point ``{**fields, **dict(zip(holes, row))}``."""
+
+    def __init__(self, groups):
+        self.groups = groups
+
+    @property
+    def count(self):
+        return sum(len(rows) for _, _, rows in self.groups)
+
+    def _point(self, index):
+        for fields, holes, rows in self.groups:
+            if index < len(rows):
+                return {**fields, **dict(zip(holes, rows[index]))}
+            index -= len(rows)
+
+    def _iter_range(self, start, stop):
+        return map(self._point, range(start, stop))
+
+    def _templated(self, start, stop):
+        for fields, holes, rows in self.groups:
+            if start < len(rows) and stop > 0:
+                yield fields, holes, rows[max(start, 0) : stop]
+            start, stop = start - len(rows), stop - len(rows)
+
+
+keys = st.one_of(text, st.sampled_from(["runner", "conc", "_index", "\u00e9"]))
+
+
+@st.composite
+def templated_groups(draw):
+    fields = draw(st.dictionaries(keys, values, max_size=5))
+    if draw(st.integers(0, 9)) == 0:  # a key JSON writes as a string: the dicts' path
+        fields[draw(st.integers(0, 3))] = draw(values)
+    inside = [key for key in fields if draw(st.booleans())]
+    if draw(st.booleans()):  # usually in the fields' order: the fast path; else the dicts' path
+        inside = draw(st.permutations(inside))
+    outside = draw(st.lists(keys.filter(lambda key: key not in fields), max_size=2, unique=True))
+    holes = tuple(inside + outside)
+    rows = draw(st.lists(st.tuples(*[values for _ in holes]), min_size=1, max_size=4))
+    return fields, holes, rows
+
+
+@FUZZ
+@given(st.lists(templated_groups(), min_size=1, max_size=4), st.booleans(), st.sampled_from([COMPACT, SPACED]),
+       st.data())
+def test_templated_rows_are_json_dumps_of_their_points(groups, with_index, separators, data):
+    """Fields shared by groups (a template reused), holes inside and after the fields, in and
+    out of order, keys that are not strings, an _index among them: the bytes of json.dumps."""
+    fields, holes, _ = groups[0]
+    if data.draw(st.booleans()):  # the same fields and holes again, after other groups
+        groups.append((fields, holes, data.draw(st.lists(st.tuples(*[values for _ in holes]), min_size=1, max_size=3))))
+    sweep = TemplatedRows(groups)
+    start, stop = data.draw(ranges(sweep))
+    got = list(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators))
+    assert got == oracle(sweep, start, stop, with_index, separators)
+
+
+def test_a_template_is_encoded_once_and_kept_bounded(monkeypatch):
+    monkeypatch.setattr(writer, "_TEMPLATES_CACHED", 2)
+    made = []
+    encode = writer._Templates.format
+
+    def spied(self, fields, holes):
+        made.append(len(self.made))
+        return encode(self, fields, holes)
+
+    monkeypatch.setattr(writer._Templates, "format", spied)
+    shared = {"a": 1, "conc": None, "b": "\u00e9"}
+    groups = [(shared, ("conc",), [(1,), (2,)]), (shared, ("conc", "x"), [(3, True)]), (shared, ("conc",), [(4,)]),
+              ({"z": 0}, (), [()]), (shared, ("b", "a"), [(5, 6)])]
+    sweep = TemplatedRows(groups)
+    assert list(iter_encoded(sweep, separators=SPACED)) == oracle(sweep, separators=SPACED) == [
+        '{"a": 1, "conc": 1, "b": "\\u00e9"}', '{"a": 1, "conc": 2, "b": "\\u00e9"}',
+        '{"a": 1, "conc": 3, "b": "\\u00e9", "x": true}', '{"a": 1, "conc": 4, "b": "\\u00e9"}', '{"z": 0}',
+        '{"a": 6, "conc": null, "b": 5}',  # holes out of the fields' order: written as a dict
+    ]
+    assert made == [0, 1, 2, 2, 1]  # one per group, the third a cached template, never more than 2 kept
 
 
 # -- exact cases -----------------------------------------------------------------------------
@@ -289,3 +495,42 @@ def test_the_writer_serves_the_inferencemax_drop_in(monkeypatch, capsys):
     batch = inferencemax([*base, "--max-batch-size", "50", "--batch-index", "3"])
     assert encode_json_list(entries, 150, 200, separators=SPACED) + "\n" == capsys.readouterr().out == dumps(batch, SPACED) + "\n"
     assert encode_json_list(entries, 150, 200) == dumps(batch)  # its --github-output
+
+
+def test_the_inferencemax_entries_are_written_from_templates(monkeypatch, capsys):
+    import importlib
+    from pathlib import Path
+
+    from lazysweep.inferencemax import main as inferencemax
+
+    monkeypatch.chdir(Path(__file__).parent / "compat" / "real")
+    entries = inferencemax(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"])
+    expected = [dumps(entry, SPACED) for entry in entries]
+    assert capsys.readouterr().out == "[" + ", ".join(expected) + "]\n"
+    run = importlib.import_module("lazysweep.inferencemax.generate")._Run
+    for name in ("_point", "_iter_range"):  # the writer never builds an entry
+        monkeypatch.setattr(run, name, None)
+    assert list(iter_encoded(entries, separators=SPACED)) == expected
+
+
+@pytest.mark.parametrize("flags", [[], ["--evals-only"], ["--no-evals"], ["--runner-node-filter", "b"],
+                                   ["--scenario-type", "agentic-coding", "--evals-only"], ["--all-evals"]])
+def test_the_inferencex_rows_are_written_from_templates(monkeypatch, capsys, flags):
+    """Every kind of row (single- and multi-node, fixed and agentic, eval fields added or not)
+    in upstream's bytes; only --all-evals' merged rows (one per group) are built as dicts."""
+    from pathlib import Path
+
+    from lazysweep.inferencex import evals, main as inferencex
+
+    monkeypatch.chdir(Path(__file__).parent / "compat-ix" / "real")
+    rows = inferencex(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml", *flags])
+    printed = capsys.readouterr().out
+    expected = [dumps(row, SPACED) for row in rows]
+    assert printed == "[" + ", ".join(expected) + "]\n"
+    indexed = [dumps({**rows[index], "_index": index}) for index in range(1, min(30, rows.count))]
+    assert list(iter_encoded(rows, separators=SPACED)) == expected  # segments of few rows go as dicts
+    monkeypatch.setattr(evals, "_TEMPLATE_ROWS", 1)
+    for name in ("_point", "_iter_range"):  # now the writer never builds a row but a merged one
+        monkeypatch.setattr(evals._View, name, None)
+    assert list(iter_encoded(rows, separators=SPACED)) == expected
+    assert list(iter_encoded(rows, 1, min(30, rows.count), with_index=True)) == indexed

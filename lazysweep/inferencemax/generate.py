@@ -78,6 +78,10 @@ class _Run(Sweep):
         fixed[self.slot] = self.axis.segment(start, stop)
         return map(dict, map(zip, repeat(self.keys), product(*fixed)))
 
+    def _templated(self, start: int, stop: int) -> Iterator[tuple[dict[str, Any], tuple[str, ...], Iterable[Any]]]:
+        """The entries ``start .. stop-1`` for the writer: one template, the varying field its hole."""
+        yield dict(zip(self.keys, self.values)), (self.axis.name,), zip(self.axis.segment(start, stop))
+
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         if not isinstance(point, Mapping) or len(point) != len(self.keys) or any(k not in point for k in self.keys):
             return iter(())

@@ -49,6 +49,10 @@ _MULTI_AGENTIC = ("image", "model", "model-prefix", "precision", "framework", "r
                   "scenario-type")
 
 
+_RUNNER_CONC = ("runner", "conc")
+_RUNNER_CONC_NAME = ("runner", "conc", "exp-name")
+
+
 def seq_len_to_str(isl: int, osl: int) -> str:
     """The short name of a sequence-length pair, else ``ISL_OSL``.
 
@@ -97,12 +101,17 @@ class Segment(Sweep):
     def row(self, conc: int, node: int) -> dict[str, Any]:
         """The row at concurrency position ``conc`` (-1: all) on node position ``node``."""
         row = dict(self.fields)
-        row["runner"] = self.nodes[node]
-        value = self.concs if conc < 0 else self.concs[conc]
-        row["conc"] = [value] if self.kind == "ma" else value
-        if self.name is not None:
-            row["exp-name"] = f"{self.name[0]}{value}{self.name[1]}"
+        row.update(zip(*self.holes(conc, node)))
         return row
+
+    def holes(self, conc: int, node: int) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+        """The fields that vary from row to row (keys of ``fields``, in its order) and their values
+        in the row at ``conc`` and ``node``: ``row`` is ``fields`` with these put in place."""
+        value = self.concs if conc < 0 else self.concs[conc]
+        listed = [value] if self.kind == "ma" else value
+        if self.name is None:
+            return _RUNNER_CONC, (self.nodes[node], listed)
+        return _RUNNER_CONC_NAME, (self.nodes[node], listed, f"{self.name[0]}{value}{self.name[1]}")
 
     def _point(self, index: int) -> dict[str, Any]:
         return self.row(*self.coordinates(index))

@@ -18,7 +18,7 @@ import sys
 from .batching import DEFAULT_BATCH_SIZE, batch_count
 from .console import guard, write
 from .errors import UsageError
-from .writer import SPACED, encode_value, iter_encoded, write_json_list
+from .writer import SPACED, iter_encoded, write_json_list
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _github_output(args: argparse.Namespace, value: Any) -> None:
 def emit(args: argparse.Namespace, entries: Any) -> Any:
     """Print ``entries`` (a lazy sequence with ``count`` and ``batch``) as the batching flags ask.
 
-    Returns what was printed: the batch count, the batch's list, or ``entries``.
+    Returns what was printed: the batch count, or the batch or ``entries`` as a lazy sequence.
     """
     batches = batch_count(entries.count, args.max_batch_size)
     if args.get_batch_count:
@@ -88,10 +88,10 @@ def emit(args: argparse.Namespace, entries: Any) -> Any:
         if args.batch_index >= batches:
             raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
         start = args.batch_index * args.max_batch_size
-        _github_output(args, entries[start : start + args.max_batch_size])  # before building the batch
-        output = entries.batch(args.batch_index, args.max_batch_size)
-        write(encode_value(output, SPACED) + "\n")
-        return output
+        batch = entries[start : start + args.max_batch_size]  # a lazy slice: written, never listed
+        _github_output(args, batch)  # before printing anything
+        write_list(batch)
+        return batch
     _github_output(args, entries)
     write_list(entries)
     return entries

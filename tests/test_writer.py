@@ -493,8 +493,8 @@ def test_the_writer_serves_the_inferencemax_drop_in(monkeypatch, capsys):
     write_json_list(entries, 0, entries.count, listed.append, separators=SPACED)
     assert "".join(listed) + "\n" == printed
     batch = inferencemax([*base, "--max-batch-size", "50", "--batch-index", "3"])
-    assert encode_json_list(entries, 150, 200, separators=SPACED) + "\n" == capsys.readouterr().out == dumps(batch, SPACED) + "\n"
-    assert encode_json_list(entries, 150, 200) == dumps(batch)  # its --github-output
+    assert encode_json_list(entries, 150, 200, separators=SPACED) + "\n" == capsys.readouterr().out == dumps(list(batch), SPACED) + "\n"
+    assert encode_json_list(entries, 150, 200) == dumps(list(batch))  # its --github-output
 
 
 def test_the_inferencemax_entries_are_written_from_templates(monkeypatch, capsys):

@@ -58,6 +58,15 @@ def targets(m: dict) -> list[tuple[str, float, str, bool]]:
     add("InferenceMAX 10^5 entries: eager / drop-in, count + last batch",
         ("test_eager_inferencemax_last_batch_generated", "", ""), ("test_inferencemax_last_batch_generated", "", ""),
         1.5, False)
+    for drop_in, upstream, what, goal in (
+        ("test_inferencex_last_batch_vs_upstream_process", "test_upstream_inferencex_full_sweep_process",
+         "last batch", 0.25),
+        ("test_inferencex_batch_count_vs_upstream_process", "test_upstream_inferencex_full_sweep_process",
+         "--get-batch-count", 0.2),
+        ("test_inferencex_last_batch_hundredfold_vs_upstream_process",
+         "test_upstream_inferencex_full_sweep_hundredfold_process", "100x master, last batch", 0.1)):
+        add(f"InferenceX, whole process: drop-in {what} / upstream's full sweep", (drop_in, "", ""),
+            (upstream, "", ""), goal, True)
     for test, what in (("test_shuffle_getitem_random", "1,000 random sweep[i]"),
                        ("test_shuffle_stream", "streaming the first 100,000 points")):
         add(f"shuffled / plain, {what} at 10^18", (test, "1e18", "shuffled"), (test, "1e18", "plain"), 3.0, True)

@@ -98,29 +98,24 @@ def test_eager_inferencex_last_batch_hundredfold(benchmark, hundredfold):
     assert benchmark.pedantic(eager, rounds=3, iterations=1)
 
 
-def process(argv: list[str]) -> None:
-    subprocess.run([sys.executable, *argv], check=True, stdout=subprocess.DEVNULL)
+DROP_IN = [sys.executable, "-m", "lazysweep.inferencex"]
+EAGER = [sys.executable, str(HERE / "eager_inferencex.py"), *BASE]
+WHOLE_PROCESS = pytest.mark.benchmark(group="InferenceX whole process (CPU)", timer=children_cpu)
 
 
+@WHOLE_PROCESS
 def test_inferencex_last_batch_process(benchmark):
-    lazy = ["-m", "lazysweep.inferencex", *BASE, "--batch-index", last_batch()]
-    eager = [str(HERE / "eager_inferencex.py"), *BASE]
-    benchmark.group = "InferenceX whole process"
-    benchmark.pedantic(process, args=(lazy,), setup=lambda: process(eager), rounds=10, iterations=1, warmup_rounds=1)
+    taking_turns(benchmark, DROP_IN + BASE + ["--batch-index", last_batch()], EAGER, rounds=10, warmup_rounds=1)
 
 
+@WHOLE_PROCESS
 def test_eager_inferencex_full_sweep_process(benchmark):
-    lazy = ["-m", "lazysweep.inferencex", *BASE, "--batch-index", last_batch()]
-    eager = [str(HERE / "eager_inferencex.py"), *BASE]
-    benchmark.group = "InferenceX whole process"
-    benchmark.pedantic(process, args=(eager,), setup=lambda: process(lazy), rounds=10, iterations=1, warmup_rounds=1)
+    taking_turns(benchmark, EAGER, DROP_IN + BASE + ["--batch-index", last_batch()], rounds=10, warmup_rounds=1)
 
 
+@WHOLE_PROCESS
 def test_inferencex_batch_count_process(benchmark):
-    lazy = ["-m", "lazysweep.inferencex", *BASE, "--get-batch-count"]
-    eager = [str(HERE / "eager_inferencex.py"), *BASE]
-    benchmark.group = "InferenceX whole process"
-    benchmark.pedantic(process, args=(lazy,), setup=lambda: process(eager), rounds=10, iterations=1, warmup_rounds=1)
+    taking_turns(benchmark, DROP_IN + BASE + ["--get-batch-count"], EAGER, rounds=10, warmup_rounds=1)
 
 
 # --- Against upstream itself (issue #12's targets) ---------------------------------------------------
@@ -137,7 +132,6 @@ VS_UPSTREAM = pytest.mark.benchmark(group="InferenceX vs upstream, real configs:
                                     timer=children_cpu)
 VS_UPSTREAM_BIG = pytest.mark.benchmark(group="InferenceX vs upstream, 100x master: whole process (CPU)",
                                         timer=children_cpu)
-DROP_IN = [sys.executable, "-m", "lazysweep.inferencex"]
 
 
 def upstream_generator() -> list[str]:

@@ -65,6 +65,15 @@ def targets(m: dict) -> list[tuple[str, float, str, bool]]:
     for which in ("two-30", "two-300", "last-30"):
         add(f"stream JSONL of a GitHub matrix with include extras ({which}, 10^5 points) / its dicts + json.dumps",
             ("test_stream_matrix_jsonl", "", which), ("test_dict_stream_matrix_jsonl_baseline", "", which), 0.5, True)
+    for drop_in, upstream, what, goal in (
+        ("test_inferencex_last_batch_vs_upstream_process", "test_upstream_inferencex_full_sweep_process",
+         "last batch", 0.25),
+        ("test_inferencex_batch_count_vs_upstream_process", "test_upstream_inferencex_full_sweep_process",
+         "--get-batch-count", 0.2),
+        ("test_inferencex_last_batch_hundredfold_vs_upstream_process",
+         "test_upstream_inferencex_full_sweep_hundredfold_process", "100x master, last batch", 0.1)):
+        add(f"InferenceX, whole process: drop-in {what} / upstream's full sweep", (drop_in, "", ""),
+            (upstream, "", ""), goal, True)
     for test, what in (("test_shuffle_getitem_random", "1,000 random sweep[i]"),
                        ("test_shuffle_stream", "streaming the first 100,000 points")):
         add(f"shuffled / plain, {what} at 10^18", (test, "1e18", "shuffled"), (test, "1e18", "plain"), 3.0, True)

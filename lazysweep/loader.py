@@ -51,7 +51,7 @@ from .errors import SweepError, UsageError
 
 __all__ = [
     "GITHUB", "PYYAML", "Limits", "LIMIT_RANGES", "Document", "Position",
-    "STDIN", "load_document", "parse_document", "github_scalar", "yaml11_note",
+    "STDIN", "load_document", "parse_document", "safe_load", "github_scalar", "yaml11_note",
 ]
 
 #: The YAML 1.2 core schema, as GitHub Actions reads workflows.
@@ -67,6 +67,8 @@ except AttributeError:  # PyYAML built without libyaml
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")}
 _TEXT_TAGS = {_TAG + name for name in ("str", "timestamp", "value")}  # kept as the text written
+# What :func:`safe_load` builds itself: any other tag (a timestamp, a merge key) is left to PyYAML.
+_SAFE_LOAD_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
 _scalar_maker = yaml.constructor.SafeConstructor()
 _MAX_DIGITS = 4300  # CPython's default int-from-text limit, kept whatever the process sets
 
@@ -330,6 +332,31 @@ def parse_document(
     return _Builder(text, path, limits, positions, dialect == GITHUB).build()
 
 
+#: No bounds of its own for :func:`safe_load` beyond the builder's depth (deeper input goes to PyYAML).
+_UNBOUNDED = Limits(max_bytes=1 << 62, max_nodes=1 << 62)
+
+
+def safe_load(data: str | bytes) -> Any:
+    """``yaml.safe_load(data)``: the same value, or the same exception, built from the parser's
+    events for speed. O(data).
+
+    The builder handles UTF-8 plain data: strings, numbers, booleans, nulls, lists, mappings
+    and aliases, under PyYAML's YAML 1.1 rules, and hands anything else to PyYAML itself (a
+    repeated key, a merge key, a timestamp or other tag, a non-finite number, invalid YAML,
+    more than 100 levels, another encoding), which then decides as it always does. On config
+    files it is about four times as fast as PyYAML's loader, whose per-node resolving and
+    constructing are Python.
+
+    >>> safe_load("a: [yes, 010, 1_000, ~]"), safe_load("a: 1\\na: 2"), safe_load(b"d: 2024-01-02")
+    ({'a': [True, 8, 1000, None]}, {'a': 2}, {'d': datetime.date(2024, 1, 2)})
+    """
+    try:
+        text = data if isinstance(data, str) else data.decode("utf-8")
+        return _Builder(text, "<string>", _UNBOUNDED, positions=False, github=False, exact=True).build().value
+    except (SweepError, UnicodeDecodeError):
+        return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _short(value: Any, limit: int = 40) -> str:
     """``repr(value)``, cut to ``limit`` characters for an error message."""
     text = repr(value)
@@ -370,9 +397,11 @@ _MERGE = object()  # the value of a plain ``<<`` scalar: a merge key
 class _Builder:
     """Turns a stream of parser events into values, iteratively (no recursion)."""
 
-    def __init__(self, text: str, path: str, limits: Limits, positions: bool = True, github: bool = True) -> None:
+    def __init__(self, text: str, path: str, limits: Limits, positions: bool = True, github: bool = True,
+                 exact: bool = False) -> None:
         self.text, self.path, self.limits, self.keep_positions = text, path, limits, positions
         self.github = github
+        self.exact = exact  # refuse what would not be exactly yaml.safe_load's value (see safe_load)
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.positions: dict[int, Any] = {}
         self.nodes = 0
@@ -557,9 +586,9 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag == _TAG + "merge":
+        if tag == _TAG + "merge" and not self.exact:
             return _MERGE
-        if tag not in _PLAIN_TAGS:
+        if tag not in (_SAFE_LOAD_TAGS if self.exact else _PLAIN_TAGS):
             raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
         if tag in _TEXT_TAGS:
             return event.value

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysweep import Limits, SweepError
 from lazysweep.errors import UsageError
-from lazysweep.loader import PYYAML, github_scalar, load_document, parse_document, yaml11_note
+from lazysweep.loader import PYYAML, github_scalar, load_document, parse_document, safe_load, yaml11_note
 
 
 def error_of(text, limits=None):
@@ -272,3 +274,62 @@ def test_github_scalar_agrees_with_the_spec(text):
             github_scalar(text)
     else:
         assert same(github_scalar(text), expected), (text, github_scalar(text), expected)
+
+
+# --- safe_load: yaml.safe_load's value (or exception), exactly ---------------------------------
+
+COMPAT = Path(__file__).resolve().parent
+
+
+def typed(value):
+    """``value`` with every type spelt out (True is not 1, 1.0 is not 1) and NaN equal to itself."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(key), typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(item) for item in value])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def outcome(load, data):
+    try:
+        return "value", typed(load(data))
+    except Exception as error:  # the same exception, type and message, is the contract
+        return "error", type(error).__name__, str(error)
+
+
+def pyyaml_safe_load(data):
+    return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(COMPAT).as_posix() for p in COMPAT.glob("compat*/**/*.yaml")))
+def test_safe_load_equals_pyyaml_on_every_corpus_file(path):
+    data = (COMPAT / path).read_bytes()
+    assert outcome(safe_load, data) == outcome(pyyaml_safe_load, data)
+
+
+TRICKY_SCALARS = ["yes", "No", "on", "OFF", "y", "010", "0o17", "0x1F", "0b101", "1_000", "1:30", "-1:30:00", "~",
+                  "null", "", "2024-01-02", "2024-01-02 10:00:00", ".inf", "-.Inf", ".nan", "1e5", "1.5e3", "6.",
+                  "+1", "-0", "0", "=", "<<", "'1'", '"yes"', "!!str 1", "!!int '7'", "!!float 3", "!!binary aGk=",
+                  "!!bool yes", "!!timestamp 2001-12-14", "!foo x", "a b", "x: y", "[1, 2]", "{a: 1}", "- q",
+                  "&a 5", "*a", "*missing", "1" * 5000, "\t", "'unterminated"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["k", "a", "b", "<<", "1", "yes", "k2"]),
+                          st.sampled_from(TRICKY_SCALARS)), max_size=6),
+       st.sampled_from(["mapping", "list", "nested"]))
+def test_safe_load_equals_pyyaml_on_tricky_documents(pairs, shape):
+    if shape == "mapping":
+        text = "".join(f"{key}: {value}\n" for key, value in pairs)
+    elif shape == "list":
+        text = "".join(f"- {value}\n" for _, value in pairs)
+    else:
+        text = "top: &top\n" + "".join(f"  {key}: {value}\n" for key, value in pairs) + "other:\n  <<: *top\n  k: 1\n"
+    assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
+    assert outcome(safe_load, text.encode()) == outcome(pyyaml_safe_load, text.encode())
+
+
+def test_safe_load_shares_aliased_values_as_pyyaml_does():
+    value = safe_load("a: &x [1]\nb: *x\n")
+    assert value["a"] is value["b"]

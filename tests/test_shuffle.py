@@ -13,7 +13,7 @@ import lazysweep.shuffle as shuffle
 from lazysweep import Chain, Product, Sweep
 from lazysweep.axes import ArithmeticRange, ValuesAxis
 from lazysweep.batching import balanced_batch_count, shard_bounds
-from lazysweep.shuffle import Permutation, Shuffled
+from lazysweep.shuffle import Permutation
 
 SEEDS = (0, 1, 2)
 

@@ -49,16 +49,17 @@ _IGNORED = frozenset({"conc", "run-eval", "eval-only", "eval-conc", "eval-all-co
 
 
 def _freeze(value: Any) -> Any:
+    # list comprehensions, not generators: this is most of the marking pass on multi-node configs
     if isinstance(value, dict):
-        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
+        return tuple(sorted([(key, _freeze(item)) for key, item in value.items()]))
     if isinstance(value, list):
-        return tuple(_freeze(item) for item in value)
+        return tuple([_freeze(item) for item in value])
     return value
 
 
 def parallelism_key(row: dict[str, Any]) -> tuple[Any, ...]:
     """What identifies a multi-node configuration: every field but conc, exp-name and eval fields."""
-    return tuple(sorted((key, _freeze(value)) for key, value in row.items() if key not in _IGNORED))
+    return tuple(sorted([(key, _freeze(value)) for key, value in row.items() if key not in _IGNORED]))
 
 
 def _is_target(segment: Segment) -> bool:

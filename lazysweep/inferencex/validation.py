@@ -207,12 +207,12 @@ def validate_runner_config(runner_configs: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_yaml(path: str) -> Any:
-    """``yaml.safe_load`` of a file (CSafeLoader when present): duplicate keys keep the last value."""
-    import yaml
+    """``yaml.safe_load`` of a file, exactly (duplicate keys keep the last value), through the
+    faster :func:`lazysweep.loader.safe_load`."""
+    from ..loader import safe_load
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, "rb") as stream:
-        return yaml.load(stream, Loader=loader)
+        return safe_load(stream.read())
 
 
 def load_config_files(config_files: list[str], validate: bool = True) -> dict[str, Any]:

@@ -453,10 +453,13 @@ class _Builder:
         get_event, limits, anchors, keep_positions = parser.get_event, self.limits, self.anchors, self.keep_positions
         scalar_event, alias_event, mapping_start = ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent
         sequence_start = ev.SequenceStartEvent
+        named: set[str] | None = set() if self.exact else None  # the anchors so far, for safe_load's refusal
         while True:
             event = get_event()
             kind = type(event)
             if kind is scalar_event:
+                if named is not None and event.anchor is not None:
+                    self._name_once(named, event)
                 done, nodes = self._scalar(parser, event), 1
                 where = event.start_mark
                 self.nodes += 1
@@ -469,6 +472,8 @@ class _Builder:
                 if self.nodes > limits.max_nodes:
                     raise self._too_big(event)
             elif kind is mapping_start or kind is sequence_start:
+                if named is not None and event.anchor is not None:
+                    self._name_once(named, event)
                 self._check_collection_tag(event, "map" if kind is mapping_start else "seq")
                 if len(stack) >= limits.max_depth:
                     raise self.fail(
@@ -555,6 +560,13 @@ class _Builder:
         if plain:
             self.plain[event.value] = value
         return value
+
+    def _name_once(self, named: set[str], event: Any) -> None:
+        """Note an anchor; a second one of the same name fails (``yaml.safe_load`` refuses it,
+        where YAML 1.2 lets the later one win), so :func:`safe_load` leaves the text to PyYAML."""
+        if event.anchor in named:
+            raise self.fail(f"anchor &{event.anchor} defined twice", event.start_mark)
+        named.add(event.anchor)
 
     def _github_scalar(self, event: Any, plain: bool) -> Any:
         """A scalar under GitHub's rules: typed only when plain or tagged with a core tag."""

@@ -330,6 +330,11 @@ def test_safe_load_equals_pyyaml_on_tricky_documents(pairs, shape):
     assert outcome(safe_load, text.encode()) == outcome(pyyaml_safe_load, text.encode())
 
 
+@pytest.mark.parametrize("text", ["a: &x 1\nb: &x 2\n", "a: &x [&x 1]\n", "- &x {k: &x v}\n", "a: &x 1\nb: *x\nc: &y 2\n"])
+def test_safe_load_refuses_a_repeated_anchor_as_pyyaml_does(text):
+    assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
+
+
 def test_safe_load_shares_aliased_values_as_pyyaml_does():
     value = safe_load("a: &x [1]\nb: *x\n")
     assert value["a"] is value["b"]

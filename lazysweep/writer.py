@@ -301,14 +301,11 @@ def _indexed(point: Mapping[str, Any], index: int) -> dict[str, Any]:
 def _product_texts(
     sweep: Product, start: int, stop: int, style: _Style, sources: Iterator[int] | None
 ) -> Iterator[str]:
-    keys = sweep.keys
-    if not all(key.__class__ is str for key in keys) or (sources is not None and INDEX_FIELD in keys):
+    fragments = _fragments_for(sweep, style, sources)
+    if fragments is None:
         return _dict_texts(sweep._iter_range(start, stop), style, sources)
-    fragments = _Fragments(sweep, style, closed=sources is None)
     texts = chain.from_iterable(map("".join, block) for block in sweep._blocks(start, stop, fragments.segment))
-    if sources is None:
-        return texts
-    return map(style.indexed.__mod__, zip(texts, sources))  # zip stops at the texts' end, taking no extra index
+    return _with_index(texts, style, sources)
 
 
 def _is_matrix(sweep: Sweep) -> bool:
@@ -335,10 +332,8 @@ def _matrix_texts(
     if extras is None:  # keys JSON would convert, or an _index among them: the points as dicts
         return chain(_dict_texts(sweep._iter_range(start, min(stop, survivors)), style, sources),
                      _dict_texts(appended, style, sources))
-    texts: Iterator[str] = chain.from_iterable(_matrix_blocks(sweep, start, min(stop, survivors), extras))
-    if sources is not None:
-        texts = map(style.indexed.__mod__, zip(texts, sources))
-    return chain(texts, _dict_texts(appended, style, sources))
+    texts = chain.from_iterable(_matrix_blocks(sweep, start, min(stop, survivors), extras))
+    return chain(_with_index(texts, style, sources), _dict_texts(appended, style, sources))
 
 
 def _matrix_blocks(sweep: MatrixSweep, start: int, stop: int, extras: _IncludeExtras) -> Iterator[Iterator[str]]:

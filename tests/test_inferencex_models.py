@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Literal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
@@ -326,11 +327,34 @@ CONVERTERS = [(int, schema.to_int), (bool, schema.to_bool), (float, schema.to_fl
               (Literal[True], schema.literal(True)), (Literal[False], schema.literal(False))]
 
 
+# pydantic-core (2.14) reads integer text that starts with zeros then `-` or `__` by dropping the
+# zeros: "0-2" is -2, "0__9" is 9. No config writes that, and Python and YAML read it as text, so the
+# drop-in refuses it (test_the_int_quirk_of_leading_zeros_is_refused); everything else must agree.
+LEADING_ZERO_QUIRK = re.compile(r"\s*[+-]?0[0_]*(?:-|__)")
+
+
+@pytest.mark.parametrize("text", ["0-2", "00-5", "0__9", " +0-6"])
+def test_the_int_quirk_of_leading_zeros_is_refused(text):
+    assert TypeAdapter(int).validate_python(text) is not None  # pydantic-core takes it ...
+    with pytest.raises(schema.Invalid):  # ... the drop-in does not
+        schema.to_int(text)
+
+
+@pytest.mark.parametrize("text", ["0_.", "1_e3", "._5", "-_8", "1e1_0", "8_E3621"])
+def test_float_text_with_inner_underscores_is_read_as_pydantic_core_reads_it(text):
+    assert schema.to_float(text) == TypeAdapter(float).validate_python(text)
+    with pytest.raises(ValidationError):  # the second try keeps the spaces, which then refuse it ...
+        TypeAdapter(float).validate_python(" " + text)
+    with pytest.raises(schema.Invalid):  # ... here too
+        schema.to_float(" " + text)
+
+
 @pytest.mark.parametrize(("annotation", "convert"), CONVERTERS,
                          ids=["int", "bool", "float", "str", "Literal[True]", "Literal[False]"])
 @settings(max_examples=300, deadline=None)
 @given(value=SCALARS)
 def test_the_lax_conversions_are_pydantics(annotation, convert, value):
+    assume(not (annotation is int and isinstance(value, str) and LEADING_ZERO_QUIRK.match(value)))
     try:
         expected = ("accepted", TypeAdapter(annotation).validate_python(value))
     except ValidationError:

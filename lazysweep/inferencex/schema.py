@@ -39,7 +39,9 @@ class Invalid(ValueError):
 REQUIRED = object()
 # ASCII digits only (pydantic refuses "８"); an int's text may end in ".0", never in a bare ".".
 _INT_TEXT = re.compile(r"[+-]?\d+(?:_\d+)*(?:\.0+)?\Z", re.ASCII)
-_FLOAT_TEXT = re.compile(r"[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+# A float's text as pydantic-core reads it (Rust's f64 grammar): no underscores, no inner spaces.
+_FLOAT_TEXT = re.compile(r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\Z",
+                         re.ASCII | re.IGNORECASE)
 _I64 = 2**63
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
@@ -87,14 +89,23 @@ def to_bool(value: Any) -> bool:
 
 
 def to_float(value: Any) -> float:
-    """A float from a number or numeric text."""
+    """A float from a number or numeric text, read as pydantic-core reads it: the text without its
+    surrounding spaces, else (the second try) the text as given with its underscores removed, when
+    none leads, ends or doubles (so ``1_e3`` and ``0_.`` are numbers, `` 5_1`` is not)."""
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        text = value.strip()
-        if _FLOAT_TEXT.match(text) or text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
-            return float(text.replace("_", ""))
+        for text in (value.strip(), _without_underscores(value)):
+            if text is not None and _FLOAT_TEXT.match(text):
+                return float(text)
     raise Invalid(f"Input should be a valid number, got {value!r}")
+
+
+def _without_underscores(text: str) -> str | None:
+    """``text`` without underscores, or None if it has none, or one leads, ends or doubles."""
+    if "_" not in text or text.startswith("_") or text.endswith("_") or "__" in text:
+        return None
+    return text.replace("_", "")
 
 
 def literal(*choices: Any) -> Converter:

@@ -110,7 +110,7 @@ class ParameterGridStyle:
 def write_whole_list(benchmark, rows, as_dicts: bool) -> None:
     """Time writing ``rows`` as one JSON list (json.dumps' spacing, the drop-ins') to /dev/null:
     through the writer, or ``as_dicts``: each row built as a dict and encoded by the same encoder."""
-    from lazysweep.writer import SPACED, encode_value, write_encoded_list, write_json_list
+    from lazysweep._writer import SPACED, encode_value, write_encoded_list, write_json_list
 
     with open(os.devnull, "w") as sink:
         if as_dicts:

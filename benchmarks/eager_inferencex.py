@@ -15,7 +15,7 @@ import json
 import sys
 
 from lazysweep import inferencex
-from lazysweep.inferencex.cli import parse_args
+from lazysweep.inferencex._cli import parse_args
 
 
 def rows(configs: dict, runners: dict, args) -> list[dict]:

@@ -19,9 +19,9 @@ from conftest import write_whole_list
 from processes import children_cpu, taking_turns
 
 from lazysweep import inferencex
-from lazysweep.inferencex.cli import parse_args
-from lazysweep.inferencex.evals import plan
-from lazysweep.inferencex.generate import full_sweep_segments
+from lazysweep.inferencex._cli import parse_args
+from lazysweep.inferencex._evals import plan
+from lazysweep.inferencex._generate import full_sweep_segments
 from lazysweep.inferencex.validation import validate_master_config
 
 HERE = Path(__file__).resolve().parent

@@ -7,7 +7,7 @@ import random
 import pytest
 import yaml
 
-from lazysweep.loader import GITHUB, PYYAML, Limits, parse_document
+from lazysweep._loader import GITHUB, PYYAML, Limits, parse_document
 
 GROUP = "loader: 5,000 entries of mixed plain scalars (~0.3 MB)"
 

@@ -18,7 +18,7 @@ from conftest import EAGER_SIZES, count_of, eager_axes, matrix
 from test_matrix import growth_matrix
 
 import lazysweep
-from lazysweep.cli import main
+from lazysweep._cli import main
 
 CPU = pytest.mark.benchmark(timer=time.process_time, group="stream JSONL, all points")
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import matrix, random_indices
 
 from lazysweep import Sweep
-from lazysweep.cli import main
+from lazysweep._cli import main
 
 STREAM = 100_000
 SEED = 2026

@@ -1,9 +1,9 @@
 """lazysweep: count, slice and address huge parameter sweeps without expanding them."""
 
-from .errors import SweepError, UsageError
-from .loader import Limits
-from .space import Chain, Product, Sweep, SweepSlice
-from .sweepfile import SweepWarning, load
+from ._errors import SweepError, UsageError
+from ._loader import Limits
+from ._space import Chain, Product, Sweep, SweepSlice
+from ._sweepfile import SweepWarning, load
 
 __all__ = [
     "load", "Sweep", "Product", "Chain", "SweepSlice", "MatrixSweep", "select", "fingerprint", "Plan",
@@ -13,7 +13,7 @@ __version__ = "1.0.0"
 
 
 #: Names imported on first use, from the module that holds them: the command line starts faster without them.
-_LAZY = {"MatrixSweep": "matrix", "select": "selection", "fingerprint": "plan", "Plan": "plan"}
+_LAZY = {"MatrixSweep": "_matrix", "select": "_selection", "fingerprint": "_plan", "Plan": "_plan"}
 
 
 def __getattr__(name: str) -> object:

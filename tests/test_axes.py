@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysweep.axes import ArithmeticRange, GeometricRange, ValuesAxis, geometric_count, value_key
+from lazysweep._axes import ArithmeticRange, GeometricRange, ValuesAxis, geometric_count, value_key
 
 
 def test_value_key_compares_like_json():

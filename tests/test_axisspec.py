@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysweep import Sweep, UsageError
-from lazysweep.axisspec import parse_axis, plain_scalar, sweep_from_axes
-from lazysweep.formats import args_line, hydra_line, hydra_value
+from lazysweep._axisspec import parse_axis, plain_scalar, sweep_from_axes
+from lazysweep._formats import args_line, hydra_line, hydra_value
 
 
 def values(option):
@@ -158,7 +158,7 @@ def test_decimal_ranges_list_like_decimal(start, span, step, places):
 @given(st.integers(-10**6, 10**6), st.integers(-10**6, 10**6), st.integers(0, 6), st.integers(2, 300), st.booleans())
 def test_num_forms_are_the_sweep_files_ranges(first, last, places, num, log):
     # A..B:num=N[:log] against {start, stop, num[, scale: log]} read from a sweep file: the same values, bit for bit.
-    from lazysweep.loader import github_scalar
+    from lazysweep._loader import github_scalar
 
     texts = [str(Decimal(n).scaleb(-places)) for n in ((abs(first) + 1, abs(last) + 1) if log else (first, last))]
     suffix = ":log" if log else ""

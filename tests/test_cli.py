@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lazysweep.cli import main
-from lazysweep.jobarray import INDEX_VARIABLES
+from lazysweep._cli import main
+from lazysweep._jobarray import INDEX_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = str(ROOT / "examples" / "huge.yaml")

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from lazysweep import Sweep
-from lazysweep.cli import main
-from lazysweep.jobarray import INDEX_VARIABLES
+from lazysweep._cli import main
+from lazysweep._jobarray import INDEX_VARIABLES
 
 AXES = ["-a", "lr=1e-4,3e-4,1e-3", "-a", "seed=0..99", "-a", "conc=4..1024x2"]
 

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazysweep import Sweep, SweepError
-from lazysweep.cli import main
-from lazysweep.collect import collect, read_results, result_files
-from lazysweep.plan import Plan
-from lazysweep.selection import Ranges
+from lazysweep._cli import main
+from lazysweep._collect import collect, read_results, result_files
+from lazysweep._plan import Plan
+from lazysweep._selection import Ranges
 
 ROOT = Path(__file__).resolve().parent.parent
 FANOUT = str(ROOT / "examples" / "fanout.yaml")

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from lazysweep.console import guard
-from lazysweep.errors import SweepError, UsageError
+from lazysweep._console import guard
+from lazysweep._errors import SweepError, UsageError
 
 
 def lazysweep(*argv: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess[str]:
@@ -70,7 +70,7 @@ def test_guard_treats_the_given_data_errors_as_bad_data(capsys):
 def test_parsing_leaves_argparse_as_it_was():
     import argparse
 
-    from lazysweep.console import Parser, parse
+    from lazysweep._console import Parser, parse
 
     before = getattr(argparse, "_"), getattr(argparse, "ngettext")
     parser = Parser(prog="prog")

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysweep import Sweep, SweepError, load
-from lazysweep.floatranges import LinearRange, LogRange, RangeSpecError, StepRange, float_range
+from lazysweep._floatranges import LinearRange, LogRange, RangeSpecError, StepRange, float_range
 
 
 def decimal_steps(start: float, stop: float, step: float) -> list[float]:

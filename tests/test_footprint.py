@@ -24,7 +24,7 @@ def run_command(arguments: list[str]) -> tuple[int, set[str]]:
     (peak resident memory in KiB, the modules it loaded)."""
     script = (
         "import sys\n"
-        "from lazysweep.cli import main\n"
+        "from lazysweep._cli import main\n"
         f"status = main({arguments!r})\n"
         "with open('/proc/self/status') as status_file:\n"
         "    peak = next(line.split()[1] for line in status_file if line.startswith('VmHWM:'))\n"
@@ -57,7 +57,7 @@ def test_a_batch_loads_no_module_it_does_not_use():
     """json's decoder, locale (through argparse's gettext look-ups), typing and dataclasses cost
     start-up time and serve no command: the writer needs only the C encoder (_json)."""
     loaded = run_command(LAST_BATCH)[1]
-    assert "_json" in loaded and "lazysweep.writer" in loaded
+    assert "_json" in loaded and "lazysweep._writer" in loaded
     assert loaded.isdisjoint({"json", "json.decoder", "locale", "typing", "dataclasses", "shutil"})
 
 
@@ -66,10 +66,10 @@ def test_streaming_a_million_shuffled_points_of_10_18_stays_under_25_mib():
     """A random order is made a chunk of lanes at a time: memory O(chunk), not O(points written)."""
     peak, loaded = run_command(["stream", HUGE, "--shuffle", "7", "--stop", str(10**6)])
     assert peak <= 25 * MiB
-    assert "lazysweep.lanes" in loaded and "lazysweep.shuffle" in loaded
+    assert "lazysweep._lanes" in loaded and "lazysweep._permutation" in loaded
 
 
 @needs_proc
 def test_only_a_random_order_loads_the_lanes():
     loaded = run_command(LAST_BATCH)[1]
-    assert loaded.isdisjoint({"lazysweep.lanes", "lazysweep.shuffle", "array", "hashlib"})
+    assert loaded.isdisjoint({"lazysweep._lanes", "lazysweep._permutation", "array", "hashlib"})

@@ -10,10 +10,10 @@ import pytest
 import lazysweep
 
 from lazysweep import UsageError
-from lazysweep.cli import main
-from lazysweep.github import OUTPUT_LIMIT, append_step_summary, bounded_json_list, output_record, set_output
+from lazysweep._cli import main
+from lazysweep._github import OUTPUT_LIMIT, append_step_summary, bounded_json_list, output_record, set_output
 from lazysweep.inferencemax import main as inferencemax_main
-from lazysweep.plan import Plan
+from lazysweep._plan import Plan
 
 
 def runner_outputs(text: str) -> dict[str, str]:
@@ -165,7 +165,7 @@ def test_a_failed_write_leaves_the_file_as_it_was(output, monkeypatch):
             return real_os.write(handle, data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("lazysweep.github.os.write", half_then_fail)
+    monkeypatch.setattr("lazysweep._github.os.write", half_then_fail)
     with pytest.raises(lazysweep.SweepError, match=r"cannot write \$GITHUB_OUTPUT: No space left on device"):
         set_output("big", "x" * 1000)
     assert output.read_text() == "earlier=1\n"

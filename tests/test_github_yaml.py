@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from test_matrix import eager_matrix
 
 import lazysweep
-from lazysweep.cli import main
-from lazysweep.writer import NOT_FINITE
-from lazysweep.loader import PYYAML, load_document
-from lazysweep.sweepfile import sweep_from_document
+from lazysweep._cli import main
+from lazysweep._writer import NOT_FINITE
+from lazysweep._loader import PYYAML, load_document
+from lazysweep._sweepfile import sweep_from_document
 
 
 class CoreLoader(yaml.SafeLoader):
@@ -179,7 +179,7 @@ def test_a_misspelled_matrix_under_strategy_is_named(write):
 
 
 def test_only_non_finite_numbers_get_the_non_finite_message():
-    from lazysweep.writer import encode_value as compact_json
+    from lazysweep._writer import encode_value as compact_json
 
     with pytest.raises(lazysweep.SweepError, match="which JSON cannot write"):
         compact_json({"x": [1, {"y": float("-inf")}]})

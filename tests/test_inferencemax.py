@@ -10,7 +10,7 @@ import pytest
 from conftest import run_inferencemax
 
 from lazysweep import inferencemax as im
-from lazysweep.cli import main as cli_main
+from lazysweep._cli import main as cli_main
 
 REAL = Path(__file__).resolve().parent / "compat" / "real"
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazysweep import inferencex as ix
-from lazysweep.inferencex.evals import plan
-from lazysweep.inferencex.generate import full_sweep_segments
-from lazysweep.inferencex.schema import Invalid, to_bool, to_int
+from lazysweep.inferencex._evals import plan
+from lazysweep.inferencex._generate import full_sweep_segments
+from lazysweep.inferencex._schema import Invalid, to_bool, to_int
 from lazysweep.inferencex.validation import validate_master_config
 
 REAL = Path(__file__).resolve().parent / "compat-ix" / "real"
@@ -108,8 +108,8 @@ def test_main_from_python_raises_value_error():
 
 def test_real_configs_counts(monkeypatch):
     monkeypatch.chdir(REAL)
-    args = ix.cli.parse_args(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"])
-    assert ix.cli.generate(args).count == 1820
+    args = ix._cli.parse_args(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"])
+    assert ix._cli.generate(args).count == 1820
 
 
 # -- the eval policy from structure equals upstream's passes over the rows ----------------------------------

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from lazysweep import inferencex as ix
-from lazysweep.inferencex import models, schema, validation
+from lazysweep.inferencex import _models as models, _schema as schema, validation
 from lazysweep.inferencex.validation import (AgenticCodingConfig, AgenticCodingSearchSpaceEntry, ChangelogEntry,
                                              ChangelogMatrixEntry, ComponentMetadata, Fields,
                                              KVOffloadBackendMetadata, MultiNodeAgenticMatrixEntry,
@@ -78,8 +78,8 @@ def test_the_model_names_are_upstreams_and_load_on_first_use():
 
 def test_without_pydantic_the_import_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pydantic", None)  # `import pydantic` now fails as if it were absent
-    monkeypatch.delitem(sys.modules, "lazysweep.inferencex.models")
-    monkeypatch.delattr(ix, "models")  # as in a process that never imported it
+    monkeypatch.delitem(sys.modules, "lazysweep.inferencex._models")
+    monkeypatch.delattr(ix, "_models")  # as in a process that never imported it
     with pytest.raises(ImportError, match=r"^WorkerConfig needs pydantic: pip install 'lazysweep\[inferencex\]'$"):
         from lazysweep.inferencex.validation import WorkerConfig  # noqa: F401
     from lazysweep.inferencex.validation import Fields  # the enum needs no pydantic
@@ -90,7 +90,7 @@ def test_without_pydantic_the_import_names_the_extra(monkeypatch):
 def test_generic_commands_and_the_drop_in_never_import_pydantic():
     script = (
         "import contextlib, io, os, sys\n"
-        "from lazysweep.cli import main\n"
+        "from lazysweep._cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    assert main(['count', {str(COMPAT.parent.parent / 'examples' / 'sweep.yaml')!r}]) == 0\n"
         f"    os.chdir({str(COMPAT / 'real')!r})\n"

@@ -15,10 +15,10 @@ from test_matrix import matrices
 
 import lazysweep
 from lazysweep import Chain, Sweep, SweepError
-from lazysweep.axes import value_key
-from lazysweep.cli import main
-from lazysweep.loader import Limits, parse_document
-from lazysweep.sweepfile import sweep_from_document
+from lazysweep._axes import value_key
+from lazysweep._cli import main
+from lazysweep._loader import Limits, parse_document
+from lazysweep._sweepfile import sweep_from_document
 
 
 @st.composite

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 
 from lazysweep import SweepError, UsageError
-from lazysweep.cli import main
-from lazysweep.jobarray import INDEX_VARIABLES, index_from_environment, shell_assignments, shell_name
+from lazysweep._cli import main
+from lazysweep._jobarray import INDEX_VARIABLES, index_from_environment, shell_assignments, shell_name
 
 SWEEP = "matrix:\n  x: {start: 0, stop: 9999}\n"
 

@@ -1,11 +1,11 @@
-"""Numbers in lanes of one big int (lazysweep.lanes) against plain per-number arithmetic."""
+"""Numbers in lanes of one big int (lazysweep._lanes) against plain per-number arithmetic."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep.lanes import WORD, Lanes, lane_width
+from lazysweep._lanes import WORD, Lanes, lane_width
 
 # Widths on both sides of a word's edge, and far past it (10**30 needs 100 bits).
 bit_counts = st.one_of(st.sampled_from([0, 1, 31, 32, 63, 64, 65, 100, 128, 200]), st.integers(0, 260))

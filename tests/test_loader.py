@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysweep import Limits, SweepError
-from lazysweep.errors import UsageError
-from lazysweep.loader import PYYAML, github_scalar, load_document, parse_document, safe_load, yaml11_note
+from lazysweep._errors import UsageError
+from lazysweep._loader import PYYAML, github_scalar, load_document, parse_document, safe_load, yaml11_note
 
 
 def error_of(text, limits=None):

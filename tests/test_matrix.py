@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import lazysweep
 from lazysweep import Sweep, SweepError
-from lazysweep.axes import ArithmeticRange, ValuesAxis, value_key
-from lazysweep import matrix as matrix_module
-from lazysweep.matrix import MatrixSweep, matches
+from lazysweep._axes import ArithmeticRange, ValuesAxis, value_key
+from lazysweep import _matrix as matrix_module
+from lazysweep._matrix import MatrixSweep, matches
 
 
 # -- the oracle: GitHub's rules, written the plain way ------------------------------

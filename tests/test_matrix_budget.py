@@ -14,7 +14,7 @@ from test_hardening import ROOT, cap_memory
 
 import lazysweep
 from lazysweep import Sweep, SweepError
-from lazysweep import matrix as matrix_module
+from lazysweep import _matrix as matrix_module
 
 SECONDS = 10  # the refusal itself comes in well under a second of CPU; this is slack for a loaded machine
 
@@ -100,7 +100,7 @@ def test_overlap_without_structure_is_refused_in_one_line(tmp_path):
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"lazysweep: error: {path}:2:3: matrix of 144 axes and 264 exclude entries is too "
                                     "complex to count: its exclude entries overlap so much that it needs more than")
-    assert "lazysweep.matrix.STATE_BUDGET" in result.stderr or "lazysweep.matrix.TIME_BUDGET" in result.stderr
+    assert "lazysweep._matrix.STATE_BUDGET" in result.stderr or "lazysweep._matrix.TIME_BUDGET" in result.stderr
 
 
 def test_the_small_grids_are_exact(write):
@@ -113,7 +113,7 @@ def test_the_small_grids_are_exact(write):
 def test_the_state_budget_is_the_named_constant(monkeypatch, write):
     path = write(grid_file(5), "grid.yaml")
     monkeypatch.setattr(matrix_module, "STATE_BUDGET", 10)
-    with pytest.raises(SweepError, match=r"grid.yaml:2:3: .* needs more than 10 states \(lazysweep.matrix.STATE_BUDGET\)"):
+    with pytest.raises(SweepError, match=r"grid.yaml:2:3: .* needs more than 10 states \(lazysweep._matrix.STATE_BUDGET\)"):
         lazysweep.load(path)
 
 
@@ -121,7 +121,7 @@ def test_the_time_budget_is_the_named_constant(monkeypatch):
     monkeypatch.setattr(matrix_module, "TIME_BUDGET", -1.0)
     matrix = {f"v{i}": [0, 1] for i in range(80)}
     matrix["exclude"] = [{f"v{i}": 0, f"v{i + 1}": 0, f"v{(7 * i) % 80}": 1} for i in range(79)]
-    with pytest.raises(SweepError, match=r"needs more than -1.0 s of CPU \(lazysweep.matrix.TIME_BUDGET\)"):
+    with pytest.raises(SweepError, match=r"needs more than -1.0 s of CPU \(lazysweep._matrix.TIME_BUDGET\)"):
         Sweep.from_matrix(matrix)
 
 

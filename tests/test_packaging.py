@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import lazysweep
-from lazysweep.workflow import FANOUT_WORKFLOW
+from lazysweep._workflow import FANOUT_WORKFLOW
 
 from test_action import copy_checkout
 from test_readme import test_console_examples as check_console_example
@@ -73,7 +73,7 @@ def test_the_wheel_holds_only_the_package_and_py_typed(wheel):
 def test_the_sdist_holds_the_package_and_its_documents(dist):
     with tarfile.open(dist / f"lazysweep-{VERSION}.tar.gz") as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "lazysweep/py.typed", "lazysweep/cli.py"} <= names
+    assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "lazysweep/py.typed", "lazysweep/_cli.py"} <= names
     assert {name.split("/")[0] for name in names} <= {
         "LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "MANIFEST.in", "PKG-INFO", "setup.cfg", "lazysweep",
         "lazysweep.egg-info"}
@@ -115,7 +115,7 @@ def test_start_up_does_not_read_installed_metadata(argv):
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "lazysweep", *argv], capture_output=True,
                             text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "lazysweep.cli" in imported
+    assert "lazysweep._cli" in imported
     assert "importlib.metadata" not in imported
 
 

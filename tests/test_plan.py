@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lazysweep import Sweep, load
-from lazysweep.plan import Plan, describe, field_names, fingerprint, selection_fingerprint
-from lazysweep.selection import select
+from lazysweep._plan import Plan, describe, field_names, fingerprint, selection_fingerprint
+from lazysweep._selection import select
 
 BLOCK = """\
 # a benchmark sweep

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lazysweep.workflow import JobReport
+from lazysweep._workflow import JobReport
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazysweep import Sweep
-from lazysweep.selection import IndexSelection, Ranges, select
+from lazysweep._selection import IndexSelection, Ranges, select
 
 MATRIX = {"x": [1, 2, 3], "y": ["a", "b"], "n": {"start": 0, "stop": 4}}
 
@@ -102,7 +102,7 @@ def test_selection_of_a_selection_composes():
 
 def test_package_exports_the_selection_and_plan_calls():
     import lazysweep
-    from lazysweep.plan import Plan, fingerprint
+    from lazysweep._plan import Plan, fingerprint
 
     assert lazysweep.select is select and lazysweep.fingerprint is fingerprint and lazysweep.Plan is Plan
     with pytest.raises(AttributeError):

@@ -9,10 +9,10 @@ from conftest import eager_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import lazysweep.space as space
-from lazysweep.lanes import LANE_BITS
+import lazysweep._space as space
+from lazysweep._lanes import LANE_BITS
 from lazysweep import Chain, Product, Sweep, SweepSlice
-from lazysweep.axes import ArithmeticRange, ValuesAxis, value_key
+from lazysweep._axes import ArithmeticRange, ValuesAxis, value_key
 
 MATRIX = {"os": ["linux", "mac"], "py": [3.10, 3.11, 3.12], "n": {"start": 1, "stop": 7, "step": 3}}
 

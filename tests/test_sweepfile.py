@@ -7,7 +7,7 @@ from conftest import eager_points
 
 import lazysweep
 from lazysweep import Chain, Product, Sweep, SweepError
-from lazysweep.sweepfile import SweepWarning
+from lazysweep._sweepfile import SweepWarning
 
 
 def test_matrix_file(write):

@@ -8,8 +8,8 @@ import pytest
 
 import lazysweep
 from lazysweep import SweepError
-from lazysweep.cli import main
-from lazysweep.workflow import FANOUT_WORKFLOW, JobReport, lint
+from lazysweep._cli import main
+from lazysweep._workflow import FANOUT_WORKFLOW, JobReport, lint
 
 WORKFLOW = str(Path(__file__).with_name("workflow_example.yml"))
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import lazysweep
-from lazysweep.loader import load_document
-from lazysweep.workflow import lint
+from lazysweep._loader import load_document
+from lazysweep._workflow import lint
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -20,11 +20,11 @@ from test_matrix import eager_matrix, matrices
 
 import lazysweep
 from lazysweep import Chain, Product, Sweep
-from lazysweep import writer
-from lazysweep.axes import ArithmeticRange, AxisSlice, GeometricRange, ValuesAxis
-from lazysweep.matrix import MatrixSweep
-from lazysweep.space import BLOCK_VALUES
-from lazysweep.writer import (
+from lazysweep import _writer as writer
+from lazysweep._axes import ArithmeticRange, AxisSlice, GeometricRange, ValuesAxis
+from lazysweep._matrix import MatrixSweep
+from lazysweep._space import BLOCK_VALUES
+from lazysweep._writer import (
     COMPACT, SPACED, encode_json_list, encode_value, iter_encoded, write_json_list, write_jsonl,
 )
 
@@ -97,7 +97,7 @@ def sweeps(draw):
         return Chain(draw(st.lists(sweeps(), min_size=1, max_size=3)))
     base = draw(sweeps())
     if draw(st.booleans()):  # --only: runs of indices
-        from lazysweep.selection import select
+        from lazysweep._selection import select
 
         chosen = draw(st.lists(st.integers(0, max(base.count - 1, 0)), max_size=6)) if base.count else []
         return select(base, [range(index, min(index + 3, base.count)) for index in chosen])
@@ -450,7 +450,7 @@ TRICKY = {
 
 
 def command_output(capsys, arguments):
-    from lazysweep.cli import main
+    from lazysweep._cli import main
 
     assert main(arguments) == 0
     return capsys.readouterr().out
@@ -507,7 +507,7 @@ def test_the_inferencemax_entries_are_written_from_templates(monkeypatch, capsys
     entries = inferencemax(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"])
     expected = [dumps(entry, SPACED) for entry in entries]
     assert capsys.readouterr().out == "[" + ", ".join(expected) + "]\n"
-    run = importlib.import_module("lazysweep.inferencemax.generate")._Run
+    run = importlib.import_module("lazysweep.inferencemax._generate")._Run
     for name in ("_point", "_iter_range"):  # the writer never builds an entry
         monkeypatch.setattr(run, name, None)
     assert list(iter_encoded(entries, separators=SPACED)) == expected
@@ -520,7 +520,7 @@ def test_the_inferencex_rows_are_written_from_templates(monkeypatch, capsys, fla
     in upstream's bytes; only --all-evals' merged rows (one per group) are built as dicts."""
     from pathlib import Path
 
-    from lazysweep.inferencex import evals, main as inferencex
+    from lazysweep.inferencex import _evals as evals, main as inferencex
 
     monkeypatch.chdir(Path(__file__).parent / "compat-ix" / "real")
     rows = inferencex(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml", *flags])

@@ -30,10 +30,10 @@ file is an error.
 
 from __future__ import annotations
 
-from .cli import PROG, command_line, generate, main
-from .generate import (EntrySweep, generate_custom_test, generate_full_sweep, generate_runner_model_sweep_config,
+from ._cli import PROG, command_line, generate, main
+from ._generate import (EntrySweep, generate_custom_test, generate_full_sweep, generate_runner_model_sweep_config,
                        generate_runner_sweep_config, generate_test_config, seq_len_itos, seq_len_stoi, seq_len_to_str)
-from .schema import MatrixEntry, validate_matrix_output
+from ._schema import MatrixEntry, validate_matrix_output
 from .validation import load_config_files, validate_master_configs_structure
 
 __all__ = [

@@ -1,5 +1,5 @@
 """``python -m lazysweep.inferencemax SUBCOMMAND ...``: the InferenceMAX (2025) drop-in's command line."""
 
-from .cli import command_line
+from ._cli import command_line
 
 command_line()

@@ -14,8 +14,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from ..errors import SweepError
-from ..loader import PYYAML, load_document
+from .._errors import SweepError
+from .._loader import PYYAML, load_document
 
 __all__ = ["load_config_files", "load_runner_config", "validate_master_configs_structure"]
 

@@ -9,9 +9,9 @@ upstream's; run it as ``python -m lazysweep.inferencex SUBCOMMAND ...`` or
 
 from __future__ import annotations
 
-from .cli import command_line, main
-from .evals import MIN_EVAL_CONC, mark_all_eval_entries, mark_eval_entries
-from .generate import (apply_node_type_defaults, expand_config_keys, generate_full_sweep, generate_test_config_sweep,
+from ._cli import command_line, main
+from ._evals import MIN_EVAL_CONC, mark_all_eval_entries, mark_eval_entries
+from ._generate import (apply_node_type_defaults, expand_config_keys, generate_full_sweep, generate_test_config_sweep,
                        seq_len_itos, seq_len_stoi, seq_len_to_str)
 from .validation import load_config_files, load_runner_file
 

@@ -1,5 +1,5 @@
 """``python -m lazysweep.inferencex SUBCOMMAND ...``: the InferenceX drop-in's command line."""
 
-from .cli import command_line
+from ._cli import command_line
 
 command_line()

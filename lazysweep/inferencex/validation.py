@@ -16,9 +16,9 @@ Cost: one pass over the configs, O(their size).
 
 from __future__ import annotations
 
-from . import rules
-from .rules import CLUSTER_LABEL_PREFIX
-from .schema import (REQUIRED, Field, Invalid, Model, constrained, dict_of, list_of, literal, optional, to_bool,
+from . import _rules as rules
+from ._rules import CLUSTER_LABEL_PREFIX
+from ._schema import (REQUIRED, Field, Invalid, Model, constrained, dict_of, list_of, literal, optional, to_bool,
                      to_float, to_int, to_str, to_strict_int)
 
 TYPE_CHECKING = False
@@ -49,11 +49,11 @@ def __getattr__(name: str) -> Any:
     if name not in _MODEL_NAMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if name == "Fields":
-        from .fields import Fields
+        from ._fields import Fields
 
         return Fields
     try:
-        from . import models
+        from . import _models as models
     except ModuleNotFoundError as error:
         if error.name != "pydantic":
             raise
@@ -208,8 +208,8 @@ def validate_runner_config(runner_configs: dict[str, Any]) -> dict[str, Any]:
 
 def load_yaml(path: str) -> Any:
     """``yaml.safe_load`` of a file, exactly (duplicate keys keep the last value), through the
-    faster :func:`lazysweep.loader.safe_load`."""
-    from ..loader import safe_load
+    faster :func:`lazysweep._loader.safe_load`."""
+    from .._loader import safe_load
 
     with open(path, "rb") as stream:
         return safe_load(stream.read())

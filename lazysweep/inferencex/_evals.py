@@ -26,8 +26,8 @@ from __future__ import annotations
 from itertools import groupby, starmap
 from operator import itemgetter
 
-from ..space import Sweep
-from .generate import Rows, Segment
+from .._space import Sweep
+from ._generate import Rows, Segment
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

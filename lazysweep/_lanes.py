@@ -11,8 +11,8 @@ width is the caller's part; :func:`lane_width` gives a width where the
 product of two ``bits``-bit numbers fits.
 
 It serves the hot loops of a shuffled sweep: the Feistel network over a
-chunk of consecutive indices (:mod:`lazysweep.shuffle`) and the mixed-radix
-decode of a chunk of indices (:meth:`lazysweep.space.Product._digit_columns`),
+chunk of consecutive indices (:mod:`lazysweep._permutation`) and the mixed-radix
+decode of a chunk of indices (:meth:`lazysweep._space.Product._digit_columns`),
 where a Python loop costs about a microsecond per number.
 
 Packing and unpacking go through 64-bit words (``array("Q")``), read in

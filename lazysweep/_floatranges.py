@@ -2,7 +2,7 @@
 
 Three range specs give float values (a spec with only integer ``start``,
 ``stop`` and ``step``/``factor`` stays an integer range, see
-:mod:`lazysweep.axes`)::
+:mod:`lazysweep._axes`)::
 
     lr:      {start: 1e-4, stop: 1e-1, num: 7, scale: log}   # 1e-4, 3.16e-4, 1e-3, ... 1e-1
     dropout: {start: 0.0, stop: 1.0, num: 11}                # 0.0, 0.1, ... 1.0 (scale: linear)
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from fractions import Fraction
     from typing import Any
 
-from .axes import Axis
+from ._axes import Axis
 
 __all__ = ["FloatRange", "LinearRange", "LogRange", "StepRange", "RangeSpecError", "float_range"]
 

@@ -14,7 +14,7 @@ does.
 >>> to_int(8.5)
 Traceback (most recent call last):
 ...
-lazysweep.inferencex.schema.Invalid: Input should be a valid integer, got 8.5
+lazysweep.inferencex._schema.Invalid: Input should be a valid integer, got 8.5
 """
 
 from __future__ import annotations

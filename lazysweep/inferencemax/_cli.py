@@ -15,9 +15,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from .. import dropin
-from ..console import Parser, parse
-from .generate import GENERATORS, EntrySweep, seq_len_stoi
+from .. import _dropin as dropin
+from .._console import Parser, parse
+from ._generate import GENERATORS, EntrySweep, seq_len_stoi
 
 __all__ = ["PROG", "generate", "main", "command_line"]
 

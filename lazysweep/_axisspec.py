@@ -3,18 +3,18 @@
 A SPEC is one of:
 
 * ``A..B`` or ``A..B:STEP``: a range, both ends included when landed on.
-  Integers make an integer range (:class:`~lazysweep.axes.ArithmeticRange`);
+  Integers make an integer range (:class:`~lazysweep._axes.ArithmeticRange`);
   any float makes a decimal-step float range
-  (:class:`~lazysweep.floatranges.StepRange`: ``0.1..0.5:0.1`` ends at 0.5);
+  (:class:`~lazysweep._floatranges.StepRange`: ``0.1..0.5:0.1`` ends at 0.5);
 * ``A..BxF``: a geometric range of integers, ``A, A*F, ...`` while below
   ``B``, then ``B`` (as ``{start, stop, factor}`` in a sweep file);
 * ``A..B:num=N``: ``N`` evenly spaced floats from ``A`` to ``B``, both
   included, and ``A..B:num=N:log``: evenly spaced in logarithm (``A`` and
   ``B`` above 0). The same axes, value for value, as a sweep file's
   ``{start: A, stop: B, num: N}`` and ``{..., scale: log}``
-  (:mod:`lazysweep.floatranges`);
+  (:mod:`lazysweep._floatranges`);
 * anything else: a comma-separated list, each item read the way a sweep
-  file reads a plain YAML 1.2 scalar (:func:`lazysweep.loader.github_scalar`) (``1e-4`` is a float, ``true`` a
+  file reads a plain YAML 1.2 scalar (:func:`lazysweep._loader.github_scalar`) (``1e-4`` is a float, ``true`` a
   boolean, ``null`` null, ``8`` an integer, anything else a string). A single
   value is a one-value axis.
 
@@ -31,10 +31,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-    from .space import Sweep
+    from ._space import Sweep
 
-from .axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
-from .errors import UsageError
+from ._axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
+from ._errors import UsageError
 
 __all__ = ["parse_axis", "sweep_from_axes", "plain_scalar"]
 
@@ -53,7 +53,7 @@ def plain_scalar(text: str) -> Any:
     >>> [plain_scalar(t) for t in ("1e-4", "8", "0x10", "true", "~", "llama-3", "1_000")]
     [0.0001, 8, 16, True, None, 'llama-3', '1_000']
     """
-    from .loader import github_scalar
+    from ._loader import github_scalar
 
     value = github_scalar(text)
     if isinstance(value, float) and not math.isfinite(value):
@@ -107,7 +107,7 @@ def _axis(name: str, spec: str) -> Axis:
         if step < 1:
             raise ValueError("STEP must be at least 1")
         return ArithmeticRange(name, start, stop, step)
-    from .floatranges import StepRange
+    from ._floatranges import StepRange
 
     return StepRange(name, start, stop, step)
 
@@ -125,7 +125,7 @@ def _evenly_spaced(name: str, start: int | float, stop: int | float, options: st
         raise ValueError(f"num=N takes an integer, not {count!r}")
     if colon and scale != "log":
         raise ValueError(f"expected :log after num=N, not {scale!r}")
-    from .floatranges import float_range  # floats only: start-up time
+    from ._floatranges import float_range  # floats only: start-up time
 
     spec: dict[str, Any] = {"start": start, "stop": stop, "num": int(count)}
     if colon:
@@ -140,7 +140,7 @@ def sweep_from_axes(options: Sequence[str]) -> Sweep:
     >>> sweep.count, sweep[0]
     (2700, {'lr': 0.0001, 'seed': 0, 'conc': 4})
     """
-    from .space import Product
+    from ._space import Product
 
     axes = [parse_axis(option) for option in options]
     names = [axis.name for axis in axes]

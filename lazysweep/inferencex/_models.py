@@ -31,8 +31,8 @@ from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import rules
-from .fields import Fields
+from . import _rules as rules
+from ._fields import Fields
 
 __all__ = ["Fields", "ComponentMetadata", "KVOffloadBackendMetadata", "WorkerConfig", "SingleNodeMatrixEntry",
            "MultiNodeMatrixEntry", "SingleNodeAgenticMatrixEntry", "MultiNodeAgenticMatrixEntry",

@@ -18,15 +18,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-    from .selection import Ranges
-    from .space import Point
+    from ._selection import Ranges
+    from ._space import Point
 
-from .batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
-from .console import Parser, fail, guard, parse, write
-from .errors import SweepError, UsageError
-from .space import Chain, Sweep
-from .sweepfile import load
-from .writer import iter_encoded, write_encoded_lines, write_encoded_list
+from ._batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
+from ._console import Parser, fail, guard, parse, write
+from ._errors import SweepError, UsageError
+from ._space import Chain, Sweep
+from ._sweepfile import load
+from ._writer import iter_encoded, write_encoded_lines, write_encoded_list
 
 __all__ = ["main"]
 
@@ -86,7 +86,7 @@ def _plan_options(sub: argparse.ArgumentParser) -> None:
 
 
 def _index_options(sub: argparse.ArgumentParser, short: str, what: str) -> None:
-    from .jobarray import INDEX_VARIABLES
+    from ._jobarray import INDEX_VARIABLES
 
     sub.add_argument(
         "--index", short, type=_integer, metavar=short[1].upper(),
@@ -261,7 +261,7 @@ def _target(args: argparse.Namespace) -> Target:
     """
     target = Target(_parts(args))
     if getattr(args, "only", None) is not None:
-        from .selection import select
+        from ._selection import select
 
         ranges = _only_ranges(args.only)
         try:
@@ -274,7 +274,7 @@ def _target(args: argparse.Namespace) -> Target:
 
 def _only_ranges(text: str) -> Ranges:
     """The ranges of ``--only RANGES`` or ``--only @FILE``."""
-    from .selection import Ranges
+    from ._selection import Ranges
 
     if not text.startswith("@"):
         try:
@@ -299,7 +299,7 @@ def _batch_size(args: argparse.Namespace, target: Target) -> int:
     size: int | None = _auto_size(args, target.sweep)
     if getattr(args, "plan", None) is None:
         return DEFAULT_BATCH_SIZE if size is None else size
-    from .plan import Plan, fingerprint, selection_fingerprint
+    from ._plan import Plan, fingerprint, selection_fingerprint
 
     try:
         plan = Plan.parse(args.plan)
@@ -339,7 +339,7 @@ def _position(index: int, count: int, what: str, target: Target) -> int:
 def _chosen_index(args: argparse.Namespace) -> int:
     """``--index`` plus ``--offset``, or else the job-array index from the environment plus ``--offset``."""
     if args.index is None:
-        from .jobarray import index_from_environment
+        from ._jobarray import index_from_environment
 
         try:
             return index_from_environment(args.offset)
@@ -352,7 +352,7 @@ def _chosen_index(args: argparse.Namespace) -> int:
 
 
 def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[str]:
-    """The texts of points ``start .. stop-1`` of the target: JSON (see :mod:`lazysweep.writer`),
+    """The texts of points ``start .. stop-1`` of the target: JSON (see :mod:`lazysweep._writer`),
     or a line of arguments with ``--format args|hydra``; with ``--with-index``, ``_index`` last."""
     if args.format in _PROGRAM_FORMATS:
         return map(_program_line(args.format), _points(args, target, start, stop))
@@ -367,7 +367,7 @@ def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> 
     points = iter(sweep[start:stop])
     if not args.with_index:
         return points
-    from .plan import INDEX_FIELD
+    from ._plan import INDEX_FIELD
 
     _refuse_index_field(args, target)
 
@@ -380,7 +380,7 @@ def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> 
 
 def _refuse_index_field(args: argparse.Namespace, target: Target) -> None:
     """--with-index on a sweep with a field named ``_index`` of its own, which the index would shadow."""
-    from .plan import INDEX_FIELD, field_names
+    from ._plan import INDEX_FIELD, field_names
 
     for path, part in zip([*args.files, "-a"], target.parts):  # the -a axes are the part after the files
         if INDEX_FIELD in field_names(part):
@@ -390,9 +390,9 @@ def _refuse_index_field(args: argparse.Namespace, target: Target) -> None:
 
 def _lint(args: argparse.Namespace) -> int:
     """Report every file; a file that cannot be read is one error among the reports, not the end."""
-    from .console import fail, flush
-    from .github import annotation
-    from .workflow import GITHUB_MATRIX_LIMIT, lint_file, workflow_files
+    from ._console import fail, flush
+    from ._github import annotation
+    from ._workflow import GITHUB_MATRIX_LIMIT, lint_file, workflow_files
 
     github = args.format == "github"
     status = reported = 0
@@ -427,7 +427,7 @@ def _lint(args: argparse.Namespace) -> int:
 def _emit(args: argparse.Namespace, text: str, hint: str = "") -> None:
     """Print ``text``; with --github-output, first append it to $GITHUB_OUTPUT."""
     if args.github_output:
-        from .github import set_output
+        from ._github import set_output
 
         set_output(args.github_output, text, hint)
     _out(text + "\n")
@@ -439,14 +439,14 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _fingerprint(args: argparse.Namespace) -> int:
-    from .plan import fingerprint
+    from ._plan import fingerprint
 
     _out(fingerprint(_target(args).whole) + "\n")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .plan import Plan
+    from ._plan import Plan
 
     target = _target(args)
     _emit(args, str(Plan.of(target.whole, _batch_size(args, target), target.steps)))
@@ -474,7 +474,7 @@ def _batches(args: argparse.Namespace) -> int:
         write_encoded_list(map(str, range(batches)), _out)
         _out("\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
-        from .github import append_step_summary
+        from ._github import append_step_summary
 
         append_step_summary(_summary(args, target, size, batches, plan))
     return 0
@@ -485,8 +485,8 @@ def _github_plan(name: str, target: Target, size: int, batches: int) -> str:
 
     Returns the token.
     """
-    from .github import set_output
-    from .plan import Plan
+    from ._github import set_output
+    from ._plan import Plan
 
     listed = "[" + ",".join(map(str, range(batches))) + "]"
     token = str(Plan.of(target.whole, size, target.steps))
@@ -539,7 +539,7 @@ def _batch(args: argparse.Namespace) -> int:
             raise UsageError(f"--github-output takes one JSON list: drop --format {args.format}")
         write_encoded_lines(_texts(args, target, start, stop), _out)
     elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
-        from .github import bounded_json_list
+        from ._github import bounded_json_list
 
         hint = "use a smaller --size"
         _emit(args, bounded_json_list(_texts(args, target, start, stop), args.github_output, hint), hint)
@@ -550,7 +550,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _get(args: argparse.Namespace) -> int:
-    from .jobarray import shell_assignments
+    from ._jobarray import shell_assignments
 
     target = _target(args)
     _batch_size(args, target)
@@ -580,18 +580,18 @@ def _stream(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from .collect import collect, read_results
+    from ._collect import collect, read_results
 
     target = _target(args)
     plan = None
     if args.plan is not None:
-        from .plan import Plan
+        from ._plan import Plan
 
         try:
             plan = Plan.parse(args.plan)
         except ValueError as error:
             raise UsageError(f"--plan: {error}") from None
-    from .selection import IndexSelection
+    from ._selection import IndexSelection
 
     only = target.sweep.ranges if isinstance(target.sweep, IndexSelection) else None  # --only, checked by _target
     found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
@@ -600,12 +600,12 @@ def _collect(args: argparse.Namespace) -> int:
     if args.missing is not None:
         _replace_file(args.missing, [f"{found.missing}\n"])
     if args.github_output:
-        from .github import set_output
+        from ._github import set_output
 
         set_output(args.github_output, str(found.missing), "too many gaps for one output: use --missing FILE")
         set_output(f"{args.github_output}-count", str(found.missing.count))
     if os.environ.get("GITHUB_STEP_SUMMARY"):
-        from .github import append_step_summary
+        from ._github import append_step_summary
 
         append_step_summary(found.table())
     _out(f"{found}\n")
@@ -670,7 +670,7 @@ def _parts(args: argparse.Namespace) -> list[Sweep]:
     """The files' sweeps, then the product of the ``-a`` axes as one more part."""
     parts = [load(path, job=args.job) for path in args.files]
     if args.axis:
-        from .axisspec import sweep_from_axes
+        from ._axisspec import sweep_from_axes
 
         parts.append(sweep_from_axes(args.axis))
     if not parts:
@@ -704,7 +704,7 @@ def _shard_index(args: argparse.Namespace, shards: int) -> int:
         if getattr(args, "index", 0) is None:
             raise UsageError("--shards without --shard: give --shard I or the command's --index, "
                              "not both from the job-array index")
-        from .jobarray import index_from_environment
+        from ._jobarray import index_from_environment
 
         try:
             index = index_from_environment()
@@ -730,7 +730,7 @@ def _batch_total(args: argparse.Namespace, sweep: Sweep, size: int) -> int:
         shards: int = args.shards
         return shards
     if args.size == "auto":
-        from .batching import balanced_batch_count
+        from ._batching import balanced_batch_count
 
         return balanced_batch_count(sweep.count, args.max_batches)
     return sweep.batch_count(size)
@@ -739,7 +739,7 @@ def _batch_total(args: argparse.Namespace, sweep: Sweep, size: int) -> int:
 def _batch_bounds(args: argparse.Namespace, index: int, sweep: Sweep, size: int) -> tuple[int, int]:
     """Where batch ``index`` starts and stops: balanced for --size auto, else every ``size`` points."""
     if args.size == "auto":
-        from .batching import shard_bounds
+        from ._batching import shard_bounds
 
         return shard_bounds(index, _batch_total(args, sweep, size), sweep.count)
     return batch_bounds(index, sweep.count, size)
@@ -760,7 +760,7 @@ def _selection_label(target: Target) -> str:
 
 def _program_line(format: str) -> Callable[[Point], str]:
     """A point as a line of arguments, for ``--format args`` or ``--format hydra``."""
-    from .formats import args_line, hydra_line
+    from ._formats import args_line, hydra_line
 
     return args_line if format == "args" else hydra_line
 

@@ -36,11 +36,11 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     PathLike = Union[str, os.PathLike[str]]
 
-from .axes import value_key
-from .errors import SweepError
-from .plan import INDEX_FIELD, Plan, field_names, fingerprint
-from .selection import Ranges
-from .space import Sweep
+from ._axes import value_key
+from ._errors import SweepError
+from ._plan import INDEX_FIELD, Plan, field_names, fingerprint
+from ._selection import Ranges
+from ._space import Sweep
 
 __all__ = ["INDEX_FIELD", "PLAN_FIELD", "Collected", "collect", "read_results", "result_files"]
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import sys
 
-from .batching import DEFAULT_BATCH_SIZE, batch_count
-from .console import guard, write
-from .errors import UsageError
-from .writer import SPACED, iter_encoded, write_json_list
+from ._batching import DEFAULT_BATCH_SIZE, batch_count
+from ._console import guard, write
+from ._errors import UsageError
+from ._writer import SPACED, iter_encoded, write_json_list
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from .space import Sweep
+    from ._space import Sweep
 
 __all__ = ["add_batching_flags", "emit", "write_list", "run", "python_main"]
 
@@ -67,7 +67,7 @@ def _github_output(args: argparse.Namespace, value: Any) -> None:
     """With --github-output, append the output (compact JSON) to $GITHUB_OUTPUT first; a list is
     encoded lazily and refused as soon as it passes GitHub's limit."""
     if args.github_output:
-        from .github import bounded_json_list, set_output
+        from ._github import bounded_json_list, set_output
 
         hint = "use --max-batch-size with --batch-index"
         text = value if isinstance(value, str) else bounded_json_list(iter_encoded(value), args.github_output, hint)
@@ -99,7 +99,7 @@ def emit(args: argparse.Namespace, entries: Any) -> Any:
 
 def run(prog: str, arguments: list[str], body: Callable[[], Any],
         data_errors: tuple[type[BaseException], ...] = (ValueError,)) -> Any:
-    """Run ``body()`` as a command line, through :func:`lazysweep.console.guard`: an error is one
+    """Run ``body()`` as a command line, through :func:`lazysweep._console.guard`: an error is one
     line on stderr and a SystemExit (``data_errors``: 1, UsageError: 2); ``--debug`` in
     ``arguments`` shows the traceback. Returns what ``body()`` returned."""
     returned: list[Any] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 from decimal import Decimal
 
-from ..space import Chain, Sweep
+from .._space import Chain, Sweep
 from .validation import DEFAULT_AGENTIC_DURATION_SECONDS
 
 TYPE_CHECKING = False
@@ -473,7 +473,7 @@ def test_config_segments(args: Any, all_config_data: dict[str, Any],
 
 
 def _unmarked(segments: Iterator[Segment]) -> Rows:
-    from .evals import plan
+    from ._evals import plan
 
     return plan(list(segments), no_evals=True)
 

@@ -8,7 +8,7 @@ on average. Both directions cost O(rounds) integer operations per index,
 whatever the count (10**30 included), and nothing is stored but the keys.
 A run of consecutive indices goes through the same network a chunk at a
 time, every index of the chunk in one lane of a big int
-(:mod:`lazysweep.lanes`): the same numbers, in about a quarter of the time.
+(:mod:`lazysweep._lanes`): the same numbers, in about a quarter of the time.
 
 The network, exactly (so any implementation can reproduce it):
 
@@ -41,10 +41,10 @@ from itertools import chain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from .space import Sweep
+    from ._space import Sweep
 
-from .lanes import LANE_BITS, Lanes, lane_width
-from .space import View
+from ._lanes import LANE_BITS, Lanes, lane_width
+from ._space import View
 
 __all__ = ["ROUNDS", "CHUNK", "Permutation", "Shuffled"]
 
@@ -56,7 +56,7 @@ ROUNDS = 6
 CHUNK = 1024
 
 #: Fewer indices than this go through the network one at a time (cheaper than making lane
-#: constants), as do all the indices of a count wider than :data:`~lazysweep.lanes.LANE_BITS`.
+#: constants), as do all the indices of a count wider than :data:`~lazysweep._lanes.LANE_BITS`.
 SCALAR_BELOW = 16
 
 
@@ -110,7 +110,7 @@ class _LaneNetwork:
     ``high ^= ((low ^ K) * m & M) >> b``, ``K`` being the key in every lane
     and ``M`` the replicated mask of bits ``b .. bits-1``: ANDing before the
     shift keeps each lane's bits in its own lane. The lanes are wide enough
-    (:func:`~lazysweep.lanes.lane_width` of ``bits``) for ``(h ^ k) * m``,
+    (:func:`~lazysweep._lanes.lane_width` of ``bits``) for ``(h ^ k) * m``,
     two ``bits``-bit numbers, not to reach the next lane.
     """
 

@@ -1,6 +1,6 @@
 """The check upstream's pydantic ``MatrixEntry`` makes on every emitted entry, without pydantic.
 
-O(1) per entry; a lazy :class:`~lazysweep.inferencemax.generate.EntrySweep`
+O(1) per entry; a lazy :class:`~lazysweep.inferencemax._generate.EntrySweep`
 is checked from its structure (``validate()``), in O(runs + listed values).
 """
 

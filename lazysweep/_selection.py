@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from .space import Point
+    from ._space import Point
 
-from .space import Sweep, View
+from ._space import Sweep, View
 
 __all__ = ["Ranges", "IndexSelection", "select"]
 

@@ -15,9 +15,9 @@ An axis is a non-empty list of values, or a range: ``{start, stop}`` with
 an optional ``step`` (arithmetic, default 1) or a ``factor`` (geometric).
 Each point is a dict with its matrix's axes as keys, in the order written.
 ``exclude`` and ``include`` follow GitHub Actions' rules (see
-:mod:`lazysweep.matrix`), and so do scalars: sweep files are read with
+:mod:`lazysweep._matrix`), and so do scalars: sweep files are read with
 GitHub's YAML rules (YAML 1.2 core: ``yes`` is a string, ``1e-4`` a number;
-see :mod:`lazysweep.loader`).
+see :mod:`lazysweep._loader`).
 
 A key one or two edits away from a key with a meaning (``exlude``,
 ``includ``) is still an axis, as on GitHub, so the count stays GitHub's;
@@ -36,10 +36,10 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     PathLike = Union[str, os.PathLike[str]]
 
-from .axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
-from .errors import SweepError
-from .loader import Document, Limits, load_document, yaml11_note
-from .space import Chain, Product, Sweep
+from ._axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
+from ._errors import SweepError
+from ._loader import Document, Limits, load_document, yaml11_note
+from ._space import Chain, Product, Sweep
 
 __all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason", "SweepWarning"]
 
@@ -63,7 +63,7 @@ def load(paths: PathLike | Iterable[PathLike], limits: Limits | None = None, job
     job's literal ``strategy.matrix``.
 
     Cost: parsing the files; nothing grows with the number of points.
-    Raises :class:`~lazysweep.errors.SweepError` naming the file, line and
+    Raises :class:`~lazysweep._errors.SweepError` naming the file, line and
     column for anything wrong.
     """
     if isinstance(paths, (str, os.PathLike)):
@@ -190,7 +190,7 @@ class _Interpreter:
             raise self.fail("'matrix' has no axes and no include entries", parent, key)
         if not exclude and not include:
             return Product(axes)
-        from .matrix import MatrixSweep  # only for matrices that need it: start-up time
+        from ._matrix import MatrixSweep  # only for matrices that need it: start-up time
 
         try:
             return MatrixSweep(axes, exclude, include)
@@ -243,7 +243,7 @@ class _Interpreter:
             if key not in spec:
                 raise self.fail(f"range axis {name!r} needs {key!r}", matrix, name)
         if "num" in spec or "scale" in spec or any(isinstance(value, float) for value in spec.values()):
-            from .floatranges import RangeSpecError, float_range  # floats only: start-up time
+            from ._floatranges import RangeSpecError, float_range  # floats only: start-up time
 
             try:
                 return float_range(name, spec)

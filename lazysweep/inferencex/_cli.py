@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import dropin
-from ..console import Parser, parse
-from ..errors import UsageError
-from .generate import apply_node_type_defaults, seq_len_stoi
+from .. import _dropin as dropin
+from .._console import Parser, parse
+from .._errors import UsageError
+from ._generate import apply_node_type_defaults, seq_len_stoi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,8 +87,8 @@ def generate(args: argparse.Namespace) -> Any:
     """Load and validate the configs, then the rows ``args`` asks for, lazily (looked up in the package,
     so that monkeypatched loaders are used)."""
     from .. import inferencex as package
-    from .evals import plan
-    from .generate import full_sweep_segments, test_config_segments
+    from ._evals import plan
+    from ._generate import full_sweep_segments, test_config_segments
 
     all_config_data = package.load_config_files(args.config_files)
     runner_data = package.load_runner_file(args.runner_config)

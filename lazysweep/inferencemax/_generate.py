@@ -15,9 +15,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from ..axes import Axis, GeometricRange, ValuesAxis, value_key
-from ..space import Chain, Sweep
-from .schema import entry_problems
+from .._axes import Axis, GeometricRange, ValuesAxis, value_key
+from .._space import Chain, Sweep
+from ._schema import entry_problems
 from .validation import load_runner_config
 
 __all__ = ["seq_len_stoi", "seq_len_itos", "seq_len_to_str", "EntrySweep", "generate_full_sweep",

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 from . import __version__
-from .batching import GITHUB_MATRIX_LIMIT
-from .errors import SweepError
-from .loader import load_document
-from .sweepfile import dynamic_reason, sweep_from_document, workflow_jobs
+from ._batching import GITHUB_MATRIX_LIMIT
+from ._errors import SweepError
+from ._loader import load_document
+from ._sweepfile import dynamic_reason, sweep_from_document, workflow_jobs
 
 __all__ = ["GITHUB_MATRIX_LIMIT", "WORKFLOW_RUN_JOB_LIMIT", "FANOUT_WORKFLOW", "JobReport", "lint", "lint_file",
            "workflow_files"]

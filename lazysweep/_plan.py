@@ -45,11 +45,11 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from collections.abc import Sequence
     from typing import Any
 
-    from .axes import Axis
+    from ._axes import Axis
 
-from .axes import ArithmeticRange, GeometricRange, ValuesAxis
-from .batching import DEFAULT_BATCH_SIZE, check_batch_size
-from .space import Chain, Product, Sweep, SweepSlice
+from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
+from ._batching import DEFAULT_BATCH_SIZE, check_batch_size
+from ._space import Chain, Product, Sweep, SweepSlice
 
 __all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan"]
 
@@ -94,7 +94,7 @@ def describe(sweep: Sweep) -> list[Any]:
     >>> describe(Sweep.from_matrix({"os": ["linux"], "n": {"start": 1, "stop": 9, "factor": 2}}))
     ['product', [['os', ['values', ['"linux"']]], ['n', ['geometric', 1, 2, 5, 9]]]]
     """
-    from .matrix import MatrixSweep  # here: only matrices with exclude/include need the module
+    from ._matrix import MatrixSweep  # here: only matrices with exclude/include need the module
 
     if isinstance(sweep, Product):
         return ["product", _axes(sweep.axes)]
@@ -115,7 +115,7 @@ def describe(sweep: Sweep) -> list[Any]:
     if isinstance(sweep, SweepSlice):
         indices = sweep.indices
         return ["slice", describe(sweep.base), indices.start, indices.step, sweep.count]
-    from .selection import IndexSelection
+    from ._selection import IndexSelection
 
     if isinstance(sweep, IndexSelection):
         return ["only", describe(sweep.base), str(sweep.ranges)]
@@ -164,7 +164,7 @@ def _axis(axis: Axis) -> list[Any]:
         return ["geometric", axis.start, axis.factor, axis.size, axis.stop]
     if isinstance(axis, ValuesAxis):
         return _values(list(axis.values))
-    from .floatranges import FloatRange
+    from ._floatranges import FloatRange
 
     if isinstance(axis, FloatRange):  # listed when short, else its rule: floats are never written as a range
         return _values(list(axis)) if axis.size <= _LISTED_FLOATS else ["float", repr(axis)]

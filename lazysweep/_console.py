@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from collections.abc import Callable, Sequence
     from typing import Any, NoReturn
 
-from .errors import SweepError, UsageError
+from ._errors import SweepError, UsageError
 
 __all__ = ["OutputError", "Formatter", "Parser", "parse", "write", "flush", "guard", "fail"]
 

@@ -43,7 +43,7 @@ Counting under arbitrary overlapping exclusions is #P-hard, so the work is
 bounded. Each operation (building the matrix, one ``sweep[i]`` or
 ``index``, the step to each next block of a batch) may create at most
 :data:`STATE_BUDGET` states and spend at most :data:`TIME_BUDGET` seconds of
-CPU on them; past either, :class:`~lazysweep.errors.SweepError` says so in one
+CPU on them; past either, :class:`~lazysweep._errors.SweepError` says so in one
 line (the command line exits 1). Both are reached in well under a second.
 """
 
@@ -59,7 +59,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-    from .space import Point
+    from ._space import Point
 
     #: The survivors of one state (axis k, exclude entries alive), segment by segment:
     #: (starts, ranks, weights, follows). ``starts`` and ``ranks`` end with a sentinel
@@ -69,9 +69,9 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     #: A counting node: (exclude entries alive, axes still free that they name).
     Node = tuple[int, int]
 
-from .axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, value_key
-from .errors import SweepError
-from .space import Product, Sweep
+from ._axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, value_key
+from ._errors import SweepError
+from ._space import Product, Sweep
 
 __all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "TIME_BUDGET"]
 
@@ -250,7 +250,7 @@ class MatrixSweep(Sweep):
     in general. ``sweep[i]`` and ``index`` are O(axes) look-ups and bisects in
     cached states; a batch costs that plus its own points, whatever its position.
 
-    >>> from lazysweep.axes import ValuesAxis
+    >>> from lazysweep._axes import ValuesAxis
     >>> sweep = MatrixSweep([ValuesAxis("os", ["linux", "mac"]), ValuesAxis("py", [3.11, 3.12])],
     ...                     exclude=[{"os": "mac", "py": 3.11}], include=[{"os": "mac", "arm": True}])
     >>> sweep.count, sweep[2], sweep.index({"os": "linux", "py": 3.12})
@@ -339,9 +339,9 @@ class MatrixSweep(Sweep):
     def _charge(self) -> None:
         self._spent += 1
         if self._spent > STATE_BUDGET:
-            why = f"more than {STATE_BUDGET} states (lazysweep.matrix.STATE_BUDGET)"
+            why = f"more than {STATE_BUDGET} states (lazysweep._matrix.STATE_BUDGET)"
         elif not self._spent & 63 and process_time() > self._deadline:
-            why = f"more than {TIME_BUDGET} s of CPU (lazysweep.matrix.TIME_BUDGET)"
+            why = f"more than {TIME_BUDGET} s of CPU (lazysweep._matrix.TIME_BUDGET)"
         else:
             return
         raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "

@@ -25,13 +25,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any, TypeVar, overload
 
-    from .axes import Axis
+    from ._axes import Axis
 
     T = TypeVar("T")
 
     Point = dict[str, Any]
 
-from .batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
+from ._batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
 
 __all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice"]
 
@@ -86,7 +86,7 @@ class Sweep:
     def _points_at(self, indices: list[int]) -> Iterator[Point]:
         """The points at ``indices`` (each in ``0 .. count-1``, in any order), lazily.
 
-        A chunk of a random order (:mod:`lazysweep.shuffle`) is read through
+        A chunk of a random order (:mod:`lazysweep._permutation`) is read through
         this; a :class:`Product` decodes the whole chunk column by column.
         """
         return map(self._point, indices)
@@ -100,7 +100,7 @@ class Sweep:
         >>> Sweep.from_matrix({"os": ["linux", "mac"], "n": {"start": 1, "stop": 3}}).count
         6
         """
-        from .sweepfile import sweep_from_matrix
+        from ._sweepfile import sweep_from_matrix
 
         return sweep_from_matrix(matrix)
 
@@ -224,7 +224,7 @@ class Sweep:
 
         The order is a permutation of the points (no repeats, none left out),
         the same for a seed on every platform and Python version: a keyed
-        Feistel network with cycle-walking (see :mod:`lazysweep.shuffle`),
+        Feistel network with cycle-walking (see :mod:`lazysweep._permutation`),
         pseudo-random, not cryptographic. ``view[i]`` and ``index()`` cost
         O(axes + rounds) integer operations, for any count.
 
@@ -235,7 +235,7 @@ class Sweep:
         >>> view.source_index(5) == view[5]["n"]
         True
         """
-        from .shuffle import Shuffled  # only when shuffling: the command's start-up
+        from ._permutation import Shuffled  # only when shuffling: the command's start-up
 
         return Shuffled(self, _as_index(seed, "seed"))
 
@@ -307,7 +307,7 @@ class Product(Sweep):
     ``index`` are O(axes); iterating ``n`` points from any position costs
     O(n + axes**2) plus building the dicts, with no skipping.
 
-    >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+    >>> from lazysweep._axes import ValuesAxis, ArithmeticRange
     >>> sweep = Product([ValuesAxis("os", ["linux", "mac"]), ArithmeticRange("seed", 0, 10**20)])
     >>> sweep.count, sweep[-1], sweep.index({"os": "mac", "seed": 7})
     (200000000000000000002, {'os': 'mac', 'seed': 100000000000000000000}, 100000000000000000008)
@@ -365,7 +365,7 @@ class Product(Sweep):
         """The points at ``indices``, decoded column by column: per axis, one pass over the
         digits (:meth:`_digit_columns`) and one look-up pass, then the dicts. O(len(indices) * axes).
 
-        >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+        >>> from lazysweep._axes import ValuesAxis, ArithmeticRange
         >>> sweep = Product([ValuesAxis("os", ["linux", "mac"]), ArithmeticRange("seed", 5, 10**20)])
         >>> list(sweep._points_at([3, 10**20 + 2])) == [sweep[3], sweep[10**20 + 2]]
         True
@@ -380,16 +380,16 @@ class Product(Sweep):
         """The mixed-radix digits of ``indices`` (each in ``0 .. count-1``), one list per axis.
 
         All the indices are divided at once, each in a lane of one big int
-        (:mod:`lazysweep.lanes`): O(axes) big-int operations on
+        (:mod:`lazysweep._lanes`): O(axes) big-int operations on
         O(len(indices) * bits) bits, where a loop of ``divmod`` would cost
         O(len(indices) * axes) Python steps (the loop it is, past
-        :data:`~lazysweep.lanes.LANE_BITS` bits).
+        :data:`~lazysweep._lanes.LANE_BITS` bits).
 
-        >>> from lazysweep.axes import ValuesAxis, ArithmeticRange
+        >>> from lazysweep._axes import ValuesAxis, ArithmeticRange
         >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
         [[0, 2, 1], [0, 9, 4]]
         """
-        from .lanes import LANE_BITS, lane_width, lanes_of  # only for a random order: the command's start-up
+        from ._lanes import LANE_BITS, lane_width, lanes_of  # only for a random order: the command's start-up
 
         bits = (self._count - 1).bit_length()
         if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
@@ -561,7 +561,7 @@ class View(Sweep):
         """The base indices of local points ``start .. stop-1``, in order, as lists of a bounded
         length, or None when a view has no faster way to make them than ``_to_base`` one by one.
 
-        A random order makes them a chunk at a time (:meth:`lazysweep.shuffle.Permutation.chunks`),
+        A random order makes them a chunk at a time (:meth:`lazysweep._permutation.Permutation.chunks`),
         and a reader of the view (iteration, the JSON writer) decodes each chunk at once.
         """
         return None

@@ -21,7 +21,7 @@ import re
 import stat
 from collections.abc import Iterable
 
-from .errors import SweepError, UsageError
+from ._errors import SweepError, UsageError
 
 __all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record", "bounded_json_list", "annotation"]
 
@@ -56,7 +56,7 @@ def output_record(name: str, value: str) -> str:
 def bounded_json_list(encoded: Iterable[str], name: str, hint: str = "") -> str:
     """``[a,b,...]`` from JSON-encoded items, as the value of output ``name``.
 
-    Raises :class:`~lazysweep.errors.UsageError` as soon as the record would
+    Raises :class:`~lazysweep._errors.UsageError` as soon as the record would
     pass :data:`OUTPUT_LIMIT`: no item after that one is asked for, so the
     cost is O(limit) whatever the number of items. Sizes count characters,
     never more than the UTF-8 bytes, so nothing within the limit is refused
@@ -114,7 +114,7 @@ def _append_whole(path: str, text: str, what: str) -> None:
 def set_output(name: str, value: str, hint: str = "") -> None:
     """Append output ``name`` with ``value`` to the file named by ``$GITHUB_OUTPUT``.
 
-    Raises :class:`~lazysweep.errors.UsageError`, writing nothing, when the
+    Raises :class:`~lazysweep._errors.UsageError`, writing nothing, when the
     variable is unset or the record would exceed GitHub's 1 MiB limit
     (``hint`` says what to change).
     """

@@ -27,7 +27,7 @@ Plain scalars are typed by one of two dialects:
   the drop-ins, whose upstreams read their configs with PyYAML; non-finite
   floats are refused there.
 
-Every error is a :class:`~lazysweep.errors.SweepError` naming the file,
+Every error is a :class:`~lazysweep._errors.SweepError` naming the file,
 line and column. A loaded :class:`Document` remembers where each value of
 each list and mapping was written, for the errors of later stages.
 """
@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 import yaml
 from yaml import events as ev
 
-from .errors import SweepError, UsageError
+from ._errors import SweepError, UsageError
 
 __all__ = [
     "GITHUB", "PYYAML", "Limits", "LIMIT_RANGES", "Document", "Position",
@@ -105,7 +105,7 @@ class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 
         """The limits ``LAZYSWEEP_MAX_*`` set (the defaults for the rest).
 
         Each value must be ASCII digits within a sane range (:data:`LIMIT_RANGES`);
-        anything else is a :class:`~lazysweep.errors.UsageError` naming the variable.
+        anything else is a :class:`~lazysweep._errors.UsageError` naming the variable.
 
         >>> Limits.from_environment({"LAZYSWEEP_MAX_DEPTH": "7"}).max_depth
         7

@@ -17,8 +17,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from .errors import SweepError, UsageError
-from .writer import encode_value
+from ._errors import SweepError, UsageError
+from ._writer import encode_value
 
 __all__ = [
     "INDEX_VARIABLES", "SHELL_VARIABLES", "SHELL_PREFIXES", "index_from_environment", "shell_name", "shell_assignments",
@@ -34,14 +34,14 @@ def index_from_environment(offset: int = 0, environ: Mapping[str, str] | None = 
     Every variable of :data:`INDEX_VARIABLES` that is set (and not empty) is
     read; when they hold different values (a ``LAZYSWEEP_INDEX`` exported in
     the submitting shell and passed on by ``sbatch --export=ALL``, say) none is
-    picked: that is a :class:`~lazysweep.errors.UsageError` naming them all.
+    picked: that is a :class:`~lazysweep._errors.UsageError` naming them all.
 
     >>> index_from_environment(1000, {"SLURM_ARRAY_TASK_ID": "7"})
     1007
     >>> index_from_environment(0, {"LAZYSWEEP_INDEX": "3", "SLURM_ARRAY_TASK_ID": "0"})
     Traceback (most recent call last):
     ...
-    lazysweep.errors.UsageError: the job-array index variables disagree: $LAZYSWEEP_INDEX=3, $SLURM_ARRAY_TASK_ID=0 (unset the stray one, or pass --index)
+    lazysweep._errors.UsageError: the job-array index variables disagree: $LAZYSWEEP_INDEX=3, $SLURM_ARRAY_TASK_ID=0 (unset the stray one, or pass --index)
     """
     environ = os.environ if environ is None else environ
     found: dict[str, int] = {}
@@ -92,7 +92,7 @@ def shell_assignments(point: Mapping[str, Any], prefix: str = "") -> str:
     other values as compact JSON (``true``, ``8``, ``[1,2]``). Each name is
     ``prefix`` + :func:`shell_name` of the field.
 
-    Refused (:class:`~lazysweep.errors.SweepError`, nothing returned): a value
+    Refused (:class:`~lazysweep._errors.SweepError`, nothing returned): a value
     holding NUL (every shell would cut it there), an empty field name, a name
     that is just ``_``, two fields with one name, and a name the shell or the
     job's programs use (:data:`SHELL_VARIABLES`, :data:`SHELL_PREFIXES`):

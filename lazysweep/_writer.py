@@ -6,14 +6,14 @@ compact by default (``SPACED`` is ``json.dumps``' own spacing, the
 InferenceMAX drop-in's). The library's iteration builds a dict per point;
 this is the fast path around it:
 
-* a :class:`~lazysweep.space.Product`'s points are never built at all. Its
+* a :class:`~lazysweep._space.Product`'s points are never built at all. Its
   block walk (``Product._blocks``) hands out, instead of values, the
   already-encoded fragments ``{"key":value`` / ``,"key":value`` of the
   positions each block spans (computed per block segment, so a 10^9-value
   axis never has all its fragments made), and a point is one ``str.join``
   of its axes' fragments;
-* a :class:`~lazysweep.space.Chain` is written part by part, and a
-  :class:`~lazysweep.space.View` (a slice, a selection) run by run of
+* a :class:`~lazysweep._space.Chain` is written part by part, and a
+  :class:`~lazysweep._space.View` (a slice, a selection) run by run of
   consecutive base indices when it has such runs, so the products inside
   them take the fast path too;
 * a GitHub ``MatrixSweep`` is written block by block of its survivors
@@ -28,7 +28,7 @@ this is the fast path around it:
   ``holes`` in the point ``{**fields, **dict(zip(holes, row))}`` (or None:
   encode the points as dicts). Each template is encoded once, and a row is
   its holes' values encoded and put in place by one ``%``;
-* a shuffled product (:class:`~lazysweep.shuffle.Shuffled`) is written a
+* a shuffled product (:class:`~lazysweep._permutation.Shuffled`) is written a
   chunk of permuted indices at a time, decoded column by column into the
   same per-axis fragments;
 * any other sweep (a stepped slice, a shuffled matrix) is encoded a point
@@ -37,14 +37,14 @@ this is the fast path around it:
 
 GitHub's YAML reads ``.inf``, ``-.inf``, ``.nan`` and ``1e400`` as numbers,
 so a sweep may hold them, but JSON cannot write them: a point holding one
-is refused with a :class:`~lazysweep.errors.SweepError` (:data:`NOT_FINITE`)
+is refused with a :class:`~lazysweep._errors.SweepError` (:data:`NOT_FINITE`)
 rather than printed as ``Infinity``, which no JSON reader takes. Floats are
 written as Python's ``repr``, the shortest text that reads back to the same
 number (``1e-4`` is ``0.0001``).
 
 With ``with_index`` each point gains ``"_index": I`` last, where ``I`` is
 the point's index in the whole sweep it was selected from
-(:meth:`~lazysweep.space.Sweep.source_index`): the text of
+(:meth:`~lazysweep._space.Sweep.source_index`): the text of
 ``{**point, "_index": I}``.
 
 Cost: O(points written + axes), memory O(BLOCK_VALUES + CHUNK points),
@@ -75,16 +75,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any, NoReturn
 
-    from .matrix import MatrixSweep
+    from ._matrix import MatrixSweep
 
     Writer = Callable[[str], object]
     #: A group of rows sharing a template (the ``_templated`` protocol): ``(fields, holes, rows)``,
     #: each row the values of ``holes`` in a point ``{**fields, **dict(zip(holes, row))}``.
     Templated = tuple[Mapping[str, Any], tuple[str, ...], Iterable[Sequence[Any]]]
 
-from .axes import AxisSlice
-from .errors import SweepError
-from .space import BLOCK_VALUES, Chain, Product, Sweep, View
+from ._axes import AxisSlice
+from ._errors import SweepError
+from ._space import BLOCK_VALUES, Chain, Product, Sweep, View
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
            "encode_value", "write_encoded_lines", "write_encoded_list"]
@@ -310,8 +310,8 @@ def _product_texts(
 
 def _is_matrix(sweep: Sweep) -> bool:
     """Whether ``sweep`` is exactly a GitHub ``MatrixSweep``: looked up, not imported, since a
-    command that never made one must not pay for importing :mod:`lazysweep.matrix`."""
-    matrix = sys.modules.get("lazysweep.matrix")
+    command that never made one must not pay for importing :mod:`lazysweep._matrix`."""
+    matrix = sys.modules.get("lazysweep._matrix")
     return matrix is not None and sweep.__class__ is matrix.MatrixSweep
 
 
@@ -319,7 +319,7 @@ def _matrix_texts(
     sweep: MatrixSweep, start: int, stop: int, style: _Style, sources: Iterator[int] | None
 ) -> Iterator[str]:
     """A GitHub matrix: its survivors block by block (``MatrixSweep._blocks``), each block a
-    product of fragments as for a :class:`~lazysweep.space.Product`, their include extras
+    product of fragments as for a :class:`~lazysweep._space.Product`, their include extras
     joined after them; then the include entries appended after the product, one by one."""
     survivors = sweep._survivors
     appended = map(dict, sweep._appended[max(start - survivors, 0) : max(stop - survivors, 0)])
@@ -543,7 +543,7 @@ class _Fragments:
         return map(self.formats[level].__mod__, values if exact_ints else map(self.style.value, values))
 
 
-# -- a random order of a product (lazysweep.shuffle) ----------------------------------------
+# -- a random order of a product (lazysweep._permutation) ----------------------------------------
 
 def _product_texts_at(
     sweep: Product, chunks: Iterable[list[int]], style: _Style, sources: Iterator[int] | None

@@ -154,7 +154,10 @@ class HydraFormat(_WordsFormat):
             if not value:
                 raise SweepError(f"field {str(key)!r} is an empty mapping, which flattens to no override")
             return " ".join(self.field(inner, item) for inner, item in value.items())
-        return shell_word(f"{self._name(key)}={hydra_value(value)}")
+        text = hydra_value(value)
+        if "\0" in text:
+            raise SweepError(f"field {str(key)!r} holds a NUL character, which no argument can hold")
+        return shell_word(f"{self._name(key)}={text}")
 
     def check_keys(self, keys: Sequence[Any], axes: Sequence[Axis] = ()) -> bool:
         """With ``flatten``: SweepError when two axes can give one override name (every value of

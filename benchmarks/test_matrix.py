@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from lazysweep import Sweep
+from lazysweep import Sweep, from_matrix
 
 GROWTH = [10, 30, 100, 300, 1000]
 GETITEMS = 100  # random sweep[i] per round
@@ -36,11 +36,11 @@ def big_matrix() -> dict:
 
 def test_matrix_30_excludes_count(benchmark):
     benchmark.group = "matrix: 30 exclude entries, 10^9-value ranges"
-    assert benchmark(lambda: Sweep.from_matrix(big_matrix()).count) > 10**36
+    assert benchmark(lambda: from_matrix(big_matrix()).count) > 10**36
 
 
 def test_matrix_30_excludes_last_batch(benchmark):
-    sweep = Sweep.from_matrix(big_matrix())
+    sweep = from_matrix(big_matrix())
     last = sweep.batch_count() - 1
     benchmark.group = "matrix: 30 exclude entries, 10^9-value ranges"
     assert len(benchmark(sweep.batch, last)) >= 1
@@ -78,13 +78,13 @@ def indices(sweep: Sweep) -> list[int]:
 def test_matrix_growth_build_count(benchmark, shape, n):
     benchmark.group = "matrix growth: build + count"
     matrix = growth_matrix(shape, n)
-    assert benchmark(lambda: Sweep.from_matrix(matrix).count) > 10**17
+    assert benchmark(lambda: from_matrix(matrix).count) > 10**17
 
 
 @pytest.mark.parametrize("shape, n", CASES)
 def test_matrix_growth_getitem(benchmark, shape, n):
     benchmark.group = f"matrix growth: {GETITEMS} random sweep[i]"
-    sweep = Sweep.from_matrix(growth_matrix(shape, n))
+    sweep = from_matrix(growth_matrix(shape, n))
     chosen = indices(sweep)
     assert len(benchmark(lambda: [sweep[i] for i in chosen])) == GETITEMS
 
@@ -92,7 +92,7 @@ def test_matrix_growth_getitem(benchmark, shape, n):
 @pytest.mark.parametrize("shape, n", CASES)
 def test_matrix_growth_middle_batch(benchmark, shape, n):
     benchmark.group = "matrix growth: middle batch of 256"
-    sweep = Sweep.from_matrix(growth_matrix(shape, n))
+    sweep = from_matrix(growth_matrix(shape, n))
     middle = sweep.batch_count() // 2
     assert len(benchmark(sweep.batch, middle)) == 256
 

@@ -13,7 +13,7 @@ from conftest import (
 )
 
 import lazysweep
-from lazysweep import Sweep
+from lazysweep import Sweep, from_matrix
 
 ALL = list(SHAPES)
 STREAM = 100_000
@@ -39,7 +39,7 @@ def test_load_count(benchmark, size, sweep_file):
 @pytest.mark.parametrize("which", ["first", "middle", "last"])
 @pytest.mark.parametrize("size", ALL)
 def test_batch(benchmark, size, which):
-    sweep = Sweep.from_matrix(matrix(size))
+    sweep = from_matrix(matrix(size))
     last = sweep.batch_count() - 1
     k = {"first": 0, "middle": last // 2, "last": last}[which]
     benchmark.group = f"batch ({which})"
@@ -50,7 +50,7 @@ def test_batch(benchmark, size, which):
 @GETITEM
 @pytest.mark.parametrize("size", ALL)
 def test_getitem_random(benchmark, size):
-    sweep = Sweep.from_matrix(matrix(size))
+    sweep = from_matrix(matrix(size))
     indices = random_indices(size)
     points = benchmark(lambda: [sweep[i] for i in indices])
     assert points[0] == sweep[indices[0]]
@@ -58,7 +58,7 @@ def test_getitem_random(benchmark, size):
 
 @pytest.mark.parametrize("size", ALL)
 def test_index(benchmark, size):
-    sweep = Sweep.from_matrix(matrix(size))
+    sweep = from_matrix(matrix(size))
     points = [sweep[i] for i in random_indices(size)]
     benchmark.group = "1,000 index()"
     found = benchmark(lambda: [sweep.index(point) for point in points])
@@ -67,7 +67,7 @@ def test_index(benchmark, size):
 
 @pytest.mark.parametrize("size", ALL)
 def test_stream(benchmark, size):
-    sweep = Sweep.from_matrix(matrix(size))
+    sweep = from_matrix(matrix(size))
     benchmark.group = "stream 100,000 points"
     how_many = min(STREAM, sweep.count)
     result = benchmark(lambda: more_itertools.ilen(itertools.islice(sweep, how_many)))
@@ -82,7 +82,7 @@ def test_eager_list_then_slice_batch_last(benchmark, size):
     points_count = count_of(size)
     last = -(-points_count // 256) - 1
     batch = benchmark.pedantic(lambda: eager_points(size)[last * 256 : last * 256 + 256], rounds=3, iterations=1)
-    assert batch[-1] == Sweep.from_matrix(matrix(size))[-1]
+    assert batch[-1] == from_matrix(matrix(size))[-1]
 
 
 @pytest.mark.parametrize("size", EAGER_SIZES)
@@ -106,7 +106,7 @@ def test_baseline_parametergrid_getitem(benchmark, size):
     grid = ParameterGridStyle(eager_axes(size))
     indices = random_indices(size)
     points = benchmark(lambda: [grid[i] for i in indices])
-    assert points[0] == Sweep.from_matrix(matrix(size))[indices[0]]
+    assert points[0] == from_matrix(matrix(size))[indices[0]]
 
 
 @GETITEM
@@ -119,7 +119,7 @@ def test_baseline_sklearn_parametergrid_getitem(benchmark, size):
     grid = model_selection.ParameterGrid(eager_axes(size))
     indices = random_indices(size)
     points = benchmark(lambda: [grid[i] for i in indices])
-    assert points[0] == Sweep.from_matrix(matrix(size))[indices[0]]
+    assert points[0] == from_matrix(matrix(size))[indices[0]]
 
 
 @GETITEM
@@ -130,4 +130,4 @@ def test_baseline_nth_product(benchmark, size):
     values = list(axes.values())
     indices = random_indices(size)
     points = benchmark(lambda: [dict(zip(keys, more_itertools.nth_product(i, *values))) for i in indices])
-    assert points[0] == Sweep.from_matrix(matrix(size))[indices[0]]
+    assert points[0] == from_matrix(matrix(size))[indices[0]]

@@ -14,7 +14,7 @@ import more_itertools
 import pytest
 from conftest import matrix, random_indices
 
-from lazysweep import Sweep
+from lazysweep import Sweep, from_matrix
 from lazysweep._cli import main
 
 STREAM = 100_000
@@ -22,7 +22,7 @@ SEED = 2026
 
 
 def sweep_in(which: str) -> Sweep:
-    sweep = Sweep.from_matrix(matrix("1e18"))
+    sweep = from_matrix(matrix("1e18"))
     return sweep.shuffled(SEED) if which == "shuffled" else sweep
 
 

@@ -26,7 +26,7 @@ from ._console import Parser, fail, guard, parse, write
 from ._errors import SweepError, UsageError
 from ._space import Chain, Sweep
 from ._sweepfile import load
-from ._writer import iter_encoded, write_encoded_lines, write_encoded_list
+from ._writer import iter_encoded, program_format, write_encoded_lines, write_encoded_list
 
 __all__ = ["main"]
 
@@ -83,6 +83,10 @@ def _plan_options(sub: argparse.ArgumentParser) -> None:
                           "the batch size comes from it, and a different sweep or selection is refused")
     sub.add_argument("--with-index", action="store_true",
                      help='add "_index": I, the point\'s index in the whole sweep, as its last key')
+    sub.add_argument("--hydra-flatten", action="store_true",
+                     help="with --format hydra: a mapping value gives its own overrides (model=vit bs=64)")
+    sub.add_argument("--hydra-add", metavar="KEYS", type=lambda text: set(filter(None, text.split(","))),
+                     default=set(), help="with --format hydra: write these keys (comma-separated) as +key=value")
 
 
 def _index_options(sub: argparse.ArgumentParser, short: str, what: str) -> None:
@@ -354,38 +358,24 @@ def _chosen_index(args: argparse.Namespace) -> int:
 def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[str]:
     """The texts of points ``start .. stop-1`` of the target: JSON (see :mod:`lazysweep._writer`),
     or a line of arguments with ``--format args|hydra``; with ``--with-index``, ``_index`` last."""
-    if args.format in _PROGRAM_FORMATS:
-        return map(_program_line(args.format), _points(args, target, start, stop))
     if args.with_index:
         _refuse_index_field(args, target)
-    return iter_encoded(target.sweep, start, stop, with_index=args.with_index)
-
-
-def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[Point]:
-    """Points ``start .. stop-1`` of the target; with ``--with-index``, each with its ``_index`` last."""
-    sweep = target.sweep
-    points = iter(sweep[start:stop])
-    if not args.with_index:
-        return points
-    from ._plan import INDEX_FIELD
-
-    _refuse_index_field(args, target)
-
-    def indexed(point: Point, index: int) -> Point:
-        point[INDEX_FIELD] = index
-        return point
-
-    return map(indexed, points, map(sweep.source_index, range(start, stop)))
+    if (args.hydra_flatten or args.hydra_add) and args.format != "hydra":
+        raise UsageError("--hydra-flatten and --hydra-add go with --format hydra")
+    format = None
+    if args.format in (*_PROGRAM_FORMATS, "env"):
+        format = program_format(args.format, env_prefix=getattr(args, "env_prefix", ""),
+                                hydra_flatten=args.hydra_flatten, hydra_add=args.hydra_add)
+    return iter_encoded(target.sweep, start, stop, with_index=args.with_index, format=format)
 
 
 def _refuse_index_field(args: argparse.Namespace, target: Target) -> None:
     """--with-index on a sweep with a field named ``_index`` of its own, which the index would shadow."""
-    from ._plan import INDEX_FIELD, field_names
+    from ._encode import refuse_index_field
+    from ._plan import field_names
 
     for path, part in zip([*args.files, "-a"], target.parts):  # the -a axes are the part after the files
-        if INDEX_FIELD in field_names(part):
-            raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds "
-                             "for the point's index: rename it", path=path)
+        refuse_index_field(field_names(part), path)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -550,15 +540,13 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _get(args: argparse.Namespace) -> int:
-    from ._jobarray import shell_assignments
-
     target = _target(args)
     _batch_size(args, target)
     index = _position(_chosen_index(args), target.sweep.count, "index", target)
     if args.github_output and args.format != "json":
         raise UsageError(f"--github-output takes JSON: drop --format {args.format}")
     if args.format == "env":
-        _out(shell_assignments(next(_points(args, target, index, index + 1)), args.env_prefix))
+        _out(next(_texts(args, target, index, index + 1)))
     elif args.env_prefix:
         raise UsageError("--env-prefix goes with --format env")
     else:
@@ -756,13 +744,6 @@ def _selection_label(target: Target) -> str:
     """The options behind a target's selection steps, for the step summary: `--only`, `--shuffle`, ..."""
     options = {"only": "--only", "shuffle": "--shuffle", "shards": "--shards", "size": "--size auto"}
     return ", ".join(f"`{options[step[0]]}`" for step in target.steps)
-
-
-def _program_line(format: str) -> Callable[[Point], str]:
-    """A point as a line of arguments, for ``--format args`` or ``--format hydra``."""
-    from ._formats import args_line, hydra_line
-
-    return args_line if format == "args" else hydra_line
 
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {

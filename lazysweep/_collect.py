@@ -17,7 +17,8 @@ Points with no result are *missing*; they come out as compact ranges
 follow the number of results (held to put them in index order), whatever
 the sweep's size.
 
->>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 9}})
+>>> from lazysweep import from_matrix
+>>> sweep = from_matrix({"n": {"start": 0, "stop": 9}})
 >>> found = collect(sweep, [({"_index": 3}, "a"), ({"n": 1, "ms": 5}, "b"), ({"n": 3}, "c"), ({"n": 99}, "d")])
 >>> str(found), str(found.missing)
 ('10 points, 2 done, 8 missing, 1 duplicated, 1 unknown, 0 stale: incomplete', '0,2,4-9')
@@ -38,7 +39,8 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from ._axes import value_key
 from ._errors import SweepError
-from ._plan import INDEX_FIELD, Plan, field_names, fingerprint
+from ._encode import INDEX_FIELD, refuse_index_field
+from ._plan import Plan, field_names, fingerprint
 from ._selection import Ranges
 from ._space import Sweep
 
@@ -123,9 +125,7 @@ def collect(
         raise SweepError(f"the sweep's fingerprint is {found}, the plan's is {plan.fingerprint}: "
                          "these are not the results of this sweep's plan")
     fields = field_names(sweep)
-    if INDEX_FIELD in fields:
-        raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field results are matched by: "
-                         "rename it")
+    refuse_index_field(fields)
     count = sweep.count
     if only is not None and only.end > count:
         raise IndexError(f"index {only.end - 1} is out of range: the sweep has {count} points")

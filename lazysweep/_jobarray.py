@@ -13,12 +13,8 @@ import os
 import re
 from collections.abc import Mapping
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from typing import Any
-
 from ._errors import SweepError, UsageError
-from ._writer import encode_value
+from ._formats import SHELL_PREFIXES, SHELL_VARIABLES, shell_assignments, shell_name  # point as shell variables
 
 __all__ = [
     "INDEX_VARIABLES", "SHELL_VARIABLES", "SHELL_PREFIXES", "index_from_environment", "shell_name", "shell_assignments",
@@ -58,82 +54,3 @@ def index_from_environment(offset: int = 0, environ: Mapping[str, str] | None = 
         listed = ", ".join(f"${variable}={value}" for variable, value in found.items())
         raise UsageError(f"the job-array index variables disagree: {listed} (unset the stray one, or pass --index)")
     return next(iter(found.values())) + offset
-
-
-def shell_name(key: str) -> str:
-    """A field name as a shell variable name: each character outside ``[A-Za-z0-9_]``
-    becomes ``_``, and a leading digit gets a ``_`` in front.
-
-    >>> shell_name("max-model-len"), shell_name("2nd.try")
-    ('max_model_len', '_2nd_try')
-    """
-    name = re.sub(r"[^A-Za-z0-9_]", "_", key)
-    return "_" + name if not name or name[0].isdigit() else name
-
-
-#: Variables that bash, dash or the programs a job runs read, or that bash keeps read-only:
-#: a field must not set them (``--env-prefix`` avoids every clash).
-SHELL_VARIABLES = frozenset(
-    """_ BASH CDPATH COLUMNS DIRSTACK ENV EPOCHREALTIME EPOCHSECONDS EUID FCEDIT FIGNORE FUNCNAME
-    GLOBIGNORE GROUPS HISTCMD HISTCONTROL HISTFILE HISTFILESIZE HISTIGNORE HISTSIZE HISTTIMEFORMAT
-    HOME HOSTFILE HOSTNAME HOSTTYPE IFS IGNOREEOF INPUTRC LANG LANGUAGE LINENO LINES LOGNAME MACHTYPE
-    MAIL MAILCHECK MAILPATH NLSPATH OLDPWD OPTARG OPTERR OPTIND OSTYPE PATH PIPESTATUS POSIXLY_CORRECT
-    PPID PROMPT_COMMAND PROMPT_DIRTRIM PS0 PS1 PS2 PS3 PS4 PWD RANDOM REPLY SECONDS SHELL SHELLOPTS
-    SHLVL SRANDOM TERM TIMEFORMAT TMOUT TMPDIR TZ UID USER""".split()
-)
-#: Prefixes of the same: locale, bash's own, the dynamic loader's, completion and readline.
-SHELL_PREFIXES = ("LC_", "BASH", "LD_", "COMP_", "READLINE_")
-
-_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def shell_assignments(point: Mapping[str, Any], prefix: str = "") -> str:
-    """One ``NAME=VALUE`` line per field, quoted for ``eval``; strings as they are,
-    other values as compact JSON (``true``, ``8``, ``[1,2]``). Each name is
-    ``prefix`` + :func:`shell_name` of the field.
-
-    Refused (:class:`~lazysweep._errors.SweepError`, nothing returned): a value
-    holding NUL (every shell would cut it there), an empty field name, a name
-    that is just ``_``, two fields with one name, and a name the shell or the
-    job's programs use (:data:`SHELL_VARIABLES`, :data:`SHELL_PREFIXES`):
-    pass a ``prefix`` such as ``P_`` to avoid those. O(size of the point).
-
-    >>> print(shell_assignments({"os": "it's", "tp": 8, "dp-attn": False}), end="")
-    os='it'"'"'s'
-    tp=8
-    dp_attn=false
-    >>> print(shell_assignments({"PATH": "/x", "-": 2}, prefix="P_"), end="")
-    P_PATH=/x
-    P__=2
-    """
-    from shlex import quote  # only here: it costs the command's start-up
-
-
-    if prefix and not _PREFIX.match(prefix):
-        raise UsageError(f"--env-prefix must be a shell name (letters, digits, '_', not first a digit), got {prefix!r}")
-    lines: list[str] = []
-    seen: dict[str, Any] = {}
-    for key, value in point.items():
-        field = str(key)
-        if not field:
-            raise SweepError("a field with an empty name cannot be a shell variable")
-        name = prefix + shell_name(field)
-        _check_shell_name(name, field)
-        if name in seen:
-            raise SweepError(f"fields {seen[name]!r} and {key!r} both become the shell variable {name}")
-        seen[name] = key
-        text = value if isinstance(value, str) else encode_value(value)
-        if "\0" in text:
-            raise SweepError(f"field {field!r} holds a NUL character, which no shell variable can hold")
-        lines.append(f"{name}={quote(text)}\n")
-    return "".join(lines)
-
-
-def _check_shell_name(name: str, field: str) -> None:
-    if name == "_":
-        raise SweepError(f"field {field!r} would become the shell variable _, which the shell overwrites")
-    if name in SHELL_VARIABLES or name.startswith(SHELL_PREFIXES):
-        raise SweepError(
-            f"field {field!r} would set the shell variable {name}, which the shell or the job's programs use: "
-            "rename the field or pass --env-prefix (for example --env-prefix P_)"
-        )

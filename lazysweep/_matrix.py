@@ -50,8 +50,9 @@ line (the command line exits 1). Both are reached in well under a second.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import product
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
+from itertools import chain, product
 from math import prod
 from time import process_time
 
@@ -59,6 +60,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
+    from ._encode import Encoding, Fragments
     from ._space import Point
 
     #: The survivors of one state (axis k, exclude entries alive), segment by segment:
@@ -70,6 +72,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     Node = tuple[int, int]
 
 from ._axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, value_key
+from ._encode import INDEX_FIELD, canonical, describe_axes
 from ._errors import SweepError
 from ._space import Product, Sweep
 
@@ -809,3 +812,129 @@ class MatrixSweep(Sweep):
     def __repr__(self) -> str:
         return (f"<MatrixSweep of {self.count} points: {len(self.axes)} axes, "
                 f"{len(self._excludes)} exclude, {len(self._includes)} include>")
+
+    # -- hooks: text and description (the writer and the plan call only these) ---------------
+
+    def _describe(self) -> list[Any]:
+        """Axes as a product's; ``exclude`` entries as a set, ``include`` entries in order, key
+        order inside an entry not counting (GitHub matches entries so)."""
+        if not self._excludes and not self._includes:
+            return ["product", describe_axes(self.axes)]
+        return ["matrix", describe_axes(self.axes), sorted({canonical(entry) for entry in self._excludes}),
+                [canonical(entry) for entry in self._includes]]
+
+    def _texts(self, start: int, stop: int, encoding: Encoding) -> Iterator[str]:
+        """The survivors block by block (:meth:`_blocks`), each block a product of the axes'
+        fragments as for a :class:`~lazysweep._space.Product`, their include extras joined after
+        them (:class:`_IncludeExtras`); then the include entries appended after the product,
+        one by one. Points as dicts when a key is not a string, or an ``_index`` is among them."""
+        survivors = self._survivors
+        appended = encoding.dicts(map(dict, self._appended[max(start - survivors, 0) : max(stop - survivors, 0)]))
+        if start >= survivors:
+            return appended
+        keys = [*self.keys, *(key for extras in self._extras.values() for key in extras)]
+        extras = None
+        if all(key.__class__ is str for key in keys) and (encoding.closed or INDEX_FIELD not in keys):
+            extras = _IncludeExtras.of(self, encoding)
+        if extras is None:  # keys JSON would convert, or an _index among them: the points as dicts
+            return chain(encoding.dicts(self._iter_range(start, min(stop, survivors))), appended)
+        texts = chain.from_iterable(self._fragment_blocks(start, min(stop, survivors), extras))
+        return chain(encoding.indexed(texts), appended)
+
+    def _fragment_blocks(self, start: int, stop: int, extras: _IncludeExtras) -> Iterator[Iterator[str]]:
+        """The texts of survivors ``start .. stop-1``, an iterator per block of :meth:`_blocks`:
+        the block ``(prefix, k, first, last, offset)`` is walked as a product of the matrix's own
+        axes, one value each before ``k``, a run at ``k``, whole after it. O(axes) per block."""
+        fragments = extras.fragments
+        remaining = stop - start
+        for prefix, k, first, last, offset in self._blocks(start):
+            shift = [*prefix, first] + [0] * (len(self.axes) - k - 1)  # each box axis's first position
+            box = Product([AxisSlice(axis, digit, digit + 1) for axis, digit in zip(self.axes, prefix)]
+                          + [AxisSlice(self.axes[k], first, last), *self.axes[k + 1 :]])
+            take = min(remaining, box.count - offset)
+
+            def segment(level: int, first: int, stop: int, shift: list[int] = shift) -> Sequence[str]:
+                return fragments.segment(level, first + shift[level], stop + shift[level])
+
+            yield chain.from_iterable(map(extras.texts(prefix), box._blocks(offset, offset + take, segment)))
+            remaining -= take
+            if not remaining:
+                return
+
+
+#: The most distinct extras texts (one per set of include entries matched) kept at a time.
+_EXTRAS_CACHED = 4096
+
+
+class _IncludeExtras:
+    """A matrix's fragments and its points' include extras as text (``,"key":value`` per extra
+    in JSON, then the closing when the point closes there), made once per set of include entries
+    matched.
+
+    A point's set (a bitmask) is the AND of one mask per axis that an include with extras
+    names, looked up by the fragment the point holds on that axis. Texts are cached per set,
+    at most :data:`_EXTRAS_CACHED` at a time (up to 2^includes sets may occur).
+    """
+
+    __slots__ = ("sweep", "encoding", "fragments", "masks", "cache")
+
+    def __init__(self, sweep: MatrixSweep, encoding: Encoding, fragments: Fragments) -> None:
+        self.sweep, self.encoding, self.fragments = sweep, encoding, fragments
+        self.masks: list[tuple[int, dict[str, int], int]] = []
+        self.cache: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, sweep: MatrixSweep, encoding: Encoding) -> _IncludeExtras | None:
+        """The extras of ``sweep``; None when two values of an axis write the same text but match
+        different include entries, or a value of a listed axis is one the format refuses (the
+        points then go as dicts, which refuse it when a point holds it)."""
+        # Without extras the last axis closes the point (unless an _index follows), as in a product.
+        fragments = encoding.fragments(sweep.keys, sweep.axes, more=bool(sweep._extras))
+        if fragments is None:
+            return None
+        made = cls(sweep, encoding, fragments)
+        for k, listed, default in sweep._extras_masks():
+            table: dict[str, int] = {}
+            for position, mask in listed:
+                try:
+                    text = fragments.segment(k, position, position + 1)[0]
+                except (SweepError, ValueError, TypeError):
+                    return None
+                if table.setdefault(text, mask) != mask:
+                    return None
+            made.masks.append((k, table, default))
+        return made
+
+    def text(self, mask: int) -> str:
+        """The extras of the include entries ``mask`` (bits), as text. O(1) when cached."""
+        found = self.cache.get(mask)
+        if found is None:
+            if len(self.cache) >= _EXTRAS_CACHED:
+                self.cache.clear()
+            found = self.cache[mask] = self.encoding.fields_text(self.sweep._merged_extras(mask))
+        return found
+
+    def texts(self, prefix: list[int]) -> Callable[[Iterator[tuple[str, ...]]], Iterator[str]]:
+        """For a block whose digits before ``len(prefix)`` are ``prefix``: what makes the texts of
+        one product of its fragments (the mask of the fixed axes is found once)."""
+        sweep = self.sweep
+        if not sweep._extras:
+            return self.encoding.suffixed("")
+        fixed, varying = sweep._extras_mask, []
+        for k, table, default in self.masks:
+            if k < len(prefix):
+                fixed &= table.get(self.fragments.segment(k, prefix[k], prefix[k] + 1)[0], default)
+            else:
+                varying.append((k, table.get, default))
+        if not varying:
+            return self.encoding.suffixed(self.text(fixed))
+        text = self.text
+        join = "".join
+
+        def point_text(point: tuple[str, ...]) -> str:
+            mask = fixed
+            for k, get, default in varying:
+                mask &= get(point[k], default)
+            return join(point) + text(mask)
+
+        return partial(map, point_text)

@@ -39,14 +39,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
-    from ._space import Sweep
-
 from ._lanes import LANE_BITS, Lanes, lane_width
-from ._space import View
 
-__all__ = ["ROUNDS", "CHUNK", "Permutation", "Shuffled"]
+__all__ = ["ROUNDS", "CHUNK", "Permutation"]
 
 #: Feistel rounds (an even number, so each half is updated equally often). Fixed: the
 #: order of a seed depends on it, and :func:`_network` writes the rounds out.
@@ -233,40 +228,3 @@ def _walk(network: Callable[[int], int], count: int, indices: Iterable[int]) -> 
         while index >= count:
             index = network(index)
         yield index
-
-
-class Shuffled(View):
-    """A sweep in a seeded random order: ``sweep.shuffled(seed)``. O(1) to make.
-
-    ``view[i]`` costs one :class:`Permutation` look-up plus the base's own
-    ``sweep[j]``; ``index()`` one inverse look-up per match; iterating ``n``
-    points costs ``n`` look-ups, made a chunk at a time in lanes, each chunk
-    then read from the base at once (a product decodes it column by column).
-
-    >>> from lazysweep import Sweep
-    >>> view = Shuffled(Sweep.from_matrix({"n": {"start": 0, "stop": 9}}), seed=3)
-    >>> sorted(point["n"] for point in view) == list(range(10)), view.index(view[4])
-    (True, 4)
-    """
-
-    __slots__ = ("permutation",)
-
-    def __init__(self, base: Sweep, seed: int) -> None:
-        self.base = base
-        self.permutation = Permutation(base.count, seed)
-
-    @property
-    def count(self) -> int:
-        return self.base.count
-
-    def _to_base(self, index: int) -> int:
-        return self.permutation[index]
-
-    def _from_base(self, index: int) -> int:
-        return self.permutation.index(index)
-
-    def _chunks(self, start: int, stop: int) -> Iterator[list[int]]:
-        return self.permutation.chunks(start, stop)
-
-    def __repr__(self) -> str:
-        return f"<Shuffled of {self.count} points, seed {self.permutation.seed}: {self.base!r}>"

@@ -22,6 +22,11 @@ the same way. Precisely, the fingerprint covers
 * the matrices of a concatenation in order, however they are split between
   files and ``sweeps:`` lists.
 
+Each kind of sweep describes itself (:meth:`lazysweep.Sweep._describe`);
+mapping keys are compared as the names JSON writes for them, so keys of
+mixed types (``{name: a, 8: fast}``) have one order, and two keys JSON
+writes as one name are refused.
+
 Nothing else counts: not comments, YAML style (flow or block, quoting,
 anchors), key order in range specs and entries, file names, nor the platform.
 Two descriptions that happen to give the same points another way (axes
@@ -29,8 +34,9 @@ swapped where one of them has a single value, an ``exclude`` that removes
 nothing) get different fingerprints: the plan then refuses a run it could
 have allowed, never the other way round.
 
->>> a = Sweep.from_matrix({"n": [0, 5, 10], "os": [{"name": "linux", "arm": False}]})
->>> b = Sweep.from_matrix({"n": {"start": 0, "stop": 14, "step": 5}, "os": [{"arm": False, "name": "linux"}]})
+>>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+>>> a = Product([ValuesAxis("n", [0, 5, 10]), ValuesAxis("os", [{"name": "linux", "arm": False}])])
+>>> b = Product([ArithmeticRange("n", 0, 10, 5), ValuesAxis("os", [{"arm": False, "name": "linux"}])])
 >>> fingerprint(a) == fingerprint(b), len(fingerprint(a))
 (True, 16)
 """
@@ -40,28 +46,22 @@ from __future__ import annotations
 import json
 import re
 
+from hashlib import sha256
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from collections.abc import Sequence
     from typing import Any
 
-    from ._axes import Axis
-
-from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
 from ._batching import DEFAULT_BATCH_SIZE, check_batch_size
-from ._space import Chain, Product, Sweep, SweepSlice
+from ._encode import INDEX_FIELD, canonical
+from ._space import Product, Sweep
 
-__all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan"]
-
-#: The field ``--with-index`` adds to each point for its index in the whole sweep, and ``collect``
-#: matches results by: no axis or ``include`` key may take it.
-INDEX_FIELD = "_index"
+__all__ = ["fingerprint", "describe", "field_names", "selection_fingerprint", "Plan", "INDEX_FIELD"]
 
 #: Hex digits of the SHA-256 digest kept: 64 bits, plenty to tell sweeps apart by accident.
 FINGERPRINT_DIGITS = 16
 _VERSION = "v1"
-#: Float ranges up to this size are described by their values, so a list giving the same values matches.
-_LISTED_FLOATS = 10_000
 _TOKEN = re.compile(r"v1\.([1-9][0-9]{0,30})\.([0-9a-f]{16})(?:\.([0-9a-f]{16}))?\Z")
 
 
@@ -80,52 +80,30 @@ def selection_fingerprint(steps: Sequence[Any]) -> str:
 
 
 def _digest(value: Any) -> str:
-    from hashlib import sha256  # only here: the commands without a plan never pay for it
-
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=True)
-    return sha256(text.encode("ascii")).hexdigest()[:FINGERPRINT_DIGITS]
+    return sha256(canonical(value).encode("ascii")).hexdigest()[:FINGERPRINT_DIGITS]
 
 
 def describe(sweep: Sweep) -> list[Any]:
     """The canonical, JSON-able description of a sweep's content that :func:`fingerprint` hashes.
 
-    TypeError for a sweep whose kind it does not know.
+    Each kind of sweep gives its own (:meth:`lazysweep.Sweep._describe`). TypeError for a
+    sweep whose kind has none (a shuffled one: its order is not content).
 
-    >>> describe(Sweep.from_matrix({"os": ["linux"], "n": {"start": 1, "stop": 9, "factor": 2}}))
+    >>> from lazysweep._axes import GeometricRange, ValuesAxis
+    >>> describe(Product([ValuesAxis("os", ["linux"]), GeometricRange("n", 1, 9, 2)]))
     ['product', [['os', ['values', ['"linux"']]], ['n', ['geometric', 1, 2, 5, 9]]]]
     """
-    from ._matrix import MatrixSweep  # here: only matrices with exclude/include need the module
-
-    if isinstance(sweep, Product):
-        return ["product", _axes(sweep.axes)]
-    if isinstance(sweep, MatrixSweep):
-        if not sweep.exclude and not sweep.include:
-            return ["product", _axes(sweep.axes)]
-        return [
-            "matrix",
-            _axes(sweep.axes),
-            sorted({_canonical(entry) for entry in sweep.exclude}),
-            [_canonical(entry) for entry in sweep.include],
-        ]
-    if isinstance(sweep, Chain):
-        parts: list[Any] = []
-        for part in map(describe, sweep.parts):
-            parts += part[1] if part[0] == "chain" else [part]
-        return parts[0] if len(parts) == 1 else ["chain", parts]
-    if isinstance(sweep, SweepSlice):
-        indices = sweep.indices
-        return ["slice", describe(sweep.base), indices.start, indices.step, sweep.count]
-    from ._selection import IndexSelection
-
-    if isinstance(sweep, IndexSelection):
-        return ["only", describe(sweep.base), str(sweep.ranges)]
-    raise TypeError(f"cannot fingerprint a {type(sweep).__name__}")
+    if not isinstance(sweep, Sweep):
+        raise TypeError(f"cannot fingerprint a {type(sweep).__name__}")
+    return sweep._describe()
 
 
 def field_names(sweep: Sweep) -> set[str]:
     """Every key a point of ``sweep`` can have: its axes, and its ``include`` entries' keys.
 
-    >>> sorted(field_names(Sweep.from_matrix({"os": ["linux"], "include": [{"arm": True}]})))
+    >>> from lazysweep._axes import ValuesAxis
+    >>> from lazysweep._matrix import MatrixSweep
+    >>> sorted(field_names(MatrixSweep([ValuesAxis("os", ["linux"])], include=[{"arm": True}])))
     ['arm', 'os']
     """
     return _field_names(describe(sweep))
@@ -141,48 +119,6 @@ def _field_names(description: list[Any]) -> set[str]:
     for entry in description[3] if kind == "matrix" else ():
         names.update(json.loads(entry))
     return names
-
-
-def _canonical(value: Any) -> str:
-    """A value as canonical JSON: keys of mappings sorted, no spaces, ASCII only."""
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=True)
-
-
-def _axes(axes: Sequence[Axis]) -> list[Any]:
-    return [[axis.name, _axis(axis)] for axis in axes]
-
-
-def _axis(axis: Axis) -> list[Any]:
-    """An axis as a function of its values only: whatever wrote them, the same values give the same form."""
-    if isinstance(axis, ArithmeticRange):
-        if axis.size == 1:
-            return _values([axis.start])
-        return ["arithmetic", axis.start, axis.step, axis.size]
-    if isinstance(axis, GeometricRange):
-        if axis.size <= 3:  # few enough to be an arithmetic progression, or a plain list
-            return _values(list(axis))
-        return ["geometric", axis.start, axis.factor, axis.size, axis.stop]
-    if isinstance(axis, ValuesAxis):
-        return _values(list(axis.values))
-    from ._floatranges import FloatRange
-
-    if isinstance(axis, FloatRange):  # listed when short, else its rule: floats are never written as a range
-        return _values(list(axis)) if axis.size <= _LISTED_FLOATS else ["float", repr(axis)]
-    raise TypeError(f"cannot fingerprint an axis of kind {type(axis).__name__}")
-
-
-def _values(values: list[Any]) -> list[Any]:
-    """A list of values in the form a range giving the same values takes, or else as canonical JSON."""
-    whole = len(values) >= 2 and all(type(value) is int for value in values)
-    if whole:
-        step = values[1] - values[0]
-        if step and all(b - a == step for a, b in zip(values, values[1:])):
-            return ["arithmetic", values[0], step, len(values)]
-        if len(values) >= 4 and values[0] >= 1 and values[1] % values[0] == 0:
-            factor = values[1] // values[0]
-            if factor >= 2 and list(GeometricRange("", values[0], values[-1], factor)) == values:
-                return ["geometric", values[0], factor, len(values), values[-1]]
-    return ["values", [_canonical(value) for value in values]]
 
 
 class Plan:

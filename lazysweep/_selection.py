@@ -6,7 +6,9 @@ runs are sorted and merged, so a selection keeps the sweep's order and holds
 each point once, and it costs memory for the runs written, never for the
 indices they cover: ``0-999999999999`` is one run.
 
->>> sweep = Sweep.from_matrix({"n": {"start": 100, "stop": 199}})
+>>> from lazysweep._axes import ArithmeticRange
+>>> from lazysweep._space import Product
+>>> sweep = Product([ArithmeticRange("n", 100, 199)])
 >>> only = select(sweep, "20-29,0-9,15")
 >>> only.count, only[10], only.source_index(10), str(only.ranges)
 (21, {'n': 115}, 15, '0-9,15,20-29')
@@ -16,9 +18,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any
+
     from ._space import Point
 
 from ._space import Sweep, View
@@ -59,8 +64,6 @@ class Ranges:
         return ranges
 
     def _set(self, runs: list[tuple[int, int]]) -> None:
-        from itertools import accumulate
-
         self.runs = runs
         #: offsets[r]: how many indices the runs before run r hold.
         self.offsets = list(accumulate((stop - start for start, stop in runs), initial=0))
@@ -179,6 +182,9 @@ class IndexSelection(View):
         for first, last in self.ranges.pieces(start, stop):
             yield from self.base._source_range(first, last)
 
+    def _describe(self) -> list[Any]:
+        return ["only", self.base._describe(), str(self.ranges)]
+
     def __repr__(self) -> str:
         return f"<IndexSelection of {self.count} points: {str(self.ranges)[:60]!r} of {self.base!r}>"
 
@@ -193,7 +199,9 @@ def select(sweep: Sweep, ranges: str | Ranges | Iterable[int | range]) -> IndexS
     index in ``sweep``. ValueError for malformed text, IndexError for an index
     past the end. O(runs log runs), whatever they cover.
 
-    >>> sweep = Sweep.from_matrix({"x": {"start": 0, "stop": 10**20}})
+    >>> from lazysweep._axes import ArithmeticRange
+    >>> from lazysweep._space import Product
+    >>> sweep = Product([ArithmeticRange("x", 0, 10**20)])
     >>> chosen = select(sweep, [range(5, 8), 10**19])
     >>> chosen.count, list(chosen)[-1], chosen.source_index(-1)
     (4, {'x': 10000000000000000000}, 10000000000000000000)

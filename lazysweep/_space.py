@@ -8,7 +8,14 @@ in :class:`Sweep`:
 * :class:`Product`: the Cartesian product of axes as a mixed-radix number,
   first axis slowest, last fastest (``itertools.product`` order);
 * :class:`Chain`: sweeps one after another, found by prefix sums + bisect;
-* :class:`SweepSlice`: ``sweep[a:b:c]``, itself lazy.
+* :class:`View`: a lazy selection of another sweep's points: :class:`SweepSlice`
+  (``sweep[a:b:c]``, ``shard``) and :class:`Shuffled` (``shuffled``, ``sample``).
+
+Each kind also writes its own points as text through the hook
+:meth:`Sweep._texts` (the encodings of :mod:`lazysweep._encode`), and
+describes its own content for fingerprints through :meth:`Sweep._describe`,
+so the writer and the plan never look inside a sweep: a new kind of sweep
+is one class here (or in its own module), nothing else.
 
 Counts are Python ints, exact at any size; ``len()`` works up to
 ``sys.maxsize`` and :attr:`Sweep.count` beyond it.
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import operator
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice, product, repeat
 
@@ -26,31 +34,43 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any, TypeVar, overload
 
     from ._axes import Axis
+    from ._encode import Encoding, Templated
 
     T = TypeVar("T")
 
     Point = dict[str, Any]
 
 from ._batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
+from ._encode import BLOCK_VALUES, describe_axes
+from ._lanes import LANE_BITS, lane_width, lanes_of
+from ._permutation import Permutation
 
-__all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice"]
-
-#: The most values a single ``itertools.product`` block may be handed, per
-#: axis and in total over its fully-spanned inner axes. It bounds the setup
-#: work of a block, so iteration costs what it yields, whatever the sizes.
-BLOCK_VALUES = 4096
+__all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice", "Shuffled", "BLOCK_VALUES"]
 
 
 class Sweep:
     """A lazy, immutable sequence of points: count, index, slice and batch it.
 
     Do not instantiate directly: use :func:`lazysweep.load`,
-    :meth:`Sweep.from_matrix`, :class:`Product` or :class:`Chain`.
+    :func:`lazysweep.from_matrix`, :class:`Product` or :class:`Chain`.
     Points are fresh dicts, but values inside them (lists, mappings) are
     shared between points: copy before mutating them.
+
+    A subclass supplies the primitives ``count``, ``_point``, ``_iter_range``
+    and ``_matches``, and may override the hooks below them (``_source``,
+    ``_source_range``, ``_points_at``, ``_texts``, ``_texts_at``,
+    ``_templated``, ``_describe``): each is declared here with its contract.
+    A subclass that defines its own ``_point`` (points of its own making)
+    writes its points as dicts unless it defines ``_texts`` too: the
+    inherited fast path would write its base class's points.
     """
 
     __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_point" in cls.__dict__ and "_texts" not in cls.__dict__:
+            cls._texts = Sweep._texts  # type: ignore[method-assign]
 
     # -- primitives supplied by subclasses --------------------------------
 
@@ -91,18 +111,39 @@ class Sweep:
         """
         return map(self._point, indices)
 
-    # -- construction -----------------------------------------------------
+    # -- hooks: text and description (the writer and the plan call only these) ---------
 
-    @classmethod
-    def from_matrix(cls, matrix: Mapping[str, Any]) -> Sweep:
-        """The sweep of a matrix mapping, as written under ``matrix:`` in a sweep file.
+    def _texts(self, start: int, stop: int, encoding: Encoding) -> Iterator[str]:
+        """The text of each point ``start .. stop-1`` (``0 <= start <= stop <= count``), lazily,
+        in ``encoding``'s format, each with its ``_index`` when the encoding adds them.
 
-        >>> Sweep.from_matrix({"os": ["linux", "mac"], "n": {"start": 1, "stop": 3}}).count
-        6
+        This default writes the rows of :meth:`_templated` when it offers them, else each
+        point as a dict (O(size of each point)); a kind of sweep with a faster way overrides it
+        (a :class:`Product` joins per-value fragments). The writer's one call into a sweep.
         """
-        from ._sweepfile import sweep_from_matrix
+        groups = self._templated(start, stop)
+        if groups is not None:
+            return encoding.templated(groups)
+        return encoding.dicts(self._iter_range(start, stop))
 
-        return sweep_from_matrix(matrix)
+    def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
+        """The texts of the points at the indices in ``chunks`` (each index in ``0 .. count-1``,
+        in any order: a random order read a chunk at a time); by default through
+        :meth:`_points_at`, as dicts."""
+        return encoding.dicts(chain.from_iterable(map(self._points_at, chunks)))
+
+    def _templated(self, start: int, stop: int) -> Iterable[Templated] | None:
+        """Points ``start .. stop-1`` as templates with holes, or None (the default): groups
+        ``(fields, holes, rows)``, each row the values of ``holes`` in the point
+        ``{**fields, **dict(zip(holes, row))}``. Rows that share most of their fields (the
+        drop-ins') are written a template at a time (:meth:`lazysweep._encode.Encoding.templated`)."""
+        return None
+
+    def _describe(self) -> list[Any]:
+        """The canonical, JSON-able description of this sweep's content that
+        :func:`lazysweep.fingerprint` hashes (see :mod:`lazysweep._plan`); O(its description,
+        never its points). TypeError for a kind of sweep that has none (the default)."""
+        raise TypeError(f"cannot fingerprint a {type(self).__name__}")
 
     # -- sequence protocol ------------------------------------------------
 
@@ -138,7 +179,8 @@ class Sweep:
         from 0; this is where each came from in the whole sweep (the
         ``_index`` the command line adds with ``--with-index``).
 
-        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+        >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+        >>> sweep = Product([ArithmeticRange("n", 0, 99)])
         >>> sweep[10:][::-2].source_index(0), sweep.source_index(-1)
         (99, 99)
         """
@@ -203,7 +245,8 @@ class Sweep:
         Costs what the batch holds, O(size + axes), whatever the index and the
         sweep's size. IndexError when there is no such batch.
 
-        >>> sweep = Sweep.from_matrix({"x": [1, 2, 3], "y": ["a", "b"]})
+        >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+        >>> sweep = Product([ValuesAxis("x", [1, 2, 3]), ValuesAxis("y", ["a", "b"])])
         >>> sweep.batch(1, size=4)
         [{'x': 3, 'y': 'a'}, {'x': 3, 'y': 'b'}]
         """
@@ -224,19 +267,19 @@ class Sweep:
 
         The order is a permutation of the points (no repeats, none left out),
         the same for a seed on every platform and Python version: a keyed
-        Feistel network with cycle-walking (see :mod:`lazysweep._permutation`),
+        Feistel network with cycle-walking (see :mod:`lazysweep._permutation`,
+        and :class:`Shuffled`),
         pseudo-random, not cryptographic. ``view[i]`` and ``index()`` cost
         O(axes + rounds) integer operations, for any count.
 
-        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**30 - 1}})
+        >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+        >>> sweep = Product([ArithmeticRange("n", 0, 10**30 - 1)])
         >>> view = sweep.shuffled(seed=42)
         >>> view.count == sweep.count, view.index(view[10**29]) == 10**29
         (True, True)
         >>> view.source_index(5) == view[5]["n"]
         True
         """
-        from ._permutation import Shuffled  # only when shuffling: the command's start-up
-
         return Shuffled(self, _as_index(seed, "seed"))
 
     def sample(self, k: int, seed: int) -> Sweep:
@@ -245,7 +288,8 @@ class Sweep:
         A lazy sweep, O(1) to make; a larger ``k`` with the same seed extends the
         sample, never repeating a point. ValueError when ``k`` exceeds the count.
 
-        >>> sweep = Sweep.from_matrix({"lr": [0.1, 0.01], "seed": {"start": 0, "stop": 10**20}})
+        >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+        >>> sweep = Product([ValuesAxis("lr", [0.1, 0.01]), ArithmeticRange("seed", 0, 10**20)])
         >>> small, large = sweep.sample(3, seed=1), sweep.sample(5, seed=1)
         >>> list(small) == list(large)[:3], len({tuple(p.values()) for p in large})
         (True, 5)
@@ -261,7 +305,8 @@ class Sweep:
         The parts, in order, are the whole sweep: a lazy view of this one
         (``source_index`` maps back). IndexError when there is no such shard.
 
-        >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 9}})
+        >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+        >>> sweep = Product([ArithmeticRange("n", 0, 9)])
         >>> [[point["n"] for point in sweep.shard(k, 3)] for k in range(3)]
         [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
         """
@@ -389,8 +434,6 @@ class Product(Sweep):
         >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
         [[0, 2, 1], [0, 9, 4]]
         """
-        from ._lanes import LANE_BITS, lane_width, lanes_of  # only for a random order: the command's start-up
-
         bits = (self._count - 1).bit_length()
         if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
             return [list(column) for column in zip(*map(self._digits, indices))] if indices else [[] for _ in self.axes]
@@ -468,6 +511,30 @@ class Product(Sweep):
         for digits in product(*choices):
             yield sum(map(operator.mul, digits, self._strides))
 
+    def _texts(self, start: int, stop: int, encoding: Encoding) -> Iterator[str]:
+        """Never a dict: the block walk (:meth:`_blocks`) hands out the encoded fragments of the
+        positions each block spans, and a point is one ``str.join`` of its axes' fragments.
+        O(axes) to start, then O(1) amortised per point beyond its text."""
+        fragments = encoding.fragments(self.keys, self.axes)
+        if fragments is None:
+            return encoding.dicts(self._iter_range(start, stop))
+        return encoding.joined(self._blocks(start, stop, fragments.segment))
+
+    def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
+        """A chunk at a time: its digits column by column (:meth:`_digit_columns`), each column's
+        fragments, then one ``str.join`` per point. O(points * axes) C-level steps, no dict."""
+        fragments = encoding.fragments(self.keys, self.axes)
+        if fragments is None:
+            return super()._texts_at(chunks, encoding)
+        levels = range(len(self.axes))
+        texts = chain.from_iterable(
+            map("".join, zip(*map(fragments.at, levels, self._digit_columns(chunk)))) for chunk in chunks
+        )
+        return encoding.indexed(texts)
+
+    def _describe(self) -> list[Any]:
+        return ["product", describe_axes(self.axes)]
+
     def __repr__(self) -> str:
         return f"<Product of {self.count} points: {', '.join(map(repr, self.axes))}>"
 
@@ -478,7 +545,8 @@ class Chain(Sweep):
     ``count`` is O(1); ``sweep[i]`` is one bisect over the parts' prefix sums
     plus the part's own cost.
 
-    >>> a, b = Sweep.from_matrix({"x": [1, 2]}), Sweep.from_matrix({"y": ["a"]})
+    >>> from lazysweep._axes import ValuesAxis
+    >>> a, b = Product([ValuesAxis("x", [1, 2])]), Product([ValuesAxis("y", ["a"])])
     >>> chain = Chain([a, b])
     >>> chain.count, chain[2], list(chain)
     (3, {'y': 'a'}, [{'x': 1}, {'x': 2}, {'y': 'a'}])
@@ -498,8 +566,6 @@ class Chain(Sweep):
         return self._offsets[-1]
 
     def _part_at(self, index: int) -> int:
-        from bisect import bisect_right  # here, not at the top: the command's start-up pays for imports
-
         return bisect_right(self._offsets, index) - 1
 
     def _point(self, index: int) -> Point:
@@ -519,6 +585,18 @@ class Chain(Sweep):
             yield self.parts[part], start - offset, part_stop - offset
             start = part_stop
             part += 1
+
+    def _texts(self, start: int, stop: int, encoding: Encoding) -> Iterator[str]:
+        """Part by part, each through its own :meth:`~Sweep._texts`."""
+        return chain.from_iterable(part._texts(first, last, encoding) for part, first, last in self._spans(start, stop))
+
+    def _describe(self) -> list[Any]:
+        """The parts' descriptions in order, a chain inside a chain flattened: however the
+        matrices are split between files and ``sweeps:`` lists, the same description."""
+        parts: list[Any] = []
+        for part in (part._describe() for part in self.parts):
+            parts += part[1] if part[0] == "chain" else [part]
+        return parts[0] if len(parts) == 1 else ["chain", parts]
 
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         order = range(len(self.parts) - 1, -1, -1) if reverse else range(len(self.parts))
@@ -569,6 +647,22 @@ class View(Sweep):
     def _point(self, index: int) -> Point:
         return self.base._point(self._to_base(index))
 
+    def _texts(self, start: int, stop: int, encoding: Encoding) -> Iterator[str]:
+        """Run by run of consecutive base indices through the base's own :meth:`~Sweep._texts`
+        when the view has runs (:meth:`_pieces`), else a chunk of base indices at a time
+        (:meth:`_chunks`, the base's :meth:`~Sweep._texts_at`), else point by point."""
+        pieces = self._pieces(start, stop)
+        if pieces is not None:
+            base = self.base
+            return chain.from_iterable(base._texts(first, last, encoding) for first, last in pieces)
+        chunks = self._chunks(start, stop)
+        if chunks is not None:
+            return self.base._texts_at(chunks, encoding)
+        return encoding.dicts(self._iter_range(start, stop))
+
+    def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
+        return self.base._texts_at((list(map(self._to_base, chunk)) for chunk in chunks), encoding)
+
     def _points_at(self, indices: list[int]) -> Iterator[Point]:
         return self.base._points_at(list(map(self._to_base, indices)))
 
@@ -598,7 +692,8 @@ class SweepSlice(View):
     Slicing a slice composes the ranges, so views never nest. Contiguous
     iteration costs what the base's does; with a step, O(axes) per point.
 
-    >>> sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**30}})
+    >>> from lazysweep._axes import ArithmeticRange
+    >>> sweep = Product([ArithmeticRange("n", 0, 10**30)])
     >>> view = sweep[10**29 :: -(10**28)]
     >>> view.count, view[1], view[1:3].count
     (11, {'n': 90000000000000000000000000000}, 2)
@@ -638,8 +733,49 @@ class SweepSlice(View):
             return self.base._source_range(chosen.start, chosen.stop)
         return map(self.base._source, chosen)
 
+    def _describe(self) -> list[Any]:
+        indices = self.indices
+        return ["slice", self.base._describe(), indices.start, indices.step, self.count]
+
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
         indices = self.indices
         for found in self.base._matches(point, reverse != (indices.step < 0)):
             if found in indices:
                 yield indices.index(found)
+
+
+class Shuffled(View):
+    """A sweep in a seeded random order: ``sweep.shuffled(seed)``. O(1) to make.
+
+    ``view[i]`` costs one :class:`~lazysweep._permutation.Permutation` look-up plus the base's own
+    ``sweep[j]``; ``index()`` one inverse look-up per match; iterating ``n``
+    points costs ``n`` look-ups, made a chunk at a time in lanes, each chunk
+    then read from the base at once (a product decodes it column by column).
+
+    >>> from lazysweep._axes import ArithmeticRange
+    >>> view = Shuffled(Product([ArithmeticRange("n", 0, 9)]), seed=3)
+    >>> sorted(point["n"] for point in view) == list(range(10)), view.index(view[4])
+    (True, 4)
+    """
+
+    __slots__ = ("permutation",)
+
+    def __init__(self, base: Sweep, seed: int) -> None:
+        self.base = base
+        self.permutation = Permutation(base.count, seed)
+
+    @property
+    def count(self) -> int:
+        return self.base.count
+
+    def _to_base(self, index: int) -> int:
+        return self.permutation[index]
+
+    def _from_base(self, index: int) -> int:
+        return self.permutation.index(index)
+
+    def _chunks(self, start: int, stop: int) -> Iterator[list[int]]:
+        return self.permutation.chunks(start, stop)
+
+    def __repr__(self) -> str:
+        return f"<Shuffled of {self.count} points, seed {self.permutation.seed}: {self.base!r}>"

@@ -41,7 +41,7 @@ from ._errors import SweepError
 from ._loader import Document, Limits, load_document, yaml11_note
 from ._space import Chain, Product, Sweep
 
-__all__ = ["load", "sweep_from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason", "SweepWarning"]
+__all__ = ["load", "from_matrix", "sweep_from_document", "workflow_jobs", "dynamic_reason", "SweepWarning"]
 
 
 _RANGE_KEYS = ("start", "stop", "step", "factor", "num", "scale")
@@ -74,10 +74,11 @@ def load(paths: PathLike | Iterable[PathLike], limits: Limits | None = None, job
     return sweeps[0] if len(sweeps) == 1 else Chain(sweeps)
 
 
-def sweep_from_matrix(matrix: Mapping[str, Any]) -> Sweep:
-    """The sweep of a matrix given as Python data (lists, tuples, ``range``, range dicts).
+def from_matrix(matrix: Mapping[str, Any]) -> Sweep:
+    """The sweep of a matrix given as Python data (lists, tuples, ``range``, range dicts), as
+    written under ``matrix:`` in a sweep file (``lazysweep.from_matrix``).
 
-    >>> sweep_from_matrix({"tp": [4, 8], "conc": {"start": 4, "stop": 100, "factor": 2}}).count
+    >>> from_matrix({"tp": [4, 8], "conc": {"start": 4, "stop": 100, "factor": 2}}).count
     12
     """
     document = Document(None, {"matrix": matrix}, {}, None)

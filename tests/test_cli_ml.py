@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from lazysweep import Sweep
+from lazysweep import Sweep, from_matrix
 from lazysweep._cli import main
 from lazysweep._jobarray import INDEX_VARIABLES
 
@@ -83,7 +83,7 @@ def test_shuffle_is_a_permutation_with_unshuffled_indices(capsys):
     indexed = lines(capsys, "stream", "-a", "n=0..49", "-a", "x=a,b", "--shuffle", "3", "--with-index")
     assert all(plain[point.pop("_index")] == point for point in indexed)
     assert sorted(shuffled, key=plain.index) == plain
-    expected = list(Sweep.from_matrix({"n": range(50), "x": ["a", "b"]}).shuffled(3))
+    expected = list(from_matrix({"n": range(50), "x": ["a", "b"]}).shuffled(3))
     assert shuffled == expected
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, SweepError
+from lazysweep import Sweep, SweepError, from_matrix
 from lazysweep._cli import main
 from lazysweep._collect import collect, read_results, result_files
 from lazysweep._plan import Plan
@@ -48,7 +48,7 @@ def test_the_whole_loop(capsys, tmp_path, monkeypatch):
     assert (status, out, err) == (0, "600 points, 600 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete\n", "")
     lines = merged.read_text().splitlines()
     assert [json.loads(line)["_index"] for line in lines] == list(range(600))
-    assert json.loads(lines[7]) == {**Sweep.from_matrix({"model": ["llama-3-8b"], "conc": [4], "seed": [7]})[0],
+    assert json.loads(lines[7]) == {**from_matrix({"model": ["llama-3-8b"], "conc": [4], "seed": [7]})[0],
                                     "_index": 7, "ms": 7, "_plan": plan}
     assert missing.read_text() == "\n"
 
@@ -76,7 +76,7 @@ def test_the_whole_loop(capsys, tmp_path, monkeypatch):
 
 
 def test_counts_each_kind_of_result(capsys, tmp_path):
-    sweep = Sweep.from_matrix({"model": ["a", "b"], "n": {"start": 0, "stop": 4}})  # 10 points
+    sweep = from_matrix({"model": ["a", "b"], "n": {"start": 0, "stop": 4}})  # 10 points
     path = tmp_path / "sweep.yaml"
     path.write_text("matrix: {model: [a, b], n: {start: 0, stop: 4}}\n")
     plan = str(Plan.of(sweep))
@@ -128,13 +128,13 @@ def test_counts_each_kind_of_result(capsys, tmp_path):
 
 
 def test_duplicates_alone_still_complete(capsys, tmp_path):
-    sweep = Sweep.from_matrix({"n": [1, 2]})
+    sweep = from_matrix({"n": [1, 2]})
     found = collect(sweep, [({"_index": 1}, "a"), ({"n": 1}, "b"), ({"_index": 1, "retry": 1}, "c")], keep=True)
     assert found.complete and found.duplicated == 1 and found.results == [(0, '{"n":1}'), (1, '{"_index":1}')]
 
 
 def test_refusals(capsys, tmp_path, write):
-    plan = str(Plan.of(Sweep.from_matrix({"n": [1]})))
+    plan = str(Plan.of(from_matrix({"n": [1]})))
     (tmp_path / "r.jsonl").write_text('{"_index": 0}\n')
     status, out, err = run(capsys, "collect", FANOUT, "--results", tmp_path / "r.jsonl", "--plan", plan)
     assert (status, out) == (1, "") and "the plan's is " + plan.split(".")[2] in err and err.count("\n") == 1
@@ -149,7 +149,7 @@ def test_refusals(capsys, tmp_path, write):
 
 
 def test_an_include_sweep_matches_by_fields():
-    sweep = Sweep.from_matrix({"os": ["linux", "mac"], "n": [1, 2], "include": [{"os": "mac", "arm": True},
+    sweep = from_matrix({"os": ["linux", "mac"], "n": [1, 2], "include": [{"os": "mac", "arm": True},
                                                                                  {"os": "win", "n": 0}]})
     results = [({**point, "time": i}, str(i)) for i, point in enumerate(sweep)]
     found = collect(sweep, reversed(results), keep=True)
@@ -161,7 +161,7 @@ def test_an_include_sweep_matches_by_fields():
 @settings(max_examples=50)
 @given(st.lists(st.one_of(st.integers(-2, 25), st.booleans()), max_size=40))
 def test_counts_against_a_plain_oracle(indices):
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 19}})
+    sweep = from_matrix({"n": {"start": 0, "stop": 19}})
     found = collect(sweep, [({"_index": i}, "r") for i in indices])
     valid = [i for i in indices if type(i) is int and 0 <= i < 20]
     assert found.done == len(set(valid)) and found.duplicated == len(valid) - len(set(valid))
@@ -172,7 +172,7 @@ def test_counts_against_a_plain_oracle(indices):
 
 def test_a_million_results_over_10_to_the_18_points(tmp_path):
     """Streams: time and memory follow the results, never the sweep (10^18 points)."""
-    sweep = Sweep.from_matrix({k: {"start": 0, "stop": 999} for k in "abcdef"})
+    sweep = from_matrix({k: {"start": 0, "stop": 999} for k in "abcdef"})
     step = 999_999_999_989  # coprime with 10^18: a scattered, unordered million distinct indices
     with open(tmp_path / "results.jsonl", "w") as handle:
         for chunk in range(100):
@@ -189,7 +189,7 @@ def test_a_million_results_over_10_to_the_18_points(tmp_path):
 
 def test_only_expects_just_the_selection(capsys, tmp_path):
     """A re-run in a new workflow run sees only its own results: --only checks just its selection."""
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+    sweep = from_matrix({"n": {"start": 0, "stop": 99}})
     only = Ranges.parse("10-19,50,90-99")
     results = [({"_index": i}, f"r{i}") for i in (10, 11, 19, 12, 50, 95, 95)] + [({"n": 13}, "by fields")]
     found = collect(sweep, results + [({"_index": 20}, "outside"), ({"n": 0}, "outside too")], only=only, keep=True)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, SweepError, load
+from lazysweep import Sweep, SweepError, load, from_matrix
 from lazysweep._floatranges import LinearRange, LogRange, RangeSpecError, StepRange, float_range
 
 
@@ -40,7 +40,7 @@ def decimal_log(start: float, stop: float, num: int) -> list[float]:
 
 
 def test_the_issue_examples():
-    sweep = Sweep.from_matrix({
+    sweep = from_matrix({
         "lr": {"start": 1e-4, "stop": 1e-1, "num": 7, "scale": "log"},
         "p": {"start": 0.0, "stop": 1.0, "num": 11},
         "wd": {"start": 0.1, "stop": 0.5, "step": 0.1},
@@ -114,7 +114,7 @@ def test_huge_float_ranges_stay_lazy_and_exact():
     assert axis.size == 10**15 + 1
     assert axis[10**14] == 0.1 and axis[axis.size - 1] == 1.0
     assert axis.positions(0.5) == range(5 * 10**14, 5 * 10**14 + 1)
-    sweep = Sweep.from_matrix({"x": {"start": 0.0, "stop": 1.0, "step": 1e-15}, "y": [1, 2]})
+    sweep = from_matrix({"x": {"start": 0.0, "stop": 1.0, "step": 1e-15}, "y": [1, 2]})
     assert sweep.count == 2 * (10**15 + 1)
     assert sweep[-1] == {"x": 1.0, "y": 2}
     assert sweep.index({"x": 0.25, "y": 2}) == 2 * (25 * 10**13) + 1
@@ -186,7 +186,7 @@ def test_sweep_files_take_float_ranges(write):
 
 
 def test_integer_ranges_keep_their_rules():
-    sweep = Sweep.from_matrix({"n": {"start": 1, "stop": 10, "step": 3}, "c": {"start": 4, "stop": 100, "factor": 2}})
+    sweep = from_matrix({"n": {"start": 1, "stop": 10, "step": 3}, "c": {"start": 4, "stop": 100, "factor": 2}})
     assert [point["n"] for point in sweep[::6]] == [1, 4, 7, 10]
     assert all(isinstance(point["n"], int) for point in sweep)
 

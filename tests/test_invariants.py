@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_matrix import matrices
 
 import lazysweep
-from lazysweep import Chain, Sweep, SweepError
+from lazysweep import Chain, Sweep, SweepError, from_matrix
 from lazysweep._axes import value_key
 from lazysweep._cli import main
 from lazysweep._loader import Limits, parse_document
@@ -26,9 +26,9 @@ def sweeps(draw):
     """A sweep of any kind, with the list of its points built independently."""
     kind = draw(st.sampled_from(["matrix", "union", "slice"]))
     if kind == "matrix":
-        return Sweep.from_matrix(draw(matrices()))
+        return from_matrix(draw(matrices()))
     if kind == "union":
-        return Chain([Sweep.from_matrix(m) for m in draw(st.lists(matrices(), min_size=1, max_size=3))])
+        return Chain([from_matrix(m) for m in draw(st.lists(matrices(), min_size=1, max_size=3))])
     base = draw(sweeps())
     bound = st.none() | st.integers(-base.count - 2, base.count + 2)
     step = st.none() | st.integers(-3, 3).filter(bool)

@@ -7,7 +7,7 @@ from conftest import eager_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep
+from lazysweep import Sweep, from_matrix
 from lazysweep._selection import IndexSelection, Ranges, select
 
 MATRIX = {"x": [1, 2, 3], "y": ["a", "b"], "n": {"start": 0, "stop": 4}}
@@ -47,7 +47,7 @@ def test_ranges_against_a_set(pairs):
 @settings(max_examples=60)
 @given(st.lists(st.tuples(st.integers(0, 29), st.integers(1, 6)), max_size=6), st.integers(1, 7))
 def test_selection_against_the_eager_oracle(pairs, size):
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     points = eager_points(MATRIX)
     runs = [(start, min(start + length, 30)) for start, length in pairs]
     chosen = sorted({i for start, stop in runs for i in range(start, stop)})
@@ -69,7 +69,7 @@ def test_selection_against_the_eager_oracle(pairs, size):
 
 
 def test_selection_of_a_huge_sweep_stays_lazy():
-    sweep = Sweep.from_matrix({"a": {"start": 0, "stop": 10**9 - 1}, "b": {"start": 0, "stop": 10**9 - 1}})
+    sweep = from_matrix({"a": {"start": 0, "stop": 10**9 - 1}, "b": {"start": 0, "stop": 10**9 - 1}})
     view = select(sweep, f"0-{10**17},{10**18 - 1}")
     assert view.count == 10**17 + 2
     assert view[-1] == {"a": 10**9 - 1, "b": 10**9 - 1} and view.source_index(-1) == 10**18 - 1
@@ -78,7 +78,7 @@ def test_selection_of_a_huge_sweep_stays_lazy():
 
 
 def test_selection_errors():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     with pytest.raises(IndexError, match="index 30 is out of range: the sweep has 30 points"):
         select(sweep, "0-30")
     with pytest.raises(IndexError, match="never negative"):
@@ -94,7 +94,7 @@ def test_selection_errors():
 
 
 def test_selection_of_a_selection_composes():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     inner = select(select(sweep, "4-20"), "0,2-3")
     assert list(inner) == [sweep[4], sweep[6], sweep[7]]
     assert [inner.source_index(k) for k in range(3)] == [4, 6, 7]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lazysweep._permutation as shuffle
-from lazysweep import Chain, Product, Sweep
+from lazysweep import Chain, Product, Sweep, from_matrix
 from lazysweep._axes import ArithmeticRange, ValuesAxis
 from lazysweep._batching import balanced_batch_count, shard_bounds
 from lazysweep._permutation import Permutation
@@ -53,7 +53,7 @@ def test_iteration_and_index_agree_with_getitem_on_the_real_network():
 
 @pytest.mark.parametrize("count", [10**18, 10**30, 3 * 10**17 + 1, 2**100 + 1, 7**200])
 def test_random_indices_round_trip_through_index(count):
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": count - 1}})
+    sweep = from_matrix({"n": {"start": 0, "stop": count - 1}})
     view = sweep.shuffled(seed=count % 1000)
     generator = random.Random(count)
     for index in [0, 1, count - 1, *(generator.randrange(count) for _ in range(300))]:
@@ -159,7 +159,7 @@ def test_a_shuffled_product_streams_the_points_it_looks_up(seed, data):
     # Every kind of axis, 10**30-odd points: iteration (decoded column by column, in lanes)
     # gives exactly view[i] (decoded point by point).
     sweep = Product([
-        *Sweep.from_matrix({
+        *from_matrix({
             "os": ["linux", "mac", {"arch": "arm"}], "seed": {"start": -5, "stop": 10**12, "step": 7},
             "conc": {"start": 4, "stop": 1024, "factor": 2},
             "lr": {"start": 1e-4, "stop": 1e-1, "num": 7, "scale": "log"},
@@ -174,7 +174,7 @@ def test_a_shuffled_product_streams_the_points_it_looks_up(seed, data):
 
 
 def test_shuffled_is_a_sweep():
-    sweep = Sweep.from_matrix({"os": ["linux", "mac", "windows"], "n": {"start": 1, "stop": 7}})
+    sweep = from_matrix({"os": ["linux", "mac", "windows"], "n": {"start": 1, "stop": 7}})
     view = sweep.shuffled(5)
     points = list(view)
     assert sorted(points, key=sweep.index) == list(sweep)
@@ -187,7 +187,7 @@ def test_shuffled_is_a_sweep():
 
 
 def test_shuffling_composes_with_slices_and_shuffles():
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+    sweep = from_matrix({"n": {"start": 0, "stop": 99}})
     twice = sweep[10:60].shuffled(1).shuffled(2)
     values = [point["n"] for point in twice]
     assert sorted(values) == list(range(10, 60))
@@ -196,7 +196,7 @@ def test_shuffling_composes_with_slices_and_shuffles():
 
 
 def test_seeds_must_be_integers():
-    sweep = Sweep.from_matrix({"n": [1, 2]})
+    sweep = from_matrix({"n": [1, 2]})
     with pytest.raises(TypeError, match="seed must be an integer"):
         sweep.shuffled("1")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
@@ -204,20 +204,20 @@ def test_seeds_must_be_integers():
 
 
 def test_empty_and_single_point_sweeps_shuffle():
-    one = Sweep.from_matrix({"n": [7]})
+    one = from_matrix({"n": [7]})
     assert list(one.shuffled(3)) == [{"n": 7}]
     assert list(one[1:].shuffled(3)) == []
     assert list(Permutation(0, 1).iter_range(0, 0)) == []
 
 
 def test_sample_is_the_start_of_the_shuffle():
-    sweep = Sweep.from_matrix({"lr": [0.1, 0.01, 0.001], "seed": {"start": 0, "stop": 10**20}})
+    sweep = from_matrix({"lr": [0.1, 0.01, 0.001], "seed": {"start": 0, "stop": 10**20}})
     sample = sweep.sample(100, seed=9)
     assert list(sample) == list(sweep.shuffled(9)[:100])
     assert list(sweep.sample(40, seed=9)) == list(sample)[:40]
     assert len({(point["lr"], point["seed"]) for point in sample}) == 100
     assert sweep.sample(0, seed=9).count == 0
-    small = Sweep.from_matrix({"n": [1, 2, 3]})
+    small = from_matrix({"n": [1, 2, 3]})
     assert sorted(point["n"] for point in small.sample(3, 4)) == [1, 2, 3]
     with pytest.raises(ValueError, match="sample size 4 is out of range: the sweep has 3 points"):
         small.sample(4, 0)
@@ -227,7 +227,7 @@ def test_sample_is_the_start_of_the_shuffle():
 
 @pytest.mark.parametrize("count", range(0, 40))
 def test_shards_partition_the_sweep_exactly(count):
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": count}})[1:]  # count points: 1..count
+    sweep = from_matrix({"n": {"start": 0, "stop": count}})[1:]  # count points: 1..count
     for shards in range(1, 13):
         parts = [sweep.shard(k, shards) for k in range(shards)]
         assert [point for part in parts for point in part] == list(sweep)
@@ -242,12 +242,12 @@ def test_shards_of_a_huge_sweep_are_exact():
     assert bounds[0][0] == 0 and bounds[-1][1] == count
     assert all(stop == start for (_, stop), (start, _) in zip(bounds, bounds[1:]))
     assert {stop - start for start, stop in bounds} == {10**27, 10**27 + 1}
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": count - 1}})
+    sweep = from_matrix({"n": {"start": 0, "stop": count - 1}})
     assert sweep.shard(999, shards)[0] == {"n": bounds[999][0]}
 
 
 def test_bad_shards_are_refused():
-    sweep = Sweep.from_matrix({"n": [1, 2]})
+    sweep = from_matrix({"n": [1, 2]})
     with pytest.raises(IndexError, match="shard index 3 is out of range: valid range is 0 to 2"):
         sweep.shard(3, 3)
     with pytest.raises(IndexError):
@@ -280,7 +280,7 @@ small_matrices = st.dictionaries(
 @given(small_matrices, small_matrices, st.integers(0, 2**70), st.data())
 def test_shuffled_views_against_an_eager_oracle(first, second, seed, data):
     # A chain of two matrices (points may repeat), shuffled, sliced and sharded, against plain lists.
-    sweep = Chain([Sweep.from_matrix(first), Sweep.from_matrix(second)])
+    sweep = Chain([from_matrix(first), from_matrix(second)])
     points = list(sweep)
     view = sweep.shuffled(seed)
     order = [view.source_index(i) for i in range(view.count)]

@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 import lazysweep._space as space
 from lazysweep._lanes import LANE_BITS
-from lazysweep import Chain, Product, Sweep, SweepSlice
+from lazysweep import Chain, Product, Sweep, SweepSlice, from_matrix
 from lazysweep._axes import ArithmeticRange, ValuesAxis, value_key
 
 MATRIX = {"os": ["linux", "mac"], "py": [3.10, 3.11, 3.12], "n": {"start": 1, "stop": 7, "step": 3}}
 
 
 def test_small_product_exact():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     expected = eager_points(MATRIX)
     assert sweep.count == len(sweep) == 18
     assert list(sweep) == expected
@@ -32,7 +32,7 @@ def test_small_product_exact():
 
 
 def test_index_and_contains():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     for position, point in enumerate(eager_points(MATRIX)):
         assert sweep.index(point) == position
         assert point in sweep
@@ -44,7 +44,7 @@ def test_index_and_contains():
 
 
 def test_getitem_errors():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     for bad in (18, -19, 10**40):
         with pytest.raises(IndexError):
             sweep[bad]
@@ -54,7 +54,7 @@ def test_getitem_errors():
 
 
 def test_batches_exact():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     expected = eager_points(MATRIX)
     assert sweep.batch_count() == 1
     assert sweep.batch_count(4) == 5
@@ -74,7 +74,7 @@ def test_batches_exact():
 
 
 def test_slices_are_lazy_views_that_compose():
-    sweep = Sweep.from_matrix(MATRIX)
+    sweep = from_matrix(MATRIX)
     expected = eager_points(MATRIX)
     view = sweep[2:15:3]
     assert isinstance(view, SweepSlice) and view.base is sweep
@@ -88,7 +88,7 @@ def test_slices_are_lazy_views_that_compose():
 
 
 def test_len_refuses_past_maxsize_but_count_is_exact():
-    sweep = Sweep.from_matrix({f"a{i}": {"start": 0, "stop": 999} for i in range(10)})
+    sweep = from_matrix({f"a{i}": {"start": 0, "stop": 999} for i in range(10)})
     assert sweep.count == 10**30
     with pytest.raises(OverflowError, match="count"):
         len(sweep)
@@ -99,7 +99,7 @@ def test_len_refuses_past_maxsize_but_count_is_exact():
 
 
 def test_huge_sweep_batches_are_exact_at_both_ends():
-    sweep = Sweep.from_matrix({c: {"start": 0, "stop": 999} for c in "abcdef"})
+    sweep = from_matrix({c: {"start": 0, "stop": 999} for c in "abcdef"})
     assert sweep.count == 10**18
     assert sweep.batch_count() == -(-(10**18) // 256)
     last = sweep.batch(sweep.batch_count() - 1)
@@ -137,7 +137,7 @@ def test_product_validation():
 
 def test_chain_exact():
     first, second = {"x": [1, 2]}, {"y": ["a", "b", "c"], "z": [None]}
-    chain = Chain([Sweep.from_matrix(first), Sweep.from_matrix(second), Sweep.from_matrix(first)])
+    chain = Chain([from_matrix(first), from_matrix(second), from_matrix(first)])
     expected = eager_points(first) + eager_points(second) + eager_points(first)
     assert chain.count == 7 and list(chain) == expected
     assert [chain[i] for i in range(-7, 7)] == expected[-7:] + expected
@@ -148,7 +148,7 @@ def test_chain_exact():
 
 
 def test_repr():
-    assert repr(Sweep.from_matrix({"x": [1, 2]})) == "<Product of 2 points: ValuesAxis('x', [1, 2])>"
+    assert repr(from_matrix({"x": [1, 2]})) == "<Product of 2 points: ValuesAxis('x', [1, 2])>"
 
 
 # -- properties against the eager oracle ------------------------------------
@@ -172,7 +172,7 @@ blocks = st.sampled_from([1, 2, 3, 7, space.BLOCK_VALUES])
 
 
 def build(union):
-    parts = [Sweep.from_matrix(matrix) for matrix in union]
+    parts = [from_matrix(matrix) for matrix in union]
     oracle = [point for matrix in union for point in eager_points(matrix)]
     return (parts[0] if len(parts) == 1 else Chain(parts)), oracle
 
@@ -234,14 +234,14 @@ def test_slices_agree_with_list_slices(union, block, data):
 
 
 def test_maxsize_is_the_len_limit():
-    sweep = Sweep.from_matrix({"n": {"start": 1, "stop": sys.maxsize}})
+    sweep = from_matrix({"n": {"start": 1, "stop": sys.maxsize}})
     assert len(sweep) == sys.maxsize
-    assert Sweep.from_matrix({"n": {"start": 0, "stop": sys.maxsize}}).count == sys.maxsize + 1
+    assert from_matrix({"n": {"start": 0, "stop": sys.maxsize}}).count == sys.maxsize + 1
 
 
 @given(st.integers(0, 40), st.data())
 def test_source_index_of_nested_slices_is_the_index_in_the_whole_sweep(size, data):
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": size}})
+    sweep = from_matrix({"n": {"start": 0, "stop": size}})
     view, indices = sweep, list(range(size + 1))
     for _ in range(data.draw(st.integers(0, 3))):
         cut = slice(data.draw(st.integers(-5, 45) | st.none()), data.draw(st.integers(-5, 45) | st.none()),
@@ -262,11 +262,11 @@ def test_points_at_any_indices_are_the_oracle_points(union, data):
 
 
 def test_points_at_decode_huge_products_like_getitem():
-    sweep = Sweep.from_matrix({"a": {"start": 0, "stop": 10**12}, "b": ["x", "y", "z"], "c": {"start": 3, "stop": 10**20, "step": 7}})
+    sweep = from_matrix({"a": {"start": 0, "stop": 10**12}, "b": ["x", "y", "z"], "c": {"start": 3, "stop": 10**20, "step": 7}})
     indices = [0, 1, sweep.count - 1, sweep.count // 3, 2**64, 2**64 - 1, *range(10**25, 10**25 + 40)]
     assert list(sweep._points_at(indices)) == [sweep[i] for i in indices]
     assert sweep._digit_columns([sweep.count - 1]) == [[size - 1] for size in sweep._sizes]
-    wide = Sweep.from_matrix({"a": {"start": 0, "stop": 10**40}, "b": ["x", "y"], "c": {"start": 0, "stop": 10**40}})
+    wide = from_matrix({"a": {"start": 0, "stop": 10**40}, "b": ["x", "y"], "c": {"start": 0, "stop": 10**40}})
     assert wide.count.bit_length() > LANE_BITS  # decoded one index at a time, the same digits
     indices = [0, wide.count - 1, *range(10**50, 10**50 + 5)]
     assert list(wide._points_at(indices)) == [wide[i] for i in indices]

@@ -6,7 +6,7 @@ import pytest
 from conftest import eager_points
 
 import lazysweep
-from lazysweep import Chain, Product, Sweep, SweepError
+from lazysweep import Chain, Product, Sweep, SweepError, from_matrix
 from lazysweep._sweepfile import SweepWarning
 
 
@@ -39,14 +39,14 @@ def test_values_may_be_any_yaml_data(write):
 
 
 def test_from_matrix_accepts_python_data():
-    sweep = Sweep.from_matrix({"a": (1, 2), "b": range(0, 10, 5), "c": range(3, 0, -1)})
+    sweep = from_matrix({"a": (1, 2), "b": range(0, 10, 5), "c": range(3, 0, -1)})
     assert list(sweep) == eager_points({"a": [1, 2], "b": [0, 5], "c": [3, 2, 1]})
     with pytest.raises(SweepError, match="axis 'a' is empty"):
-        Sweep.from_matrix({"a": range(0)})
-    down = Sweep.from_matrix({"a": range(10**30, 0, -(10**20))})  # lazy: never listed
+        from_matrix({"a": range(0)})
+    down = from_matrix({"a": range(10**30, 0, -(10**20))})  # lazy: never listed
     assert down.count == 10**10 and down[-1] == {"a": 10**20} and down.index({"a": 5 * 10**29}) == 5 * 10**9
     with pytest.raises(SweepError, match="^'matrix' must be a mapping"):
-        Sweep.from_matrix([1, 2])
+        from_matrix([1, 2])
 
 
 @pytest.mark.parametrize(
@@ -104,17 +104,17 @@ def test_bad_sweep_files(write, text, expected):
 def test_from_matrix_takes_any_sequence_and_any_mapping():
     from types import MappingProxyType
 
-    expected = Sweep.from_matrix({"os": ["a", "b"], "n": [1, 2], "include": [{"os": "a", "x": 1}], "exclude": [{"n": 2}]})
+    expected = from_matrix({"os": ["a", "b"], "n": [1, 2], "include": [{"os": "a", "x": 1}], "exclude": [{"n": 2}]})
     for include, exclude in [
         (({"os": "a", "x": 1},), ({"n": 2},)),  # tuples: were "must be a list of mappings, not a list"
         ([MappingProxyType({"os": "a", "x": 1})], [MappingProxyType({"n": 2})]),  # were "not a mapping"
     ]:
-        sweep = Sweep.from_matrix({"os": ("a", "b"), "n": [1, 2], "include": include, "exclude": exclude})
+        sweep = from_matrix({"os": ("a", "b"), "n": [1, 2], "include": include, "exclude": exclude})
         assert list(sweep) == list(expected) == [{"os": "a", "n": 1, "x": 1}, {"os": "b", "n": 1}]
     with pytest.raises(SweepError, match="^each 'include' entry must be a mapping, not the number 0$"):
-        Sweep.from_matrix({"os": ["a"], "include": range(10**30)})  # never listed
+        from_matrix({"os": ["a"], "include": range(10**30)})  # never listed
     with pytest.raises(SweepError, match="^'exclude' must be a list of mappings, not a string$"):
-        Sweep.from_matrix({"os": ["a"], "exclude": "os"})
+        from_matrix({"os": ["a"], "exclude": "os"})
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from test_matrix import eager_matrix, matrices
 
 import lazysweep
-from lazysweep import Chain, Product, Sweep
-from lazysweep import _writer as writer
+from lazysweep import Chain, Product, Sweep, from_matrix
+from lazysweep import _encode as encode
+from lazysweep import _matrix as matrix_module
 from lazysweep._axes import ArithmeticRange, AxisSlice, GeometricRange, ValuesAxis
 from lazysweep._matrix import MatrixSweep
-from lazysweep._space import BLOCK_VALUES
+from lazysweep._encode import BLOCK_VALUES
 from lazysweep._writer import (
     COMPACT, SPACED, encode_json_list, encode_value, iter_encoded, write_json_list, write_jsonl,
 )
@@ -92,7 +93,7 @@ def sweeps(draw):
     if kind == "shuffled":  # a random order: of a product, its texts are joined chunk by chunk
         return draw(sweeps()).shuffled(draw(st.integers(0, 2**70)))
     if kind == "matrix":
-        return Sweep.from_matrix(draw(matrices()))
+        return from_matrix(draw(matrices()))
     if kind == "chain":
         return Chain(draw(st.lists(sweeps(), min_size=1, max_size=3)))
     base = draw(sweeps())
@@ -177,7 +178,7 @@ def github_matrices(draw, sizes=st.integers(0, 5)):
 @given(github_matrices(), st.booleans(), st.sampled_from([COMPACT, SPACED]), st.data())
 def test_a_github_matrix_writes_the_eager_oracles_bytes(matrix, with_index, separators, data):
     """Writer == json.dumps of each sweep[i] == json.dumps of itertools.product + GitHub's rules."""
-    sweep = Sweep.from_matrix(matrix)
+    sweep = from_matrix(matrix)
     expected = eager_matrix(matrix)
     assert sweep.count == len(expected)
     start, stop = data.draw(ranges(sweep))
@@ -192,14 +193,14 @@ def test_a_github_matrix_writes_the_eager_oracles_bytes(matrix, with_index, sepa
 @given(github_matrices(sizes=st.integers(0, 3 * BLOCK_VALUES)), st.booleans(), st.data())
 def test_a_big_github_matrix_writes_each_points_json_dumps(matrix, with_index, data):
     """Ranges longer than a block: windows anywhere, blocks at every axis, extras varying inside them."""
-    sweep = Sweep.from_matrix(matrix)
+    sweep = from_matrix(matrix)
     start = data.draw(st.integers(0, sweep.count))
     stop = data.draw(st.integers(start, min(sweep.count, start + 2 * BLOCK_VALUES + 10)))
     assert list(iter_encoded(sweep, start, stop, with_index=with_index)) == oracle(sweep, start, stop, with_index)
 
 
 def test_include_extras_vary_inside_a_block_and_follow_githubs_rules():
-    sweep = Sweep.from_matrix({
+    sweep = from_matrix({
         "n": {"start": 0, "stop": 3}, "os": ["linux", "m\u00e4c"],
         "exclude": [{"n": 1, "os": "linux"}],
         "include": [{"os": "m\u00e4c", "arch": "arm", "tag": 1}, {"n": 2, "tag": [2.5, {"k": None}]},
@@ -241,24 +242,24 @@ def test_a_value_json_refuses_is_refused_only_when_written():
 def test_the_extras_texts_cached_stay_bounded(monkeypatch):
     """2^12 sets of include entries matched, in a walk where they vary inside every block:
     the cache never holds more than _EXTRAS_CACHED texts, and the bytes stay json.dumps'."""
-    monkeypatch.setattr(writer, "_EXTRAS_CACHED", 5)
+    monkeypatch.setattr(matrix_module, "_EXTRAS_CACHED", 5)
     sizes = []
-    text = writer._IncludeExtras.text
+    text = matrix_module._IncludeExtras.text
 
     def spied(self, mask):
         found = text(self, mask)
         sizes.append(len(self.cache))
         return found
 
-    monkeypatch.setattr(writer._IncludeExtras, "text", spied)
-    sweep = Sweep.from_matrix({**{f"b{i}": [0, 1] for i in range(12)},
+    monkeypatch.setattr(matrix_module._IncludeExtras, "text", spied)
+    sweep = from_matrix({**{f"b{i}": [0, 1] for i in range(12)},
                                "include": [{f"b{i}": 1, f"x{i}": i} for i in range(12)]})
     assert list(iter_encoded(sweep)) == oracle(sweep)
     assert len(sizes) == sweep.count == 4096 and max(sizes) == 5
 
 
 def test_a_matrix_with_extras_is_written_without_building_a_point(monkeypatch):
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 10**6}, "s": ["a", "\u00e9"],
+    sweep = from_matrix({"n": {"start": 0, "stop": 10**6}, "s": ["a", "\u00e9"],
                                "exclude": [{"n": 3, "s": "a"}], "include": [{"s": "a", "x": 1}, {"n": 5, "y": [2]}]})
     expected = oracle(sweep, 0, 20, with_index=True)
     for name in ("_iter_range", "_point", "_with_extras"):
@@ -327,15 +328,15 @@ def test_templated_rows_are_json_dumps_of_their_points(groups, with_index, separ
 
 
 def test_a_template_is_encoded_once_and_kept_bounded(monkeypatch):
-    monkeypatch.setattr(writer, "_TEMPLATES_CACHED", 2)
+    monkeypatch.setattr(encode, "_TEMPLATES_CACHED", 2)
     made = []
-    encode = writer._Templates.format
+    template = encode.Encoding._template
 
     def spied(self, fields, holes):
-        made.append(len(self.made))
-        return encode(self, fields, holes)
+        made.append(len(self._templates))
+        return template(self, fields, holes)
 
-    monkeypatch.setattr(writer._Templates, "format", spied)
+    monkeypatch.setattr(encode.Encoding, "_template", spied)
     shared = {"a": 1, "conc": None, "b": "\u00e9"}
     groups = [(shared, ("conc",), [(1,), (2,)]), (shared, ("conc", "x"), [(3, True)]), (shared, ("conc",), [(4,)]),
               ({"z": 0}, (), [()]), (shared, ("b", "a"), [(5, 6)])]
@@ -376,7 +377,7 @@ def test_a_random_order_of_a_product_with_axes_past_a_block(with_index):
 
 
 def test_index_is_the_source_index_in_the_whole_sweep():
-    sweep = Chain([Sweep.from_matrix({"x": [1, 2, 3]}), Sweep.from_matrix({"y": {"start": 0, "stop": 10**20}})])
+    sweep = Chain([from_matrix({"x": [1, 2, 3]}), from_matrix({"y": {"start": 0, "stop": 10**20}})])
     view = sweep[2:][::2][1:3]  # whole-sweep indices 4 and 6
     assert list(iter_encoded(view, with_index=True)) == ['{"y":1,"_index":4}', '{"y":3,"_index":6}']
     assert list(iter_encoded(sweep, 2, 4, with_index=True, separators=SPACED)) == [
@@ -390,7 +391,7 @@ def test_an_axis_named_index_keeps_its_place_and_takes_the_index():
 
 
 def test_a_matrix_with_include_extras_and_appended_entries():
-    sweep = Sweep.from_matrix({
+    sweep = from_matrix({
         "os": ["linux", "mac"], "py": [3.11, 3.12],
         "exclude": [{"os": "mac", "py": 3.11}],
         "include": [{"os": "mac", "arm": True}, {"os": "bsd", "note": "ünï"}],
@@ -402,7 +403,7 @@ def test_a_matrix_with_include_extras_and_appended_entries():
 
 
 def test_empty_ranges_write_empty_documents():
-    sweep = Sweep.from_matrix({"x": [1]})
+    sweep = from_matrix({"x": [1]})
     jsonl, listed = io.StringIO(), io.StringIO()
     write_jsonl(sweep, 1, 1, jsonl.write)
     write_json_list(sweep, 0, 0, listed.write)
@@ -410,7 +411,7 @@ def test_empty_ranges_write_empty_documents():
 
 
 def test_a_range_outside_the_sweep_is_refused():
-    sweep = Sweep.from_matrix({"x": [1, 2]})
+    sweep = from_matrix({"x": [1, 2]})
     for start, stop in ((-1, 1), (2, 1), (0, 3)):
         with pytest.raises(IndexError, match="not all in a sweep of 2"):
             iter_encoded(sweep, start, stop)
@@ -428,7 +429,7 @@ def test_what_json_refuses_the_writer_refuses_the_same_way():
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, [1, {"deep": math.inf}]])
 def test_inf_and_nan_are_refused_in_one_clear_line(value):
-    for sweep in (Product([ValuesAxis("v", [value])]), Sweep.from_matrix({"v": [value], "include": [{"x": 1}]})):
+    for sweep in (Product([ValuesAxis("v", [value])]), from_matrix({"v": [value], "include": [{"x": 1}]})):
         with pytest.raises(lazysweep.SweepError, match="which JSON cannot write"):
             list(iter_encoded(sweep))
 
@@ -459,7 +460,7 @@ def command_output(capsys, arguments):
 def test_the_commands_write_json_dumps_bytes(tmp_path, capsys):
     path = tmp_path / "tricky.yaml"
     path.write_text(json.dumps(TRICKY, ensure_ascii=False), encoding="utf-8")
-    sweep = Sweep.from_matrix(TRICKY["matrix"])
+    sweep = from_matrix(TRICKY["matrix"])
     every = oracle(sweep)
     indexed = oracle(sweep, with_index=True)
     assert command_output(capsys, ["stream", str(path)]) == "".join(text + "\n" for text in every)

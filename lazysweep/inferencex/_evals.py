@@ -27,7 +27,7 @@ from itertools import groupby, starmap
 from operator import itemgetter
 
 from .._space import Sweep
-from ._generate import Rows, Segment
+from ._rows import Rows, Segment
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The rows InferenceX's generator emits, as lazy index spaces (upstream 843c6254f).
 
 One pass over the config keys, their scenarios and search-space items makes
-one :class:`Segment` per item: the item's raw fields, its concurrencies and
+one :class:`~lazysweep.inferencex._rows.Segment` per item: the item's raw fields, its concurrencies and
 the runner nodes it runs on. A segment's rows are the product concurrency x
 node (node x concurrency for multi-node agentic rows; one row per node, with
 the whole list, for multi-node fixed rows), decoded from an index on demand.
@@ -17,7 +17,8 @@ from __future__ import annotations
 import fnmatch
 from decimal import Decimal
 
-from .._space import Chain, Sweep
+from ._evals import plan
+from ._rows import Rows, Segment
 from .validation import DEFAULT_AGENTIC_DURATION_SECONDS
 
 TYPE_CHECKING = False
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
-__all__ = ["seq_len_stoi", "seq_len_itos", "seq_len_to_str", "Segment", "Rows", "full_sweep_segments",
+__all__ = ["seq_len_stoi", "seq_len_itos", "seq_len_to_str", "full_sweep_segments",
            "test_config_segments", "generate_full_sweep", "generate_test_config_sweep", "expand_config_keys",
            "apply_node_type_defaults"]
 
@@ -49,10 +50,6 @@ _MULTI_AGENTIC = ("image", "model", "model-prefix", "precision", "framework", "r
                   "scenario-type")
 
 
-_RUNNER_CONC = ("runner", "conc")
-_RUNNER_CONC_NAME = ("runner", "conc", "exp-name")
-
-
 def seq_len_to_str(isl: int, osl: int) -> str:
     """The short name of a sequence-length pair, else ``ISL_OSL``.
 
@@ -60,77 +57,6 @@ def seq_len_to_str(isl: int, osl: int) -> str:
     ('8k1k', '2048_128')
     """
     return seq_len_itos.get((isl, osl), f"{isl}_{osl}")
-
-
-class Segment(Sweep):
-    """The rows of one search-space item: its concurrencies x runner nodes.
-
-    ``kind`` is ``"sn"``/``"mn"`` (fixed sequence lengths, single/multi-node)
-    or ``"sa"``/``"ma"`` (agentic). ``fields`` holds the row's values in
-    output order, with ``conc``, ``runner`` and (agentic) ``exp-name`` filled
-    per row. O(1) per row; ``count`` is O(1).
-    """
-
-    __slots__ = ("kind", "fields", "concs", "nodes", "name")
-
-    def __init__(self, kind: str, fields: dict[str, Any], concs: list[Any], nodes: list[Any],
-                 name: tuple[str, str] | None = None) -> None:
-        self.kind, self.fields, self.concs, self.nodes, self.name = kind, fields, concs, nodes, name
-
-    @property
-    def multinode(self) -> bool:
-        return self.kind[0] == "m"
-
-    @property
-    def agentic(self) -> bool:
-        return self.kind[1] == "a"
-
-    @property
-    def count(self) -> int:
-        return len(self.nodes) if self.kind == "mn" else len(self.concs) * len(self.nodes)
-
-    def coordinates(self, index: int) -> tuple[int, int]:
-        """``(concurrency position, node position)`` of row ``index`` (-1: the whole list)."""
-        if self.kind == "mn":
-            return -1, index
-        if self.kind == "ma":
-            node, conc = divmod(index, len(self.concs))
-            return conc, node
-        return divmod(index, len(self.nodes))
-
-    def row(self, conc: int, node: int) -> dict[str, Any]:
-        """The row at concurrency position ``conc`` (-1: all) on node position ``node``."""
-        row = dict(self.fields)
-        row.update(zip(*self.holes(conc, node)))
-        return row
-
-    def holes(self, conc: int, node: int) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-        """The fields that vary from row to row (keys of ``fields``, in its order) and their values
-        in the row at ``conc`` and ``node``: ``row`` is ``fields`` with these put in place."""
-        value = self.concs if conc < 0 else self.concs[conc]
-        listed = [value] if self.kind == "ma" else value
-        if self.name is None:
-            return _RUNNER_CONC, (self.nodes[node], listed)
-        return _RUNNER_CONC_NAME, (self.nodes[node], listed, f"{self.name[0]}{value}{self.name[1]}")
-
-    def _point(self, index: int) -> dict[str, Any]:
-        return self.row(*self.coordinates(index))
-
-    def _iter_range(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
-        return (self._point(index) for index in range(start, stop))
-
-    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
-        indices = range(self.count - 1, -1, -1) if reverse else range(self.count)
-        return (index for index in indices if self._point(index) == point)
-
-
-class Rows(Chain):
-    """A generator's output: a lazy sequence of rows (len, index, slice, iterate, batch)."""
-
-    __slots__ = ()
-
-    def __init__(self, parts: Any) -> None:
-        super().__init__(part for part in parts if part.count)
 
 
 def _geometric(start: Any, end: Any, step: Any) -> list[Any]:
@@ -473,8 +399,6 @@ def test_config_segments(args: Any, all_config_data: dict[str, Any],
 
 
 def _unmarked(segments: Iterator[Segment]) -> Rows:
-    from ._evals import plan
-
     return plan(list(segments), no_evals=True)
 
 

@@ -1,0 +1,479 @@
+"""Points as text: the encodings every output goes through, and the one home of ``_index``.
+
+This layer sits below the sweeps (:mod:`lazysweep._space`,
+:mod:`lazysweep._matrix`): each kind of sweep writes its own points through
+the hook :meth:`lazysweep.Sweep._texts`, handed an :class:`Encoding`, and
+the writer (:mod:`lazysweep._writer`) makes that one call. What a sweep can
+ask of an encoding:
+
+* :meth:`Encoding.fragments`: the already-encoded *fragments* of its axes'
+  values, ``{"key":value`` / ``,"key":value`` .. ``,"last":value}`` for JSON
+  (``--key=value`` words for ``--format args``), made per axis value, never
+  per point, so a point is one ``str.join`` of its axes' fragments;
+* :meth:`Encoding.templated`: rows sharing most of their fields as
+  templates with holes, each template encoded once;
+* :meth:`Encoding.dicts`: points as dicts, a point at a time (the fallback).
+
+A :class:`Format` says how one field and one point are written:
+:class:`JsonFormat` here (``json.dumps``' bytes, through CPython's own C
+encoder), the programs' formats (``args``, ``hydra``, ``env``) in
+:mod:`lazysweep._formats`.
+
+``_index`` (:data:`INDEX_FIELD`), the field ``--with-index`` adds and
+``collect`` matches by, is defined here only, and so is the refusal of a
+sweep that has a field of that name (:func:`refuse_index_field`).
+
+>>> from lazysweep._axes import ValuesAxis
+>>> encoding = Encoding(JsonFormat(COMPACT))
+>>> fragments = encoding.fragments(("os", "n"), (ValuesAxis("os", ["linux"]), ValuesAxis("n", [1, 2])))
+>>> list(encoding.joined([iter([("{\\"os\\":\\"linux\\"", ',"n":1}')])]))
+['{"os":"linux","n":1}']
+>>> fragments.segment(1, 0, 2)
+[',"n":1}', ',"n":2}']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, repeat
+from operator import add
+
+# CPython's C encoder itself: `import json` would load its decoder too, a millisecond of start-up.
+from _json import encode_basestring_ascii, make_encoder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import Any, NoReturn
+
+    from ._axes import Axis
+
+    #: A group of rows sharing a template (:meth:`lazysweep.Sweep._templated`): ``(fields, holes, rows)``,
+    #: each row the values of ``holes`` in a point ``{**fields, **dict(zip(holes, row))}``.
+    Templated = tuple[Mapping[str, Any], tuple[str, ...], Iterable[Sequence[Any]]]
+
+from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
+from ._errors import SweepError
+from ._floatranges import FloatRange
+
+__all__ = ["canonical", "describe_axes", "INDEX_FIELD", "COMPACT", "SPACED", "NOT_FINITE", "BLOCK_VALUES", "Format", "JsonFormat", "Encoding",
+           "Fragments", "json_format", "encode_value", "refuse_index_field", "json_key"]
+
+#: The field ``--with-index`` adds to each point for its index in the whole sweep, and ``collect``
+#: matches results by: no axis or ``include`` key may take it.
+INDEX_FIELD = "_index"
+
+#: ``json.dumps(..., separators=(",", ":"))``: the command line's output.
+COMPACT = (",", ":")
+#: ``json.dumps``' defaults, its spacing and its ``NaN``/``Infinity`` included: the drop-ins' output,
+#: as their upstream prints it.
+SPACED = (", ", ": ")
+
+#: The most values an axis may have for its whole fragment table to be kept by one walk (and
+#: the most values a block of :meth:`lazysweep.Product._blocks` is handed).
+BLOCK_VALUES = 4096
+
+#: The refusal of a value JSON cannot write.
+NOT_FINITE = (
+    "a value is .inf, -.inf or .nan, which JSON cannot write "
+    "(GitHub's YAML reads these as numbers): quote it in the YAML to keep it as text"
+)
+
+
+def refuse_index_field(names: Iterable[Any], path: str | None = None) -> None:
+    """A :class:`~lazysweep._errors.SweepError` when ``names`` (a sweep's field names) hold
+    :data:`INDEX_FIELD`, which ``--with-index`` adds and ``collect`` matches by. O(names).
+
+    >>> refuse_index_field(["os", "_index"], path="sweep.yaml")
+    Traceback (most recent call last):
+    ...
+    lazysweep._errors.SweepError: sweep.yaml: an axis or include key is named '_index', the field lazysweep adds for the point's index (and collect matches results by): rename it
+    """
+    if INDEX_FIELD in names:
+        raise SweepError(f"an axis or include key is named {INDEX_FIELD!r}, the field lazysweep adds for the "
+                         "point's index (and collect matches results by): rename it", path=path)
+
+
+def _unserializable(value: Any) -> NoReturn:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _literal(text: str) -> str:
+    """``text`` as a %-format that prints it unchanged."""
+    return text.replace("%", "%%")
+
+
+def json_key(key: Any) -> str:
+    """The name JSON writes for a mapping key: a string as it is, ``true``/``false``/``null``,
+    a number as its JSON text (``1``, ``1.5``). TypeError for any other key.
+
+    >>> json_key(1), json_key(True), json_key(None), json_key("a")
+    ('1', 'true', 'null', 'a')
+    """
+    kind = key.__class__
+    if kind is str:
+        return str(key)
+    if key is True or key is False or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    if kind is int or kind is float:
+        return int.__repr__(key) if kind is int else float.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {kind.__name__}")
+
+
+def _refuse_repeated_names(value: Any) -> None:
+    """SweepError when a mapping inside ``value`` has two keys JSON writes as one name
+    (``{1: a, "1": b}``): its reader would keep one of them. O(size of the value)."""
+    kind = value.__class__
+    if kind is dict:
+        if set(map(type, value)) != {str} and value:
+            names = [json_key(key) for key in value]
+            if len(set(names)) != len(names):
+                repeated = next(name for name in names if names.count(name) > 1)
+                raise SweepError(f"a mapping has two keys that JSON writes as the one name {repeated!r} "
+                                 "(a number and a string, say): rename one")
+        values: Iterable[Any] = value.values()
+    elif kind is list or kind is tuple:
+        values = value
+    else:
+        return
+    if set(map(type, values)) & {dict, list, tuple}:
+        for item in values:
+            _refuse_repeated_names(item)
+
+
+class Format:
+    """How one field and one point are written: a field's text, the texts around and between
+    fields, and how the ``_index`` is added. Subclasses: :class:`JsonFormat`, and the programs'
+    formats of :mod:`lazysweep._formats`.
+
+    A point is ``opening + separator.join(fields) + closing``; :meth:`field`,
+    :meth:`point` and :meth:`fragment_maker` cost O(size of what they write).
+    """
+
+    opening = ""
+    separator = ""
+    closing = ""
+    #: Whether rows with holes (:meth:`Encoding.templated`) can be written as templates.
+    templates = False
+
+    def field(self, key: str, value: Any) -> str:
+        """One field's text, without the separator before it."""
+        raise NotImplementedError
+
+    def check_keys(self, keys: Sequence[Any], axes: Sequence[Axis] = ()) -> bool:
+        """Whether points with these keys (in this order), of these axes' values, can be written
+        from fragments; SweepError when no point with them can be written at all. O(keys)."""
+        return all(key.__class__ is str for key in keys)
+
+    def fragment_maker(self, level: int, key: str, closes: bool) -> Callable[[Iterable[Any], bool], Iterator[str]]:
+        """What makes the fragments of field ``key`` (the ``level``-th of a point, closing it when
+        ``closes``) from values; the flag says they are exact ints (a range's)."""
+        before = self.opening if level == 0 else self.separator
+        after = self.closing if closes else ""
+        field = self.field
+
+        def make(values: Iterable[Any], exact_ints: bool) -> Iterator[str]:
+            return (before + field(key, value) + after for value in values)
+
+        return make
+
+    def point(self, point: Mapping[Any, Any]) -> str:
+        """A whole point's text (the fallback, a point at a time)."""
+        return self.opening + self.separator.join(self.field(key, value) for key, value in point.items()) + self.closing
+
+    def indexed(self, texts: Iterator[str], sources: Iterator[int]) -> Iterator[str]:
+        """Each open text (a point without its closing) with its ``_index`` field added, then closed."""
+        return (text + self.separator + self.field(INDEX_FIELD, index) + self.closing
+                for text, index in zip(texts, sources))
+
+
+class JsonFormat(Format):
+    """JSON, byte for byte what ``json.JSONEncoder(separators=separators)`` writes, through one C
+    encoder made for the separators. Compact output (read by other programs) refuses inf and nan
+    (:data:`NOT_FINITE`) and a mapping whose keys JSON writes as one name; :data:`SPACED` (the
+    drop-ins, as their upstream's ``json.dumps``) writes them as it does."""
+
+    templates = True
+    opening, closing = "{", "}"
+
+    def __init__(self, separators: tuple[str, str]) -> None:
+        item, key = separators
+        if not (isinstance(item, str) and isinstance(key, str)):
+            raise TypeError("separators must be a pair of strings, like (',', ':')")
+        self.item, self.key, self.separator = item, key, item
+        # The containers being encoded, for the circular-reference check; emptied after a
+        # failure, which leaves the ones it was inside (as json.dumps's fresh dict per call would).
+        self.markers: dict[int, Any] = {}
+        self.strict = (item, key) != SPACED
+        self.encoder = make_encoder(
+            self.markers, _unserializable, encode_basestring_ascii, None, key, item, False, False, not self.strict
+        )
+        # `%` formatting: "%s,"_index":%d}" % (a point's text without its closing brace, its index).
+        self.index_format = "%s" + _literal(item + encode_basestring_ascii(INDEX_FIELD) + key) + "%d}"
+
+    def value(self, value: Any) -> str:
+        """One value's (or point's) JSON text; :data:`NOT_FINITE` for inf and nan."""
+        kind = value.__class__
+        if kind is str:
+            return encode_basestring_ascii(value)
+        if kind is int:
+            return int.__repr__(value)
+        if kind is bool:
+            return "true" if value else "false"
+        try:
+            text = "".join(self.encoder(value, 0))
+        except (ValueError, TypeError) as error:
+            self.markers.clear()
+            if "Out of range float" not in str(error):  # not the encoder's refusal of inf or nan
+                raise
+            raise SweepError(NOT_FINITE) from None
+        if self.strict:  # after the encoder, which refuses a value that holds itself
+            _refuse_repeated_names(value)
+        return text
+
+    def point(self, point: Mapping[Any, Any]) -> str:
+        return self.value(point)
+
+    def field(self, key: str, value: Any) -> str:
+        return encode_basestring_ascii(key) + self.key + self.value(value)
+
+    def fragment_maker(self, level: int, key: str, closes: bool) -> Callable[[Iterable[Any], bool], Iterator[str]]:
+        template = (_literal(("{" if level == 0 else self.item) + encode_basestring_ascii(key) + self.key)
+                    + "%s" + ("}" if closes else ""))
+        fill, value = template.__mod__, self.value
+
+        def make(values: Iterable[Any], exact_ints: bool) -> Iterator[str]:
+            # exact ints (a range's) are their own JSON under %s; anything else is encoded first
+            return map(fill, values if exact_ints else map(value, values))
+
+        return make
+
+    def indexed(self, texts: Iterator[str], sources: Iterator[int]) -> Iterator[str]:
+        return map(self.index_format.__mod__, zip(texts, sources))  # zip stops at the texts' end
+
+
+_JSON_FORMATS: dict[tuple[str, str], JsonFormat] = {}
+
+
+def json_format(separators: tuple[str, str] = COMPACT) -> JsonFormat:
+    """The (shared) JSON format of these separators."""
+    found = _JSON_FORMATS.get(separators)
+    if found is None:
+        found = _JSON_FORMATS[separators] = JsonFormat(separators)
+    return found
+
+
+def encode_value(value: Any, separators: tuple[str, str] = COMPACT) -> str:
+    """A point's (or any value's) JSON text, as ``json.dumps(value, separators=separators)``
+    writes it, through the one C encoder made for these separators. O(size of the value).
+
+    >>> encode_value({"model": "café", "tp": [1, 2], "ok": None})
+    '{"model":"caf\\\\u00e9","tp":[1,2],"ok":null}'
+    >>> encode_value([1.5, True], SPACED)
+    '[1.5, true]'
+    """
+    return json_format(separators).value(value)
+
+
+class Fragments:
+    """A point's fields as encoded fragments, axis by axis: for JSON ``{"first":v``,
+    ``,"next":v`` .. ``,"last":v}``. The last axis's fragments close the point unless an
+    ``_index`` follows. A segment costs O(its positions); whole axes of at most
+    :data:`BLOCK_VALUES` values (the inner axes of every block) are encoded once per walk.
+    """
+
+    __slots__ = ("axes", "makers", "whole")
+
+    def __init__(self, format: Format, keys: Sequence[str], axes: Sequence[Axis], closed: bool) -> None:
+        self.axes = axes
+        last = len(keys) - 1
+        self.makers = [format.fragment_maker(level, key, closed and level == last) for level, key in enumerate(keys)]
+        self.whole: dict[int, list[str]] = {}
+
+    def segment(self, level: int, start: int, stop: int) -> Sequence[str]:
+        """The fragments of axis ``level``'s positions ``start .. stop-1``."""
+        axis = self.axes[level]
+        whole = start == 0 and stop == axis.size
+        if whole and level in self.whole:
+            return self.whole[level]
+        values = axis.segment(start, stop)
+        fragments = list(self.makers[level](values, values.__class__ is range))
+        if whole:
+            self.whole[level] = fragments
+        return fragments
+
+    def at(self, level: int, positions: Iterable[int]) -> Iterator[str]:
+        """The fragments of axis ``level``'s ``positions``, in any order: look-ups in the whole axis's
+        fragments when it has at most :data:`BLOCK_VALUES` values, else each value encoded. O(positions)."""
+        axis = self.axes[level]
+        if axis.size <= BLOCK_VALUES:
+            return map(self.segment(level, 0, axis.size).__getitem__, positions)
+        values = axis.segment(0, axis.size)
+        return self.makers[level](map(values.__getitem__, positions), values.__class__ is range)
+
+
+#: The most row templates kept at a time by one writing call.
+_TEMPLATES_CACHED = 1024
+#: What stands in a template's holes while it is encoded, and its text.
+_HOLE = "\x00\ufffe\x00"
+_HOLE_TEXT = encode_basestring_ascii(_HOLE)
+
+
+class Encoding:
+    """One writing call's encoding: a :class:`Format`, and the ``_index`` of each point when
+    they are added (``sources``, shared by every part of a chain, each part taking as many as it
+    has points). What a sweep's :meth:`~lazysweep.Sweep._texts` hook builds its texts with.
+    """
+
+    __slots__ = ("format", "sources", "closed", "_templates")
+
+    def __init__(self, format: Format, sources: Iterator[int] | None = None) -> None:
+        self.format, self.sources = format, sources
+        #: Whether a point's text is closed by its last field (no ``_index`` follows).
+        self.closed = sources is None
+        self._templates: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
+
+    def fragments(self, keys: Sequence[Any], axes: Sequence[Axis], more: bool = False) -> Fragments | None:
+        """The fragments of a product of ``axes`` named ``keys``, or None when its points must go
+        as dicts (a key that is not a string, an ``_index`` the added one would repeat). With
+        ``more``, fields follow the last axis's (the last fragments never close the point)."""
+        if not self.format.check_keys(keys, axes) or (not self.closed and INDEX_FIELD in keys):
+            return None
+        return Fragments(self.format, keys, axes, self.closed and not more)
+
+    def joined(self, blocks: Iterable[Iterator[tuple[str, ...]]]) -> Iterator[str]:
+        """The texts of blocks of fragment tuples (one tuple per point), ``_index`` added."""
+        return self.indexed(chain.from_iterable(map("".join, block) for block in blocks))
+
+    def indexed(self, texts: Iterator[str]) -> Iterator[str]:
+        """Each open text with its ``_index`` added (unchanged when no index is added)."""
+        sources = self.sources
+        return texts if sources is None else self.format.indexed(texts, sources)
+
+    def suffixed(self, suffix: str) -> Callable[[Iterator[tuple[str, ...]]], Iterator[str]]:
+        """What joins a block of fragment tuples and puts ``suffix`` after each point."""
+        if not suffix:
+            return _joined
+        return lambda block: map(add, map("".join, block), repeat(suffix))
+
+    def fields_text(self, fields: Mapping[str, Any]) -> str:
+        """``fields`` as the text that follows a point's other fields (with the closing when closed)."""
+        format = self.format
+        text = "".join(format.separator + format.field(key, value) for key, value in fields.items())
+        return text + (format.closing if self.closed else "")
+
+    def dicts(self, points: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+        """Point by point (the fallback): O(size of each point)."""
+        if self.sources is not None:
+            points = map(_indexed, points, self.sources)
+        return map(self.format.point, points)
+
+    def templated(self, groups: Iterable[Templated]) -> Iterator[str]:
+        """The texts of rows given as templates with holes (:meth:`lazysweep.Sweep._templated`):
+        each group's template is encoded once (and kept while groups reuse its fields), each row
+        is its holes' values encoded and put in place by one ``%``. O(fields) per template,
+        O(holes) per row; a format without templates writes the rows as dicts."""
+        return chain.from_iterable(self._rows(fields, holes, rows) for fields, holes, rows in groups)
+
+    def _template(self, fields: Mapping[str, Any], holes: tuple[str, ...]) -> str | None:
+        """The %-format of the rows ``{**fields, **dict(zip(holes, values))}``, one ``%s`` per hole:
+        that dict encoded once with a marker in each hole. None when such rows must go as dicts:
+        holes not in the order the merged dict keeps them, a value that writes the marker, or
+        an ``_index`` among the keys when one is added."""
+        key = (id(fields), holes)
+        found = self._templates.get(key)
+        if found is not None and found[0] is fields:  # the same fields (kept alive here, so their id is theirs)
+            return found[1]
+        if len(self._templates) >= _TEMPLATES_CACHED:
+            self._templates.clear()
+        merged = {**fields, **dict.fromkeys(holes, _HOLE)}
+        made = None
+        if (self.format.templates and merged and tuple(filter(holes.__contains__, merged)) == holes
+                and (self.closed or INDEX_FIELD not in merged)):
+            text = self.format.point(merged)
+            if text.count(_HOLE_TEXT) == len(holes):
+                made = _literal(text if self.closed else text[:-1]).replace(_HOLE_TEXT, "%s")  # the _index ends it
+        self._templates[key] = fields, made
+        return made
+
+    def _rows(self, fields: Mapping[str, Any], holes: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+        made = self._template(fields, holes)
+        if made is None:
+            return self.dicts({**fields, **dict(zip(holes, row))} for row in rows)
+        value = self.format.value  # type: ignore[attr-defined]  # templates: JsonFormat only
+        return self.indexed(map(made.__mod__, map(tuple, map(map, repeat(value), rows))))
+
+
+def _joined(block: Iterator[tuple[str, ...]]) -> Iterator[str]:
+    return map("".join, block)
+
+
+def _indexed(point: Mapping[str, Any], index: int) -> dict[str, Any]:
+    return {**point, INDEX_FIELD: index}
+
+
+# -- canonical text: what fingerprints hash ---------------------------------------------------
+
+#: Float ranges up to this size are described by their values, so a list giving the same values matches.
+_LISTED_FLOATS = 10_000
+
+
+def canonical(value: Any) -> str:
+    """A value as canonical JSON: no spaces, ASCII only, and the keys of each mapping written as
+    JSON names (``1`` as ``"1"``) and sorted as such, so keys of mixed types (``{name: a, 8: fast}``)
+    have one order. SweepError for a mapping with two keys JSON writes as one name. O(size).
+
+    >>> canonical({"name": "a", 8: "fast", "ok": [True, None]})
+    '{"8":"fast","name":"a","ok":[true,null]}'
+    """
+    return "".join(_CANONICAL(_named(value), 0))
+
+
+#: The C encoder of canonical JSON (``json.dumps(sort_keys=True, separators=(",", ":"))``'s bytes).
+_CANONICAL = make_encoder(None, _unserializable, encode_basestring_ascii, None, ":", ",", True, False, True)
+
+
+def _named(value: Any) -> Any:
+    """``value`` with every mapping's keys as the names JSON writes for them (repeats refused)."""
+    kind = value.__class__
+    if kind is dict:
+        _refuse_repeated_names(value)
+        return {json_key(key): _named(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_named(item) for item in value]
+    return value
+
+
+def describe_axes(axes: Sequence[Axis]) -> list[Any]:
+    """Axes as ``[name, form]`` pairs, each form a function of the axis's values only: a list, a
+    range and a geometric range giving the same values have the same form. O(listed values)."""
+    return [[axis.name, _axis(axis)] for axis in axes]
+
+
+def _axis(axis: Axis) -> list[Any]:
+    if isinstance(axis, ArithmeticRange):
+        if axis.size == 1:
+            return _values([axis.start])
+        return ["arithmetic", axis.start, axis.step, axis.size]
+    if isinstance(axis, GeometricRange):
+        if axis.size <= 3:  # few enough to be an arithmetic progression, or a plain list
+            return _values(list(axis))
+        return ["geometric", axis.start, axis.factor, axis.size, axis.stop]
+    if isinstance(axis, ValuesAxis):
+        return _values(list(axis.values))
+    if isinstance(axis, FloatRange):  # listed when short, else its rule: floats are never written as a range
+        return _values(list(axis)) if axis.size <= _LISTED_FLOATS else ["float", repr(axis)]
+    raise TypeError(f"cannot fingerprint an axis of kind {type(axis).__name__}")
+
+
+def _values(values: list[Any]) -> list[Any]:
+    """A list of values in the form a range giving the same values takes, or else as canonical JSON."""
+    whole = len(values) >= 2 and all(type(value) is int for value in values)
+    if whole:
+        step = values[1] - values[0]
+        if step and all(b - a == step for a, b in zip(values, values[1:])):
+            return ["arithmetic", values[0], step, len(values)]
+        if len(values) >= 4 and values[0] >= 1 and values[1] % values[0] == 0:
+            factor = values[1] // values[0]
+            if factor >= 2 and list(GeometricRange("", values[0], values[-1], factor)) == values:
+                return ["geometric", values[0], factor, len(values), values[-1]]
+    return ["values", list(map(canonical, values))]

@@ -48,10 +48,12 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from ._axes import Axis
 
 from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
-from ._batching import DEFAULT_BATCH_SIZE, check_batch_size
+from ._batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, check_batch_size
+from ._errors import SweepError, UsageError
+from ._pipeline import options_of
 from ._space import Chain, Product, Sweep, SweepSlice
 
-__all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan"]
+__all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan", "check_plan"]
 
 #: The field ``--with-index`` adds to each point for its index in the whole sweep, and ``collect``
 #: matches results by: no axis or ``include`` key may take it.
@@ -229,3 +231,48 @@ class Plan:
         return isinstance(other, Plan) and str(self) == str(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def check_plan(plan: Plan, sweep: Sweep, steps: Sequence[Any] = (), size: int | None = None) -> int:
+    """Check a job against its plan; return the batch size to use (the plan's).
+
+    ``sweep`` is the whole sweep, ``steps`` the job's selection steps
+    (:func:`lazysweep._pipeline.select_points`), ``size`` the job's own batch
+    size when it gives one. A sweep whose fingerprint differs is bad data
+    (:class:`~lazysweep._errors.SweepError`); a size or selection that differs
+    is bad usage (:class:`~lazysweep._errors.UsageError`), and the message
+    names the option to change. ``--size auto`` is a rule, not a number: it is
+    part of the selection steps, so a shard's own balanced size never clashes
+    with the plan's. O(the sweep's description + steps).
+    """
+    if size is not None and size != plan.size:
+        raise UsageError(f"--size {size} disagrees with the plan's batch size {plan.size}: drop --size")
+    found = fingerprint(sweep)
+    if found != plan.fingerprint:
+        raise SweepError(
+            f"the sweep's fingerprint is {found}, the plan's is {plan.fingerprint}: "
+            "the sweep changed since the plan was made (run the plan again)"
+        )
+    selection = selection_fingerprint(steps) if steps else None
+    if selection != plan.selection:
+        raise UsageError(_selection_advice(plan, list(steps)))
+    return plan.size
+
+
+def _selection_advice(plan: Plan, steps: list[Any]) -> str:
+    """What to change when a job's selection is not its plan's: the one option to add or drop when
+    that is what it takes, else every selection option the job passed."""
+    if plan.selection is None:
+        return f"the plan covers the whole sweep, not a selection: drop {options_of(steps)}"
+    auto = ["size", "auto", GITHUB_MATRIX_LIMIT]
+    candidates = [(steps[:k] + steps[k + 1:], f"the plan was made without {options_of([step])}: drop it")
+                  for k, step in enumerate(steps)]
+    candidates.append((steps + [auto], "the plan was made with --size auto: pass --size auto as the plan job did"))
+    for candidate, advice in candidates:
+        if candidate and selection_fingerprint(candidate) == plan.selection:
+            return advice
+    options = "selection options (--only, --shuffle, --sample, --shards, --size auto)"
+    if not steps:
+        return f"the plan was made for a selection of the sweep: pass the plan job's {options}"
+    return (f"the plan was made for another selection of the sweep (this job passes {options_of(steps)}): "
+            f"pass the plan job's {options} unchanged")

@@ -8,9 +8,10 @@ each as a lazy view of the sweep before it:
 3. ``sample``: the first ``sample`` points of that order (:meth:`Sweep.sample`:
    a uniform random sample without repeats, so it needs a seed);
 4. ``shards``: part ``shard`` of ``shards`` balanced parts (:meth:`Sweep.shard`),
-   or, with ``shard=None``, all of them (what a plan covers);
-5. ``max_batches``: ``--size auto``, balanced batches of the result, no more
-   than ``max_batches`` of them (a rule, noted so a plan covers it).
+   or, with ``shard=None``, all of them (what a plan covers).
+
+How the result is cut into batches is not a selection: that is
+:class:`lazysweep._batching.Batching`, and a plan pins it by its size.
 
 So ``select_points(sweep, Selection(sample=20, seed=42, shards=8, shard=i))`` is
 ``sweep.sample(20, seed=42).shard(i, 8)``. Batches and indices count within
@@ -35,7 +36,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from ._batching import GITHUB_MATRIX_LIMIT
 from ._errors import UsageError
 from ._selection import Ranges, select
 from ._space import Sweep
@@ -43,31 +43,24 @@ from ._space import Sweep
 __all__ = ["Selection", "Selected", "select_points", "STEP_OPTIONS", "options_of"]
 
 #: The command-line option behind each kind of step, for messages.
-STEP_OPTIONS = {"only": "--only", "shuffle": "--shuffle", "sample": "--sample", "shards": "--shards",
-                "size": "--size auto"}
+STEP_OPTIONS = {"only": "--only", "shuffle": "--shuffle", "sample": "--sample", "shards": "--shards"}
 
 
 class Selection:
     """The selection options, all optional (see the module's documentation for their order).
 
     ``only`` is a :class:`~lazysweep._selection.Ranges` or its text (``"0-9,15"``);
-    ``shard=None`` with ``shards`` means every shard (a plan over all of them);
-    ``max_batches`` is ``--size auto``'s limit, when the batches are balanced.
+    ``shard=None`` with ``shards`` means every shard (a plan over all of them).
     """
 
-    __slots__ = ("only", "seed", "sample", "shards", "shard", "max_batches")
+    __slots__ = ("only", "seed", "sample", "shards", "shard")
 
     def __init__(
         self, only: Ranges | str | None = None, seed: int | None = None, sample: int | None = None,
-        shards: int | None = None, shard: int | None = None, max_batches: int | None = None,
+        shards: int | None = None, shard: int | None = None,
     ) -> None:
         self.only, self.seed, self.sample = only, seed, sample
-        self.shards, self.shard, self.max_batches = shards, shard, max_batches
-
-    @property
-    def auto(self) -> bool:
-        """Whether the batches are balanced (``--size auto``)."""
-        return self.max_batches is not None
+        self.shards, self.shard = shards, shard
 
 
 class Selected:
@@ -116,22 +109,13 @@ def select_points(sweep: Sweep, selection: Selection) -> Selected:
         if not 0 <= selection.shard < selection.shards:
             raise UsageError(f"shard {selection.shard} is out of range: valid range is 0 to {selection.shards - 1}")
         selected.narrow(selected.sweep.shard(selection.shard, selection.shards), ["shards", selection.shards])
-    if selection.max_batches is not None:
-        selected.narrow(selected.sweep, ["size", "auto", selection.max_batches])
     return selected
 
 
 def options_of(steps: list[list[Any]]) -> str:
     """The options behind selection steps, as a user would write them.
 
-    >>> options_of([["only", "0-9"], ["shuffle", 3], ["size", "auto", 256], ["size", "auto", 10]])
-    '--only 0-9 --shuffle 3 --size auto --size auto --max-batches 10'
+    >>> options_of([["only", "0-9"], ["shuffle", 3], ["sample", 5], ["only", ""]])
+    "--only 0-9 --shuffle 3 --sample 5 --only ''"
     """
-    words = []
-    for step in steps:
-        words.append(STEP_OPTIONS[step[0]])
-        if step[0] != "size":
-            words.append(str(step[1]) or "''")
-        elif step[2] != GITHUB_MATRIX_LIMIT:
-            words.append(f"--max-batches {step[2]}")
-    return " ".join(words)
+    return " ".join(f"{STEP_OPTIONS[step[0]]} {str(step[1]) or repr('')}" for step in steps)

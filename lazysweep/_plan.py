@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from ._axes import Axis
 
 from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
-from ._batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, check_batch_size
+from ._batching import DEFAULT_BATCH_SIZE, check_batch_size
 from ._errors import SweepError, UsageError
 from ._pipeline import options_of
 from ._space import Chain, Product, Sweep, SweepSlice
@@ -241,9 +241,9 @@ def check_plan(plan: Plan, sweep: Sweep, steps: Sequence[Any] = (), size: int | 
     size when it gives one. A sweep whose fingerprint differs is bad data
     (:class:`~lazysweep._errors.SweepError`); a size or selection that differs
     is bad usage (:class:`~lazysweep._errors.UsageError`), and the message
-    names the option to change. ``--size auto`` is a rule, not a number: it is
-    part of the selection steps, so a shard's own balanced size never clashes
-    with the plan's. O(the sweep's description + steps).
+    names the option to change. ``--size auto`` is no size of the job's own:
+    with a plan, the size is the one the plan job worked out (pass ``size=None``),
+    so a shard never works out another. O(the sweep's description + steps).
     """
     if size is not None and size != plan.size:
         raise UsageError(f"--size {size} disagrees with the plan's batch size {plan.size}: drop --size")
@@ -264,14 +264,12 @@ def _selection_advice(plan: Plan, steps: list[Any]) -> str:
     that is what it takes, else every selection option the job passed."""
     if plan.selection is None:
         return f"the plan covers the whole sweep, not a selection: drop {options_of(steps)}"
-    auto = ["size", "auto", GITHUB_MATRIX_LIMIT]
     candidates = [(steps[:k] + steps[k + 1:], f"the plan was made without {options_of([step])}: drop it")
                   for k, step in enumerate(steps)]
-    candidates.append((steps + [auto], "the plan was made with --size auto: pass --size auto as the plan job did"))
     for candidate, advice in candidates:
         if candidate and selection_fingerprint(candidate) == plan.selection:
             return advice
-    options = "selection options (--only, --shuffle, --sample, --shards, --size auto)"
+    options = "selection options (--only, --shuffle, --sample, --shards)"
     if not steps:
         return f"the plan was made for a selection of the sweep: pass the plan job's {options}"
     return (f"the plan was made for another selection of the sweep (this job passes {options_of(steps)}): "

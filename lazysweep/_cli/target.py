@@ -33,7 +33,7 @@ class TargetOptions:
     ``plan``): they cover every shard, so ``--shard`` is theirs to refuse.
     """
 
-    __slots__ = ("files", "job", "axes", "only", "selection", "plan", "size", "planning")
+    __slots__ = ("files", "job", "axes", "only", "selection", "plan", "size", "max_batches", "planning")
 
     def __init__(self, args: argparse.Namespace) -> None:
         if args.refuse_shuffle is not None:
@@ -47,16 +47,14 @@ class TargetOptions:
         self.planning: bool = args.planning
         self.plan: str | None = args.plan
         self.size: int | str | None = args.size
+        self.max_batches: int = args.max_batches
         if self.planning and args.shard is not None:
             raise UsageError(f"{args.command} covers every shard: drop --shard")
         shard = args.shard
         if args.shards is not None and shard is None and not self.planning:
             shard = _shard_from_environment(args)
         self.only: str | None = args.only
-        self.selection = Selection(
-            seed=args.shuffle, sample=args.sample, shards=args.shards, shard=shard,
-            max_batches=args.max_batches if args.size == "auto" else None,
-        )
+        self.selection = Selection(seed=args.shuffle, sample=args.sample, shards=args.shards, shard=shard)
 
 
 def _shard_from_environment(args: argparse.Namespace) -> int:
@@ -75,7 +73,7 @@ class Target:
     concatenation (``whole``), the selection of it (``sweep``, with its ``steps``), the batch size
     and how the selection is cut into batches."""
 
-    __slots__ = ("parts", "labels", "whole", "sweep", "steps", "size", "batching", "plan")
+    __slots__ = ("parts", "labels", "whole", "sweep", "steps", "size", "batching")
 
     def __init__(self, parts: list[Sweep], labels: list[str]) -> None:
         self.parts, self.labels = parts, labels
@@ -84,7 +82,6 @@ class Target:
         self.steps: list[list[Any]] = []
         self.size = DEFAULT_BATCH_SIZE
         self.batching = Batching(0)
-        self.plan: str | None = None
 
 
 def resolve(options: TargetOptions) -> Target:
@@ -97,7 +94,8 @@ def resolve(options: TargetOptions) -> Target:
     selected = select_points(target.whole, selection)
     target.sweep, target.steps = selected.sweep, selected.steps
     size = options.size if isinstance(options.size, int) else None
-    if options.plan is not None:
+    count = target.sweep.count
+    if options.plan is not None:  # the plan's size, whatever --size auto would work out for this job
         from .._plan import Plan, check_plan  # only with --plan: hashing costs the other commands' start-up
 
         try:
@@ -105,17 +103,15 @@ def resolve(options: TargetOptions) -> Target:
         except ValueError as error:
             raise UsageError(f"--plan: {error}") from None
         target.size = check_plan(plan, target.whole, target.steps, size)
+        target.batching = Batching(count, target.size)
+    elif options.size == "auto":
+        target.size = auto_size(count, options.max_batches)
+        target.batching = Batching.auto(count, options.max_batches)
     else:
         target.size = DEFAULT_BATCH_SIZE if size is None else size
-    count = target.sweep.count
-    if selection.auto:
-        target.batching = Batching.auto(count, selection.max_batches)  # type: ignore[arg-type]
-        if options.plan is None:
-            target.size = auto_size(count, selection.max_batches)  # type: ignore[arg-type]
-    elif options.planning and selection.shards is not None:
-        target.batching = Batching.parts(count, selection.shards)
-    else:
         target.batching = Batching(count, target.size)
+    if options.planning and selection.shards is not None:  # batches --shards N lists the parts
+        target.batching = Batching.parts(count, selection.shards)
     return target
 
 

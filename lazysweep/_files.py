@@ -22,7 +22,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from collections.abc import Iterable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from typing import TextIO
 
 from ._errors import SweepError
 
@@ -37,19 +42,55 @@ def write_file(path: str, chunks: Iterable[str]) -> None:
 
     O(size of the text) time; memory O(one chunk).
     """
-    target = os.path.realpath(path)  # a symbolic link's end: that file gets the content, the link stays
     try:
-        status = os.stat(target)
+        status = os.stat(path)  # through links, /proc's own ones too (/dev/stdout -> pipe:[...])
     except FileNotFoundError:
         status = None
     except OSError as error:
         raise SweepError(f"cannot write: {error.strerror or error}", path=path) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise SweepError("cannot write: it is a folder", path=path)
-    if status is not None and (not stat.S_ISREG(status.st_mode) or target.startswith(_SPECIAL_FOLDERS)):
+    stream = None if status is None else _open_stream(status)
+    if stream is not None:
+        _write_stream(path, stream, chunks)
+    elif status is not None and (not stat.S_ISREG(status.st_mode) or _special(path)):
         _write_through(path, chunks)
-    else:
-        _replace(path, target, chunks, None if status is None else stat.S_IMODE(status.st_mode))
+    else:  # a symbolic link's end gets the content, the link stays
+        _replace(path, os.path.realpath(path), chunks, None if status is None else stat.S_IMODE(status.st_mode))
+
+
+def _special(path: str) -> bool:
+    """Whether ``path`` or a link on the way to its end lies in ``/dev`` or ``/proc`` (``/dev/stdout``
+    -> ``/proc/self/fd/1`` -> the file standard output was sent to: that file is not ours to replace)."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        if current.startswith(_SPECIAL_FOLDERS):
+            return True
+        if not os.path.islink(current):
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
+    return False
+
+
+def _open_stream(status: os.stat_result) -> TextIO | None:
+    """This process's standard output or error when the file is the one they write
+    (``--output /dev/stdout > out.txt``): written through that stream, at its position."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            open_status = os.fstat(stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue
+        if (open_status.st_dev, open_status.st_ino) == (status.st_dev, status.st_ino):
+            return stream
+    return None
+
+
+def _write_stream(path: str, stream: TextIO, chunks: Iterable[str]) -> None:
+    try:
+        stream.writelines(chunks)
+        stream.flush()
+    except OSError as error:
+        raise SweepError(f"cannot write: {error.strerror or error}", path=path) from None
 
 
 def _write_through(path: str, chunks: Iterable[str]) -> None:

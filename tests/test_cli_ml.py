@@ -119,7 +119,7 @@ def test_fingerprint_and_collect_match_by_the_unshuffled_index(capsys, tmp_path)
     points = lines(capsys, "stream", *base, "--shuffle", "4", "--with-index", "--stop", "4")
     (tmp_path / "done.jsonl").write_text("".join(json.dumps(point) + "\n" for point in points))
     assert run(capsys, "collect", *base, "--seed", "4", "--results", tmp_path / "done.jsonl") == (
-        2, "", "lazysweep: error: collect takes no --shuffle: results are matched by _index, whatever the order; "
+        2, "", "lazysweep: error: --shuffle alone does not change what collect prints (it is the seed of --sample): "
                "drop it\n")
     found = run(capsys, "collect", *base, "--results", tmp_path / "done.jsonl")
     assert found[1] == "10 points, 4 done, 6 missing, 0 duplicated, 0 unknown, 0 stale: incomplete\n"

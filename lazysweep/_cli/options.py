@@ -239,8 +239,10 @@ def setup_stream(sub: argparse.ArgumentParser) -> None:
 
 def setup_collect(sub: argparse.ArgumentParser) -> None:
     _sweep(sub)
-    _refused_seed(sub, "results are matched by _index, whatever the order")
     _only(sub, "expect results for just these indices (a re-run's selection), like 0-9,15 or @FILE")
+    _seed(sub, "the seed of --sample (results are matched by _index, whatever the order)")
+    _sample(sub)
+    sub.set_defaults(order_free=True)
     sub.add_argument("--results", action="extend", nargs="+", required=True, metavar="PATH",
                      help="result files, or folders searched for *.json and *.jsonl: one JSON object per line or "
                           "file (repeat --results, or put the sweep first: the paths after --results are all results)")

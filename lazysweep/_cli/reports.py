@@ -16,6 +16,7 @@ from .._batching import GITHUB_MATRIX_LIMIT, listing_advice, over_limit_advice
 from .._console import fail, flush, write
 from .._errors import SweepError, UsageError
 from .._files import write_file
+from .._selection import Ranges
 from .._writer import write_encoded_list
 from .points import emit
 from .target import Target, TargetOptions, resolve
@@ -119,6 +120,8 @@ def run_collect(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(f"--plan: {error}") from None
     only = options.selection.only  # --only's Ranges, checked against the sweep by resolve
+    if options.selection.sample is not None:  # the sample's indices: as many runs as the sample has points
+        only = Ranges((index, index + 1) for index in map(target.sweep.source_index, range(target.sweep.count)))
     found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
         write_file(args.output, (f"{text}\n" for _, text in found.results))

@@ -152,7 +152,9 @@ def _items(spec: str) -> list[str]:
     >>> _items("a, [1, 2], {b: 'x,y'}, 'c,d'")
     ['a', '[1, 2]', "{b: 'x,y'}", "'c,d'"]
     """
-    items, start, depth, quote = [], 0, [], ""
+    items: list[str] = []
+    depth: list[str] = []  # the closing bracket each open one waits for
+    start, quote = 0, ""
     position = 0
     while position < len(spec):
         char = spec[position]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Sequence
+from importlib import import_module
 
 from .. import __version__
 from .._batching import GITHUB_MATRIX_LIMIT
@@ -106,12 +107,11 @@ def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
 
 
 def _drop_in(name: str, arguments: list[str], debug: bool) -> int:
-    from importlib import import_module  # only for the drop-ins, which are imported by name on demand
-
     if debug and "--debug" not in arguments:
         arguments = [*arguments, "--debug"]
     try:
-        import_module(f"..{name}", __name__).command_line(arguments, prog=f"lazysweep {name}")
+        drop_in = import_module(f"..{name}", __name__)  # by name, on demand: the drop-ins cost the others' start-up
+        drop_in.command_line(arguments, prog=f"lazysweep {name}")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     return 0

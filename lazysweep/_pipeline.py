@@ -36,8 +36,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
+    from ._selection import Ranges
+
 from ._errors import UsageError
-from ._selection import Ranges, select
 from ._space import Sweep
 
 __all__ = ["Selection", "Selected", "select_points", "STEP_OPTIONS", "options_of"]
@@ -83,6 +84,8 @@ def select_points(sweep: Sweep, selection: Selection) -> Selected:
     together or do not fit the sweep (one line, naming the option)."""
     selected = Selected(sweep)
     if selection.only is not None:
+        from ._selection import Ranges, select  # lazily: 0.04x `import yaml` (measured, with bisect), --only only
+
         only = selection.only
         try:
             ranges = only if isinstance(only, Ranges) else Ranges.parse(only, end=sweep.count)

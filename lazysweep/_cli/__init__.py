@@ -27,8 +27,6 @@ from .options import (
     Command, build_parser, setup_batch, setup_batches, setup_collect, setup_count, setup_fingerprint, setup_get,
     setup_lint, setup_plan, setup_stream,
 )
-from .points import run_batch, run_get, run_stream
-from .reports import run_batches, run_collect, run_count, run_fingerprint, run_lint, run_plan
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -37,21 +35,22 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 __all__ = ["main", "COMMANDS"]
 
 #: Every command: its one-line summary (the plan job's commands and a job's tell themselves apart at a
-#: glance: `batches` lists, `batch` prints one), its options and its body.
+#: glance: `batches` lists, `batch` prints one), its options, and its body as "module:function" of
+#: this package (imported when the command runs).
 COMMANDS: dict[str, Command] = {
-    "count": ("print how many points the sweep (or the selection) has", setup_count, run_count),
+    "count": ("print how many points the sweep (or the selection) has", setup_count, "reports:run_count"),
     "batches": ("plan a fan-out: print the LIST of batch indices [0,1,...], the matrix of the jobs",
-                setup_batches, run_batches),
+                setup_batches, "reports:run_batches"),
     "plan": ("plan a fan-out: print the plan token that batch, get and stream check with --plan",
-             setup_plan, run_plan),
-    "fingerprint": ("print the fingerprint of the sweep's content", setup_fingerprint, run_fingerprint),
-    "batch": ("in a fan-out job: print ONE batch, K, as a JSON list of its points", setup_batch, run_batch),
-    "get": ("in a job: print ONE point, I, as a JSON object (or shell assignments)", setup_get, run_get),
-    "stream": ("print points START..STOP-1, one per line, streamed", setup_stream, run_stream),
+             setup_plan, "reports:run_plan"),
+    "fingerprint": ("print the fingerprint of the sweep's content", setup_fingerprint, "reports:run_fingerprint"),
+    "batch": ("in a fan-out job: print ONE batch, K, as a JSON list of its points", setup_batch, "points:run_batch"),
+    "get": ("in a job: print ONE point, I, as a JSON object (or shell assignments)", setup_get, "points:run_get"),
+    "stream": ("print points START..STOP-1, one per line, streamed", setup_stream, "points:run_stream"),
     "collect": ("match results to points: print what is done, missing, duplicated, unknown or stale; "
-                "exit 1 unless complete", setup_collect, run_collect),
+                "exit 1 unless complete", setup_collect, "reports:run_collect"),
     "lint": (f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
-             setup_lint, run_lint),
+             setup_lint, "reports:run_lint"),
 }
 
 _DROP_INS = ("inferencemax", "inferencex")
@@ -88,7 +87,9 @@ def _main(arguments: list[str]) -> int:
     def run() -> int:
         only = arguments[0] if arguments[0] in COMMANDS else None
         args = parse(lambda: build_parser(COMMANDS, __version__, only), arguments)
-        status: int = args.run(args)
+        module, function = args.run.split(":")
+        # One module of commands per run: the point commands never load the reports' imports (start-up).
+        status: int = getattr(import_module(f".{module}", __name__), function)(args)
         return status
 
     return guard("lazysweep", run, debug=debug)

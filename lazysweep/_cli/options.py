@@ -260,8 +260,8 @@ def setup_lint(sub: argparse.ArgumentParser) -> None:
     _debug(sub)
 
 
-#: A command: its one-line summary, its options, and what runs it.
-Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+#: A command: its one-line summary, its options, and what runs it ("module:function" of the package).
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], str]
 
 
 def build_parser(commands: dict[str, Command], version: str, only: str | None = None) -> Parser:

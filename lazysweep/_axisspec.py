@@ -13,10 +13,20 @@ A SPEC is one of:
   ``B`` above 0). The same axes, value for value, as a sweep file's
   ``{start: A, stop: B, num: N}`` and ``{..., scale: log}``
   (:mod:`lazysweep._floatranges`);
-* anything else: a comma-separated list, each item read the way a sweep
-  file reads a plain YAML 1.2 scalar (:func:`lazysweep._loader.github_scalar`) (``1e-4`` is a float, ``true`` a
-  boolean, ``null`` null, ``8`` an integer, anything else a string). A single
-  value is a one-value axis.
+* anything else: a comma-separated list of values, each a YAML 1.2 flow
+  node as a sweep file reads it: a plain scalar
+  (:func:`lazysweep._loader.github_scalar`: ``1e-4`` is a float, ``true`` a
+  boolean, ``null`` null, ``8`` an integer, anything else a string), or a
+  flow list ``[1,2]``, a flow mapping ``{a: 1, b: x}`` or a quoted string
+  ``'a,b'`` / ``"a,b"``, whose commas and brackets belong to the value. A
+  single value is a one-value axis; ``x=[1,2]`` is one value, a list, and
+  ``x=[1,2],[3]`` two.
+
+Every other text is refused, never read as a string by accident: an item
+that starts like a range (``1..5:step=2``, ``1..2..3``) but is not one,
+unbalanced brackets or quotes, an empty item, ``.inf`` or ``.nan`` anywhere
+in a value (JSON cannot carry them). Quote a value to keep it a string:
+``-a "v='1..5'"``.
 
 The axes of one command line make one product, first axis slowest.
 """
@@ -43,6 +53,10 @@ _RANGE = re.compile(rf"({_NUMBER})\.\.({_NUMBER})(?::({_NUMBER})|x([0-9]+))?")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 # A..B:num=N[:log], and the malformed texts that mean it (A..B:log, A..B:num, ...): refused, not read as a list item.
 _EVENLY = re.compile(rf"({_NUMBER})\.\.({_NUMBER}):((?:num|log)\b.*)", re.DOTALL)
+# What starts like a range: a number and "..". Such an item must be a whole range spec.
+_RANGE_START = re.compile(rf"\s*{_NUMBER}\.\.")
+_GRAMMAR = "expected A..B, A..B:STEP, A..BxF or A..B:num=N[:log] (quote the value for a string)"
+_OPENING, _CLOSING = "[{", "]}"
 
 
 def plain_scalar(text: str) -> Any:
@@ -93,10 +107,7 @@ def _axis(name: str, spec: str) -> Axis:
         return _evenly_spaced(name, _number(evenly[1]), _number(evenly[2]), evenly[3])
     found = _RANGE.fullmatch(spec)
     if found is None:
-        items = spec.split(",")
-        if not all(item.strip() for item in items):
-            raise ValueError("an empty item in the list")
-        return ValuesAxis(name, [plain_scalar(item.strip()) for item in items])
+        return ValuesAxis(name, [_value(item) for item in _items(spec)])
     start, stop = _number(found[1]), _number(found[2])
     if found[4] is not None:
         if not (isinstance(start, int) and isinstance(stop, int)):
@@ -131,6 +142,76 @@ def _evenly_spaced(name: str, start: int | float, stop: int | float, options: st
     if colon:
         spec["scale"] = "log"
     return float_range(name, spec)  # its RangeSpecError is a ValueError: one line, naming the option
+
+
+def _items(spec: str) -> list[str]:
+    """The comma-separated items of a list SPEC; commas inside brackets and quotes belong to their item.
+
+    O(len(spec)). ValueError for unbalanced brackets or quotes and empty items.
+
+    >>> _items("a, [1, 2], {b: 'x,y'}, 'c,d'")
+    ['a', '[1, 2]', "{b: 'x,y'}", "'c,d'"]
+    """
+    items: list[str] = []
+    depth: list[str] = []  # the closing bracket each open one waits for
+    start, quote = 0, ""
+    position = 0
+    while position < len(spec):
+        char = spec[position]
+        if quote:
+            if char == "\\" and quote == '"':
+                position += 1  # the escaped character, whatever it is
+            elif char == quote:
+                if quote == "'" and spec.startswith("''", position):
+                    position += 1  # '' is a quote inside single quotes
+                else:
+                    quote = ""
+        elif char in "'\"" and (position == start or spec[start:position].strip() == "" or depth):
+            quote = char
+        elif char in _OPENING:
+            depth.append(_CLOSING[_OPENING.index(char)])
+        elif char in _CLOSING:
+            if not depth or depth.pop() != char:
+                raise ValueError(f"unbalanced {char!r} at character {position + 1}")
+        elif char == "," and not depth:
+            items.append(spec[start:position])
+            start = position + 1
+        position += 1
+    if quote:
+        raise ValueError(f"unclosed quote {quote}")
+    if depth:
+        raise ValueError(f"unclosed {_OPENING[_CLOSING.index(depth[-1])]!r}: expected {depth[-1]!r}")
+    items.append(spec[start:])
+    if not all(item.strip() for item in items):
+        raise ValueError("an empty item in the list")
+    return [item.strip() for item in items]
+
+
+def _value(item: str) -> Any:
+    """One list item as a value: a plain scalar, or a flow node (list, mapping, quoted string)."""
+    if _RANGE.fullmatch(item) or _EVENLY.fullmatch(item):
+        raise ValueError(f"the range {item[:40]!r} cannot be an item of a list: give it its own -a")
+    if _RANGE_START.match(item):
+        raise ValueError(f"{item[:40]!r} is not a range: {_GRAMMAR}")
+    if item[0] not in "[{'\"":
+        return plain_scalar(item)
+    from ._loader import parse_document  # flow values only: the command's start-up
+    from ._errors import SweepError
+
+    try:
+        value = parse_document(item, positions=False).value
+    except SweepError as error:
+        raise ValueError(f"{item[:40]!r} is not a YAML flow value ({error.message})") from None
+    _check_finite(value, item)
+    return value
+
+
+def _check_finite(value: Any, item: str) -> None:
+    """ValueError for .inf or .nan anywhere in ``value``: JSON cannot carry them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{item[:40]} holds {value}, which JSON cannot carry")
+    for inner in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        _check_finite(inner, item)
 
 
 def sweep_from_axes(options: Sequence[str]) -> Sweep:

@@ -14,13 +14,19 @@ from __future__ import annotations
 import operator
 
 __all__ = [
-    "GITHUB_MATRIX_LIMIT", "DEFAULT_BATCH_SIZE", "batch_count", "batch_bounds", "check_batch_size",
-    "shard_bounds", "balanced_batch_count",
+    "GITHUB_MATRIX_LIMIT", "GITHUB_RUN_JOB_LIMIT", "DEFAULT_BATCH_SIZE", "MAX_LISTED_BATCHES", "batch_count",
+    "batch_bounds", "check_batch_size", "shard_bounds", "balanced_batch_count", "auto_size", "Batching",
+    "over_limit_advice", "listing_advice",
 ]
 
 #: The most jobs GitHub Actions runs from one matrix.
 GITHUB_MATRIX_LIMIT = 256
+#: The most jobs GitHub Actions runs in one workflow run (one check run per job; "Actions limits").
+GITHUB_RUN_JOB_LIMIT = 50_000
 DEFAULT_BATCH_SIZE = GITHUB_MATRIX_LIMIT
+#: The most batch indices ``batches`` lists: no engine fans out wider, and a 10^15-entry list is a
+#: typo's worth of output that never ends.
+MAX_LISTED_BATCHES = 1_000_000
 
 
 def check_batch_size(size: int) -> int:
@@ -95,3 +101,95 @@ def balanced_batch_count(count: int, max_batches: int) -> int:
     if count == 0:
         return 0
     return batch_count(count, batch_count(count, max_batches))
+
+
+def auto_size(count: int, max_batches: int = GITHUB_MATRIX_LIMIT) -> int:
+    """The batch size ``--size auto`` picks: the smallest that keeps ``count`` points within
+    ``max_batches`` batches (at least 1). O(1).
+
+    >>> auto_size(1000), auto_size(0)
+    (4, 1)
+    """
+    return max(1, batch_count(count, max_batches))
+
+
+class Batching:
+    """How ``count`` points are cut into batches: every ``size`` points, or balanced.
+
+    Balanced batches (``--size auto``, or the ``N`` parts of ``batches --shards N``)
+    split the points evenly (:func:`shard_bounds`), so there is no short last
+    batch. Everything is O(1).
+
+    >>> fixed, balanced = Batching(10, 4), Batching.auto(10, max_batches=4)
+    >>> fixed.total, fixed.bounds(-1), balanced.total, [balanced.bounds(k) for k in range(balanced.total)]
+    (3, (8, 10), 4, [(0, 3), (3, 6), (6, 8), (8, 10)])
+    """
+
+    __slots__ = ("count", "size", "total", "balanced")
+
+    def __init__(self, count: int, size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.count = count
+        self.size = check_batch_size(size)
+        self.total = batch_count(count, size)
+        self.balanced = False
+
+    @classmethod
+    def auto(cls, count: int, max_batches: int = GITHUB_MATRIX_LIMIT) -> Batching:
+        """The balanced batches of ``--size auto``: as few as keep each within :func:`auto_size`."""
+        return cls._balanced(count, auto_size(count, max_batches), balanced_batch_count(count, max_batches))
+
+    @classmethod
+    def parts(cls, count: int, parts: int) -> Batching:
+        """``parts`` balanced parts (``batches --shards N``), whose sizes differ by at most one."""
+        return cls._balanced(count, max(1, batch_count(count, parts)), parts)
+
+    @classmethod
+    def _balanced(cls, count: int, size: int, total: int) -> Batching:
+        batching = cls(count, size)
+        batching.total, batching.balanced = total, True
+        return batching
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """``(start, stop)`` of batch ``index`` (negative counts from the end); IndexError outside."""
+        if not self.balanced:
+            return batch_bounds(index, self.count, self.size)
+        if -self.total <= index < 0:
+            index += self.total
+        if not 0 <= index < self.total:
+            raise IndexError("batch index out of range")
+        return shard_bounds(index, self.total, self.count)
+
+    @property
+    def largest(self) -> int:
+        """How many points the largest batch holds (0 when there are none)."""
+        return min(self.size, self.count) if self.total else 0
+
+
+def over_limit_advice(count: int, batches: int) -> str:
+    """Why ``batches`` batches of ``count`` points do not fit one GitHub matrix, and what to do:
+    advice that can be followed (a job per batch and one per point must fit a workflow run).
+
+    >>> over_limit_advice(1000, 1000)
+    '1000 batches are more than a GitHub matrix takes (256): use --size 4 or more'
+    """
+    fits = batch_count(count, GITHUB_MATRIX_LIMIT)  # the smallest size giving at most 256 batches
+    message = f"{batches} batches are more than a GitHub matrix takes ({GITHUB_MATRIX_LIMIT})"
+    # One job per point, plus one per batch, the plan and collect, must stay within a run's limit.
+    room = GITHUB_RUN_JOB_LIMIT - 2 - count
+    smallest = max(fits, batch_count(count, room)) if room > 0 else GITHUB_MATRIX_LIMIT + 1
+    if smallest <= GITHUB_MATRIX_LIMIT:
+        return f"{message}: use --size {smallest} or more"
+    return (
+        f"{message}, and {count} points as one job each are beyond GitHub's limits "
+        f"({GITHUB_MATRIX_LIMIT} jobs per matrix, {GITHUB_RUN_JOB_LIMIT:,} jobs per workflow run): "
+        f"use --size {fits} or more with batch jobs that each loop over their points "
+        "('lazysweep batch ... --format jsonl', see the README)"
+    )
+
+
+def listing_advice(batches: int) -> str | None:
+    """Why ``batches`` batch indices are too many to list, or None when they are not."""
+    if batches <= MAX_LISTED_BATCHES:
+        return None
+    return (f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
+            "use --count, or a larger --size")

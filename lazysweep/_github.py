@@ -10,18 +10,18 @@ before touching the file, and writes each record whole or not at all.
 :func:`bounded_json_list` builds a list value and gives up as soon as it
 passes the limit, so a batch of millions of points costs about 1 MiB of
 encoding to refuse, not the whole batch. Only regular files are written:
-a FIFO named by ``$GITHUB_OUTPUT`` would block forever.
+a FIFO named by ``$GITHUB_OUTPUT`` would block forever
+(:func:`lazysweep._files.append_whole`).
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 from collections.abc import Iterable
 
-from ._errors import SweepError, UsageError
+from ._errors import UsageError
+from ._files import append_whole
 
 __all__ = ["OUTPUT_LIMIT", "set_output", "append_step_summary", "output_record", "bounded_json_list", "annotation"]
 
@@ -82,35 +82,6 @@ def _too_big(name: str, size: str, hint: str) -> UsageError:
     )
 
 
-def _append_whole(path: str, text: str, what: str) -> None:
-    """Append ``text`` to ``path`` in full, or leave the file as it was. Only a regular file:
-    it is opened without blocking and anything else (a FIFO, a device) is refused."""
-    data = text.encode("utf-8")
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
-    except OSError as error:
-        if error.errno == errno.ENXIO:  # a FIFO nobody reads
-            raise SweepError(f"cannot write {what}: not a regular file", path=path) from None
-        raise SweepError(f"cannot open {what}: {error.strerror or error}", path=path) from None
-    try:
-        status = os.fstat(handle)
-        if not stat.S_ISREG(status.st_mode):
-            raise SweepError(f"cannot write {what}: not a regular file", path=path)
-        size = status.st_size
-        written = 0
-        try:
-            while written < len(data):
-                written += os.write(handle, data[written:])
-        except OSError as error:
-            try:
-                os.ftruncate(handle, size)
-            except OSError:
-                pass
-            raise SweepError(f"cannot write {what}: {error.strerror or error}", path=path) from None
-    finally:
-        os.close(handle)
-
-
 def set_output(name: str, value: str, hint: str = "") -> None:
     """Append output ``name`` with ``value`` to the file named by ``$GITHUB_OUTPUT``.
 
@@ -125,7 +96,7 @@ def set_output(name: str, value: str, hint: str = "") -> None:
     size = len(record.encode("utf-8"))
     if size > OUTPUT_LIMIT:
         raise _too_big(name, str(size), hint)
-    _append_whole(path, record, "$GITHUB_OUTPUT")
+    append_whole(path, record, "$GITHUB_OUTPUT")
 
 
 def append_step_summary(markdown: str) -> bool:
@@ -138,7 +109,7 @@ def append_step_summary(markdown: str) -> bool:
     if not path:
         return False
     markdown = markdown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    _append_whole(path, markdown if markdown.endswith("\n") else markdown + "\n", "$GITHUB_STEP_SUMMARY")
+    append_whole(path, markdown if markdown.endswith("\n") else markdown + "\n", "$GITHUB_STEP_SUMMARY")
     return True
 
 

@@ -20,6 +20,8 @@ __all__ = [
     "INDEX_VARIABLES", "SHELL_VARIABLES", "SHELL_PREFIXES", "index_from_environment", "shell_name", "shell_assignments",
 ]
 
+#: The most digits an index variable may hold (CPython's own default limit on reading integers).
+_MAX_DIGITS = 4300
 #: Where each engine puts the task index, in the order they are tried.
 INDEX_VARIABLES = ("LAZYSWEEP_INDEX", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")
 
@@ -45,6 +47,8 @@ def index_from_environment(offset: int = 0, environ: Mapping[str, str] | None = 
         text = environ.get(variable)
         if text is None or not text.strip():
             continue
+        if len(text) > _MAX_DIGITS:  # reading a number costs time quadratic in its digits
+            raise SweepError(f"${variable} has {len(text)} characters: an index has at most {_MAX_DIGITS} digits")
         if not re.fullmatch(r"\s*\d+\s*", text):
             raise SweepError(f"${variable} must be a non-negative integer, got {text[:40]!r}")
         found[variable] = int(text)

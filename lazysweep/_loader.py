@@ -367,6 +367,12 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
+def _char_at(text: str, mark: Any) -> str:
+    """The character at a YAML mark (line and column from 0), or "" past the end."""
+    lines = text.split("\n", mark.line + 1)
+    return lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+
+
 def _position(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
@@ -420,6 +426,8 @@ class _Builder:
             message = ": ".join(part for part in (error.context, error.problem) if part)
             if mark is None:
                 raise SweepError(f"invalid YAML: {message}", path=self.path) from None
+            if _char_at(self.text, mark) == "\t":  # "found character that cannot start any token" says nothing of tabs
+                message = "a tab: tabs can't indent YAML, use spaces"
             raise self.fail(f"invalid YAML: {message}", mark) from None
         except yaml.reader.ReaderError as error:
             before = self.text[: error.position]

@@ -55,9 +55,11 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from ._batching import DEFAULT_BATCH_SIZE, check_batch_size
 from ._encode import INDEX_FIELD, canonical
+from ._errors import SweepError, UsageError
+from ._pipeline import options_of
 from ._space import Product, Sweep
 
-__all__ = ["fingerprint", "describe", "field_names", "selection_fingerprint", "Plan", "INDEX_FIELD"]
+__all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan", "check_plan"]
 
 #: Hex digits of the SHA-256 digest kept: 64 bits, plenty to tell sweeps apart by accident.
 FINGERPRINT_DIGITS = 16
@@ -165,3 +167,46 @@ class Plan:
         return isinstance(other, Plan) and str(self) == str(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def check_plan(plan: Plan, sweep: Sweep, steps: Sequence[Any] = (), size: int | None = None) -> int:
+    """Check a job against its plan; return the batch size to use (the plan's).
+
+    ``sweep`` is the whole sweep, ``steps`` the job's selection steps
+    (:func:`lazysweep._pipeline.select_points`), ``size`` the job's own batch
+    size when it gives one. A sweep whose fingerprint differs is bad data
+    (:class:`~lazysweep._errors.SweepError`); a size or selection that differs
+    is bad usage (:class:`~lazysweep._errors.UsageError`), and the message
+    names the option to change. ``--size auto`` is no size of the job's own:
+    with a plan, the size is the one the plan job worked out (pass ``size=None``),
+    so a shard never works out another. O(the sweep's description + steps).
+    """
+    if size is not None and size != plan.size:
+        raise UsageError(f"--size {size} disagrees with the plan's batch size {plan.size}: drop --size")
+    found = fingerprint(sweep)
+    if found != plan.fingerprint:
+        raise SweepError(
+            f"the sweep's fingerprint is {found}, the plan's is {plan.fingerprint}: "
+            "the sweep changed since the plan was made (run the plan again)"
+        )
+    selection = selection_fingerprint(steps) if steps else None
+    if selection != plan.selection:
+        raise UsageError(_selection_advice(plan, list(steps)))
+    return plan.size
+
+
+def _selection_advice(plan: Plan, steps: list[Any]) -> str:
+    """What to change when a job's selection is not its plan's: the one option to add or drop when
+    that is what it takes, else every selection option the job passed."""
+    if plan.selection is None:
+        return f"the plan covers the whole sweep, not a selection: drop {options_of(steps)}"
+    candidates = [(steps[:k] + steps[k + 1:], f"the plan was made without {options_of([step])}: drop it")
+                  for k, step in enumerate(steps)]
+    for candidate, advice in candidates:
+        if candidate and selection_fingerprint(candidate) == plan.selection:
+            return advice
+    options = "selection options (--only, --shuffle, --sample, --shards)"
+    if not steps:
+        return f"the plan was made for a selection of the sweep: pass the plan job's {options}"
+    return (f"the plan was made for another selection of the sweep (this job passes {options_of(steps)}): "
+            f"pass the plan job's {options} unchanged")

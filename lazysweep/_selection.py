@@ -28,7 +28,12 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from ._space import Sweep, View
 
-__all__ = ["Ranges", "IndexSelection", "select"]
+__all__ = ["Ranges", "IndexSelection", "select", "MAX_DIGITS", "SPARE_DIGITS"]
+
+#: Digits a selected index may have beyond those of the count it selects from (see :meth:`Ranges.parse`).
+SPARE_DIGITS = 40
+#: Digits a selected index may have when the count is not known: CPython's own default limit.
+MAX_DIGITS = 4300
 
 
 class Ranges:
@@ -69,20 +74,35 @@ class Ranges:
         self.offsets = list(accumulate((stop - start for start, stop in runs), initial=0))
 
     @classmethod
-    def parse(cls, text: str) -> Ranges:
+    def parse(cls, text: str, end: int | None = None) -> Ranges:
         """Ranges from ``0-9,15,20-29``: commas or white space between items; ValueError when malformed.
 
+        A number may have at most :data:`SPARE_DIGITS` digits more than ``end`` (the
+        count of what is selected from) has, or :data:`MAX_DIGITS` without ``end``:
+        reading a number costs time quadratic in its digits, and no index needs
+        more. Errors quote at most 40 characters of an item.
         O(length of the text), whatever the indices cover.
+
+        >>> Ranges.parse("1" * 50, end=10**6)
+        Traceback (most recent call last):
+        ...
+        ValueError: invalid range '1111111111111111111111111111111111111111...': a number of 50 digits, more than an index below 1000000 needs
         """
+        limit = MAX_DIGITS if end is None else len(str(end)) + SPARE_DIGITS
         runs = []
         for item in text.replace(",", " ").split():
             first, dash, last = item.partition("-")
+            excerpt = repr(item[:40]) if len(item) <= 40 else repr(item[:40])[:-1] + "...'"
             if not _is_number(first) or (dash and not _is_number(last)):
-                raise ValueError(f"invalid range {item[:40]!r}: expected an index N or a run A-B, like 0-9,15,20-29")
+                raise ValueError(f"invalid range {excerpt}: expected an index N or a run A-B, like 0-9,15,20-29")
+            digits = max(len(first), len(last))
+            if digits > limit:
+                needs = f"an index below {end} needs" if end is not None else f"the limit is {MAX_DIGITS}"
+                raise ValueError(f"invalid range {excerpt}: a number of {digits} digits, more than {needs}")
             start = int(first)
             stop = int(last) + 1 if dash else start + 1
             if stop <= start:
-                raise ValueError(f"invalid range {item[:40]!r}: it ends before it starts")
+                raise ValueError(f"invalid range {excerpt}: it ends before it starts")
             runs.append((start, stop))
         return cls(runs)
 

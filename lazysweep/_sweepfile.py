@@ -144,6 +144,12 @@ class _Interpreter:
         top = self.document.value
         if not isinstance(top, dict):
             raise self.fail(f"the top level must be a mapping with 'matrix' or 'sweeps', not {_kind(top)}")
+        if isinstance(top.get("jobs"), dict) and "matrix" not in top and "sweeps" not in top:
+            matrices = [str(job) for job, body in top["jobs"].items()
+                        if isinstance(body, dict) and isinstance(body.get("strategy"), dict)
+                        and "matrix" in body["strategy"]]
+            raise self.fail("this is a GitHub Actions workflow: pass --job NAME "
+                            f"({'jobs with a matrix: ' + ', '.join(matrices) if matrices else 'no job has a matrix'})")
         for key in top:
             if key not in _TOP_KEYS:
                 raise self.fail(

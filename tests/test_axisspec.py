@@ -41,7 +41,7 @@ def test_the_issue_example():
     ("one=8", [8]),
     (" name = a , b ", ["a", "b"]),
     ("path=../data,./x..y", ["../data", "./x..y"]),
-    ("v=1..2..3", ["1..2..3"]),
+    ("v='1..2..3'", ["1..2..3"]),
     ("eq=a=b", ["a=b"]),
     ("p=0..1:num=5", [0.0, 0.25, 0.5, 0.75, 1.0]),
     ("p=0..10:num=3", [0.0, 5.0, 10.0]),
@@ -50,7 +50,14 @@ def test_the_issue_example():
     ("lr=1e-4..1e-1:num=4:log", [0.0001, 0.001, 0.01, 0.1]),
     ("lr=1e-4..1e-2:num=5:log", [0.0001, 0.00031622776601683794, 0.001, 0.0031622776601683794, 0.01]),
     ("c=1..1000:num=4:log", [1.0, 10.0, 100.0, 1000.0]),
-    ("t=1..2:nums", ["1..2:nums"]),  # not the num form: a list item, as before
+    ("t='1..2:nums'", ["1..2:nums"]),  # quoted: a string
+    ("lst=[1,2]", [[1, 2]]),
+    ("lst=[1,2],[3]", [[1, 2], [3]]),
+    ("m={a: 1, b: [x, 'y,z']}", [{"a": 1, "b": ["x", "y,z"]}]),
+    ("s='a,b',\"c,d\",e", ["a,b", "c,d", "e"]),
+    ("s='it''s'", ["it's"]),
+    ("s=it's", ["it's"]),
+    ("f=[yes, 017, 1e-4, ~]", [["yes", 17, 0.0001, None]]),
 ])
 def test_specs(option, expected):
     assert values(option) == expected
@@ -84,6 +91,18 @@ def test_specs(option, expected):
     ("lr=1e-4..1:log:num=3", ":log needs the number of values first"),
     ("x=0..1:num=3:lin", "expected :log after num=N, not 'lin'"),
     ("x=1..2:num=3:log:log", "expected :log after num=N, not 'log:log'"),
+    ("x=1..5:step=2", "'1..5:step=2' is not a range: expected A..B, A..B:STEP, A..BxF or A..B:num=N"),
+    ("v=1..2..3", "'1..2..3' is not a range"),
+    ("t=1..2:nums", "'1..2:nums' is not a range"),
+    ("x=1..5,7", "the range '1..5' cannot be an item of a list: give it its own -a"),
+    ("x=[1,2", "unclosed '\\[': expected '\\]'"),
+    ("x=1]", "unbalanced '\\]' at character 2"),
+    ("x={a: [1}", "unbalanced '}' at character 7"),
+    ("x='a", "unclosed quote '"),
+    ("x='a'b", "is not a YAML flow value"),
+    ("x={a: 1, a: 2}", "is not a YAML flow value \\(duplicate key 'a'"),
+    ("x=[1, .nan]", "holds nan, which JSON cannot carry"),
+    ("x={a: -.inf}", "holds -inf, which JSON cannot carry"),
 ])
 def test_bad_specs_are_usage_errors_naming_the_option(option, message):
     with pytest.raises(UsageError, match=message) as raised:

@@ -193,7 +193,7 @@ def test_an_empty_selection_plans_zero_jobs(capsys, tmp_path, monkeypatch, write
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     assert run(capsys, "batches", FANOUT, "--only", "", "--github-output", "d")[0] == 0
     summary = (tmp_path / "summary.md").read_text()
-    assert "### lazysweep: 0 points in 0 batches of up to 256" in summary and "| selected (`--only`) | 0 |" in summary
+    assert "### lazysweep: 0 points in 0 batches of up to 256" in summary and "| selected (`--only ''`) | 0 |" in summary
     assert f"Plan: `{outputs_of(tmp_path / 'out')['d-plan']}`" in summary and "No points: nothing to run" in summary
     assert run(capsys, "count", FANOUT, "--only", "")[1] == "0\n"
     status, _, err = run(capsys, "batch", FANOUT, "--only", "", "--index", "0")
@@ -230,7 +230,7 @@ def test_plan_with_a_selection_must_be_run_with_it(capsys):
     assert re.fullmatch(r"v1\.4\.[0-9a-f]{16}\.[0-9a-f]{16}", plan)
     status, out, _ = run(capsys, "batch", FANOUT, "--only", "500,10-19", "--plan", plan, "--index", "2", "--with-index")
     assert status == 0 and [p["_index"] for p in json.loads(out)] == [18, 19, 500]
-    for extra, message in (([], "the plan was made for a selection of the sweep: pass the plan job's --only"),
+    for extra, message in (([], "the plan was made for a selection of the sweep: pass the plan job's selection options (--only, "),
                            (["--only", "10-19"], "the plan was made for another selection")):
         status, out, err = run(capsys, "batch", FANOUT, "--plan", plan, "--index", "0", *extra)
         assert (status, out) == (2, "") and message in err

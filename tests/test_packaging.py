@@ -73,7 +73,7 @@ def test_the_wheel_holds_only_the_package_and_py_typed(wheel):
 def test_the_sdist_holds_the_package_and_its_documents(dist):
     with tarfile.open(dist / f"lazysweep-{VERSION}.tar.gz") as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "lazysweep/py.typed", "lazysweep/_cli.py"} <= names
+    assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "lazysweep/py.typed", "lazysweep/_cli/__init__.py"} <= names
     assert {name.split("/")[0] for name in names} <= {
         "LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "MANIFEST.in", "PKG-INFO", "setup.cfg", "lazysweep",
         "lazysweep.egg-info"}

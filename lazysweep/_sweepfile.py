@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     PathLike = Union[str, os.PathLike[str]]
 
 from ._axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
+from ._equality import fold
 from ._errors import SweepError
 from ._loader import Document, Limits, load_document, yaml11_note
 from ._space import Chain, Product, Sweep
@@ -177,15 +178,23 @@ class _Interpreter:
             near = _near_miss(name, _MATRIX_KEYS)
             if near:
                 self.warn(f"axis {name!r} looks like {near!r}: it is an axis, as on GitHub", matrix, name)
-        names = {axis.name for axis in axes}
+        names: dict[str, str] = {}  # GitHub compares matrix keys ignoring case (see lazysweep._matrix)
+        for axis in axes:
+            if names.setdefault(fold(axis.name), axis.name) != axis.name:
+                raise self.fail(f"axes {names[fold(axis.name)]!r} and {axis.name!r} differ only in letter case: "
+                                "GitHub compares matrix keys ignoring case", matrix, axis.name, at_key=True)
         exclude = self.entries(matrix, "exclude")
         include = self.entries(matrix, "include")
         for entry in exclude:
             if not entry:
                 raise self.fail("an exclude entry must not be empty", entry)
             for name in entry:
-                if name not in names:
+                if fold(name) not in names:
                     raise self.fail(f"exclude key {name!r} is not an axis of the matrix", entry, name, at_key=True)
+        for entry in include:
+            if not entry:
+                raise self.fail("an include entry must not be empty (GitHub: 'Matrix include mapping does not "
+                                "contain any values')", entry)
         if not axes and not include:
             raise self.fail("'matrix' has no axes and no include entries", parent, key)
         if not exclude and not include:

@@ -177,7 +177,7 @@ def _runs_equal_to(axis: ArithmeticRange | GeometricRange, number: float) -> lis
             return []
         step, start = axis.step, axis.start
         first, final = (-((start - low) // step), (high - start) // step) if step > 0 else \
-            (-((high - start) // step), (start - low) // -step)
+            (-((high - start) // -step), (start - low) // -step)
         first, final = max(first, 0), min(final, axis.size - 1)
         return [(first, final + 1)] if first <= final else []
     low = 1 if low is None else max(low, 1)
@@ -347,8 +347,10 @@ class MatrixSweep(Sweep):
         for entry in include:
             if not isinstance(entry, Mapping):
                 raise ValueError("an include entry must be a mapping")
-            if len({fold(key) if isinstance(key, str) else key for key in entry}) != len(entry):
-                raise ValueError("an include entry's keys must differ in more than letter case "
+            extras = [fold(key) if isinstance(key, str) else key for key in entry
+                      if not isinstance(key, str) or fold(key) not in column]
+            if len(set(extras)) != len(extras):  # MatrixInclude adds each extra to a DictionaryExpressionData
+                raise ValueError("an include entry's extra keys must differ in more than letter case "
                                  "(GitHub compares them ignoring case)")
         self._counts: dict[tuple[int, int], int] = {}
         self._memo: dict[Node, int] = {}
@@ -401,6 +403,9 @@ class MatrixSweep(Sweep):
             named = sorted(patterns[bit])
             if not (self._survivors and possible[bit] and (witness.found(bit, named) or self._reachable(bit, named))):
                 # MatrixInclude.GetUnmatchedVectors: the filter's keys first, then the extras
+                if sum(map(len, patterns[bit].values())) != len(patterns[bit]):
+                    raise ValueError("an include entry that matches no combination is added as one, and its keys "
+                                     "must then differ in more than letter case (GitHub compares them ignoring case)")
                 self._appended.append({**{key: value for key, value in entry.items() if _is_filter(key)}, **entry})
                 continue
             extras = {key: value for key, value in entry.items() if not isinstance(key, str) or fold(key) not in column}

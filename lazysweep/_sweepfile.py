@@ -102,14 +102,42 @@ def workflow_jobs(document: Document) -> dict[str, Any]:
 
 
 def dynamic_reason(matrix: Any) -> str | None:
-    """Why GitHub would build this matrix from an expression at run time, or None if literal."""
-    if isinstance(matrix, str):
-        return "the whole matrix is an expression"
-    if isinstance(matrix, Mapping):
-        for key, value in matrix.items():
-            if isinstance(value, str) and "${{" in value:
-                return f"'{key}' is an expression"
+    """Where GitHub would fill this matrix in at run time, or None if it is all literal: the path
+    of the first ``${{ ... }}`` anywhere in it (an axis, a value deep in one, an ``include`` or
+    ``exclude`` entry, or a key) and the expression. Such a matrix cannot be counted before the
+    run: counting its text would be wrong. O(size of the matrix), without recursion.
+
+    >>> dynamic_reason({"os": ["a"], "exclude": [{"os": "${{ inputs.skip }}"}]})
+    'matrix.exclude[0].os is ${{ inputs.skip }}'
+    >>> dynamic_reason("${{ fromJSON(needs.plan.outputs.batches) }}"), dynamic_reason({"os": ["a"]})
+    ('matrix is ${{ fromJSON(needs.plan.outputs.batches) }}', None)
+    """
+    pending: list[tuple[str, Any]] = [("matrix", matrix)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if "${{" in value:
+                return f"{path} is {_expression(value)}"
+        elif isinstance(value, Mapping):
+            for key in value:
+                if isinstance(key, str) and "${{" in key:
+                    return f"a key of {path} is {_expression(key)}"
+            pending.extend((_step(path, key), item) for key, item in reversed(list(value.items())))
+        elif _is_list(value):
+            pending.extend((f"{path}[{position}]", item) for position, item in reversed(list(enumerate(value))))
     return None
+
+
+def _step(path: str, key: Any) -> str:
+    return f"{path}.{key}" if isinstance(key, str) and key.replace("-", "_").isidentifier() else f"{path}[{key!r}]"
+
+
+def _expression(text: str, limit: int = 100) -> str:
+    """The first ``${{ ... }}`` in ``text`` (to its end if it is not closed), at most ``limit`` long."""
+    start = text.index("${{")
+    stop = text.find("}}", start + 3)
+    found = text[start:] if stop < 0 else text[start:stop + 2]
+    return found if len(found) <= limit else found[: limit - 3] + "..."
 
 
 class _Interpreter:
@@ -129,8 +157,7 @@ class _Interpreter:
             raise self.fail(f"job {job!r} has no strategy.matrix{hint}", jobs, job)
         reason = dynamic_reason(strategy["matrix"])
         if reason:
-            raise self.fail(f"job {job!r} builds its matrix at run time ({reason}): it cannot be counted",
-                            strategy, "matrix")
+            raise self.fail(f"job {job!r} cannot be counted before the run: {reason}", strategy, "matrix", at_key=True)
         return self.matrix(strategy, "matrix")
 
     def fail(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:

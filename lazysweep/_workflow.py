@@ -2,11 +2,13 @@
 
 GitHub Actions refuses a matrix of more than 256 jobs. :func:`lint` reads
 workflow files, counts each job's literal ``strategy.matrix`` exactly
-(``exclude``/``include`` included) and reports matrices built by an
-expression as dynamic, since only a run can tell their size, naming the
-``fromJSON(...)`` source they come from. A report over the limit carries
-its fix: how many batches of 256 the matrix makes, and the fan-out workflow
-that runs them.
+(``exclude``/``include`` included, with GitHub's matching rules) and reports
+a matrix with a ``${{ ... }}`` anywhere in it (the whole matrix, an axis, a
+value, an ``include`` or ``exclude`` entry) as dynamic: it cannot be counted
+before the run, and counting its text would be wrong. The report names the
+path and the expression, and lint still exits 0 for it (a fan-out's matrix is
+dynamic by design). A report over the limit carries its fix: how many batches
+of 256 the matrix makes, and the fan-out workflow that runs them.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class JobReport(namedtuple("JobReport", "path job count note line column source"
     def summary(self) -> str:
         """What the report says about the job, without where it is."""
         if self.count is None:
-            return f"dynamic ({self.note})" + (f", from {self.source}" if self.source else "")
+            return f"dynamic, cannot be counted before the run: {self.note}"
         verdict = f"over GitHub's limit of {GITHUB_MATRIX_LIMIT}" if self.too_big else "ok"
         return f"{self.count} jobs, {verdict}"
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from ._selection import Ranges
     from ._space import Point
 
-from ._batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds
+from ._batching import DEFAULT_BATCH_SIZE, GITHUB_MATRIX_LIMIT, batch_bounds, fanout_over_limit
 from ._console import Parser, fail, guard, parse, write
 from ._errors import SweepError, UsageError
 from ._space import Chain, Sweep
@@ -449,6 +449,8 @@ def _plan(args: argparse.Namespace) -> int:
     from ._plan import Plan
 
     target = _target(args)
+    if args.github_output and (why := fanout_over_limit(target.sweep.count, _batch_size(args, target))):
+        raise UsageError(why)  # a plan for GitHub must fit one workflow run; Slurm or Kubernetes need not
     _emit(args, str(Plan.of(target.whole, _batch_size(args, target), target.steps)))
     return 0
 
@@ -462,8 +464,8 @@ def _batches(args: argparse.Namespace) -> int:
     if args.count:
         _emit(args, str(batches))
     elif args.github_output:
-        if batches > GITHUB_MATRIX_LIMIT:
-            raise UsageError(_over_limit(sweep.count, batches))
+        if batches > GITHUB_MATRIX_LIMIT or (why := fanout_over_limit(sweep.count, size)):
+            raise UsageError(_over_limit(sweep.count, batches) if batches > GITHUB_MATRIX_LIMIT else why)
         plan = _github_plan(args.github_output, target, size, batches)
     elif batches > MAX_LISTED_BATCHES:
         raise UsageError(

@@ -40,11 +40,13 @@ pattern. Survivors are counted over the set of exclude entries still alive:
   thousand axes or entries cost no Python stack depth.
 
 Counting under arbitrary overlapping exclusions is #P-hard, so the work is
-bounded. Each operation (building the matrix, one ``sweep[i]`` or
-``index``, the step to each next block of a batch) may create at most
-:data:`STATE_BUDGET` states and spend at most :data:`TIME_BUDGET` seconds of
-CPU on them; past either, :class:`~lazysweep._errors.SweepError` says so in one
-line (the command line exits 1). Both are reached in well under a second.
+bounded, by counting operations rather than seconds (the same file gets the
+same answer on any machine). Each operation (building the matrix, one
+``sweep[i]`` or ``index``, the step to each next block of a batch) may create
+at most :data:`STATE_BUDGET` states and work over at most :data:`WORK_BUDGET`
+entries in them (each state adds the entries alive in it); past either,
+:class:`~lazysweep._errors.SweepError` says so in one line (the command line
+exits 1). Both are reached in about a second of CPU.
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
 from math import prod
-from time import process_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -74,16 +75,17 @@ from ._equality import ambiguous, fold, int_interval, literal_number, matches, p
 from ._errors import SweepError
 from ._space import Product, Sweep
 
-__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "TIME_BUDGET"]
+__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "WORK_BUDGET"]
 
 #: The most counting states one operation may create (building the matrix, one
 #: ``sweep[i]`` or ``index``, the step to the next block of a batch). A state
 #: costs a few microseconds, so the refusal comes well under a second.
 STATE_BUDGET = 20_000
 
-#: The most seconds of CPU one operation may spend creating states, for the states that
-#: are costly on their own (thousands of entries alive at once).
-TIME_BUDGET = 0.5
+#: The most work one operation may do creating states, counted in entries: each state adds the
+#: number of exclude entries alive in it (its bit operations and loops follow them). An operation
+#: count, not seconds: the same file gets the same answer on any machine, under any load.
+WORK_BUDGET = 200_000
 
 #: The most entries that one class may keep for the counter to use inclusion-exclusion over them
 #: (2^this many terms) rather than a node of its own.
@@ -321,7 +323,7 @@ class MatrixSweep(Sweep):
     """
 
     __slots__ = ("axes", "keys", "_excludes", "_includes", "_classes", "_entry_axes", "_ends", "_suffix",
-                 "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_deadline",
+                 "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
                  "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
@@ -421,20 +423,21 @@ class MatrixSweep(Sweep):
     # -- the work budget -----------------------------------------------------------------
 
     def _begin(self) -> None:
-        """Start one operation's allowance of states and time."""
-        self._spent = 0
-        self._deadline = process_time() + TIME_BUDGET
+        """Start one operation's allowance of states and work."""
+        self._spent = self._work = 0
         if len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
             self._memo.clear()
             self._counts.clear()
             self._layouts.clear()
 
-    def _charge(self) -> None:
+    def _charge(self, alive: int = 0) -> None:
+        """Count one state, with ``alive`` the exclude entries it works over."""
         self._spent += 1
+        self._work += alive.bit_count()
         if self._spent > STATE_BUDGET:
             why = f"more than {STATE_BUDGET} states (lazysweep._matrix.STATE_BUDGET)"
-        elif not self._spent & 63 and process_time() > self._deadline:
-            why = f"more than {TIME_BUDGET} s of CPU (lazysweep._matrix.TIME_BUDGET)"
+        elif self._work > WORK_BUDGET:
+            why = f"more than {WORK_BUDGET} entries worked over (lazysweep._matrix.WORK_BUDGET)"
         else:
             return
         raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
@@ -456,14 +459,16 @@ class MatrixSweep(Sweep):
     def _free_count(self, alive: int, free: int, total: int) -> int:
         """Assignments of the axes ``free`` (``total`` of them) that no entry ``alive`` matches,
         the entries' other axes being matched already."""
-        named = 0
-        for bit in _bits(alive):
-            rest = self._entry_axes[bit] & free
-            if not rest:  # matched on every axis: everything is excluded
-                return 0
-            named |= rest
         if not alive:
             return total
+        named = touching = 0  # the free axes entries alive name; the entries naming a free axis
+        for axis in _bits(free):  # O(axes) wide-mask operations, not a loop over the entries
+            entries = alive & self._classes[axis].named
+            if entries:
+                named |= 1 << axis
+                touching |= entries
+        if alive & ~touching:  # an entry matched on every axis: everything is excluded
+            return 0
         others = free & ~named  # the free axes no entry names: multiply by their sizes
         scale = self._size_of(others) if others.bit_count() < named.bit_count() else total // self._size_of(named)
         return scale * self._solve((alive, named))
@@ -496,7 +501,7 @@ class MatrixSweep(Sweep):
                 continue
             plan = plans.get(node)
             if plan is None:
-                self._charge()
+                self._charge(node[0])
                 plan = plans[node] = self._plan(*node)
                 waiting = [child for _, children in plan for child in children if child not in memo]
                 if waiting:
@@ -599,9 +604,11 @@ class MatrixSweep(Sweep):
         left, by inclusion-exclusion over them: the other entries alone, minus the points
         each kept entry excludes, plus those two exclude, ...; each term fixes the kept
         entries' axes to a class they all allow, so its node is the others restricted."""
+        if not kept or kept.bit_count() > _SPLIT_ENTRIES:
+            return [(size, following, free)]
         entries = list(_bits(kept))
         axes = [self._entry_axes[bit] & free for bit in entries]
-        if not entries or len(entries) > _SPLIT_ENTRIES or any(not a or a & (a - 1) for a in axes):
+        if any(not a or a & (a - 1) for a in axes):
             return [(size, following, free)]
         base = following & ~kept
         terms = []
@@ -612,15 +619,17 @@ class MatrixSweep(Sweep):
                 allowed[axis] = allowed[axis] & hits if axis in allowed else hits
             rest = free & ~sum(1 << axis for axis in allowed)
             fixed = [self._classes[axis] for axis in allowed]
-            naming = 0  # the entries naming a fixed axis
+            naming = touching = 0  # the entries naming a fixed axis; those naming an axis still free
             for classes in fixed:
                 naming |= classes.named
+            for axis in _bits(rest):
+                touching |= self._classes[axis].named
             for combination in product(*(sorted(allowed[axis]) for axis in allowed)):
                 restricted, weight = base, -size if subset.bit_count() % 2 else size
                 for classes, klass in zip(fixed, combination):
                     restricted &= classes.signatures[klass]
                     weight *= classes.sizes[klass]
-                if all(self._entry_axes[bit] & rest for bit in _bits(restricted & naming)):
+                if not restricted & naming & ~touching:  # no entry is matched on every axis
                     terms.append((weight, restricted, rest))
         return terms
 
@@ -653,7 +662,7 @@ class MatrixSweep(Sweep):
         found = self._layouts.get(key)
         if found is not None:
             return found
-        self._charge()
+        self._charge(alive)
         classes = self._classes[k]
         naming = alive & classes.named
         starts: list[int] = []
@@ -703,7 +712,7 @@ class MatrixSweep(Sweep):
             elif not following or k > last:
                 return True  # every completion survives, or the filter's last axis is passed
             elif (k, following) not in seen:
-                self._charge()
+                self._charge(following)
                 seen.add((k, following))
                 stack.append((k + 1, self._branches(k, following, bit)))
         return False

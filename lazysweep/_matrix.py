@@ -403,6 +403,7 @@ class MatrixSweep(Sweep):
         for number, entry in enumerate(self._includes):
             bit = len(self._excludes) + number
             named = sorted(patterns[bit])
+            self._begin()  # each include's search is an operation of its own
             if not (self._survivors and possible[bit] and (witness.found(bit, named) or self._reachable(bit, named))):
                 # MatrixInclude.GetUnmatchedVectors: the filter's keys first, then the extras
                 if sum(map(len, patterns[bit].values())) != len(patterns[bit]):
@@ -662,9 +663,9 @@ class MatrixSweep(Sweep):
         found = self._layouts.get(key)
         if found is not None:
             return found
-        self._charge(alive)
         classes = self._classes[k]
         naming = alive & classes.named
+        self._charge(naming)  # its loops follow the entries naming this axis
         starts: list[int] = []
         follows: list[int] = []
 
@@ -712,7 +713,7 @@ class MatrixSweep(Sweep):
             elif not following or k > last:
                 return True  # every completion survives, or the filter's last axis is passed
             elif (k, following) not in seen:
-                self._charge(following)
+                self._charge()  # the layouts it reads charge their own work
                 seen.add((k, following))
                 stack.append((k + 1, self._branches(k, following, bit)))
         return False

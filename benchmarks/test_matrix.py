@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 
 import pytest
 
-from lazysweep import Sweep, from_matrix
+from lazysweep import Sweep, SweepError, from_matrix
 
 GROWTH = [10, 30, 100, 300, 1000]
 GETITEMS = 100  # random sweep[i] per round
@@ -119,6 +120,75 @@ def growth_table(path: str) -> str:
         lines.append(f"| {shape} | {n} | " + " | ".join(cells) + " |")
     baseline = [f"{median[name, 'two', 0] / per * 1e3:.3g} ms" for _, name, per in rows if (name, "two", 0) in median]
     return "\n".join(lines) + "\n\nn = 0 (no entries): " + ", ".join(baseline)
+
+
+# -- issue #25: growth to n = 3000 by the number of axes an entry names; cold random access ----------
+
+ENTRY_AXES = [1, 2, 3, 6]
+GROWTH_3000 = [0, 100, 300, 1000, 3000]
+QUICK_GROWTH = [0, 100]
+
+
+def entries_matrix(axes_per_entry: int, n: int) -> dict:
+    """Six range axes of 1000 values; n exclude and n include entries, each naming
+    ``axes_per_entry`` random axes with random values (an include adds one extra)."""
+    generator = random.Random(1000 * axes_per_entry + n)
+    matrix: dict = {f"x{i}": {"start": 0, "stop": 999} for i in range(6)}
+    if not n:
+        return matrix
+
+    def entry() -> dict:
+        return {axis: generator.randrange(1000) for axis in generator.sample(sorted(matrix), axes_per_entry)}
+
+    matrix["exclude"] = [entry() for _ in range(n)]
+    matrix["include"] = [{**entry(), "tag": i} for i in range(n)]
+    return matrix
+
+
+def build_or_refuse(matrix: dict) -> int | None:
+    """The count, or None when the matrix is refused as too complex to count."""
+    try:
+        return from_matrix(matrix).count
+    except SweepError:
+        return None
+
+
+@pytest.mark.parametrize("axes_per_entry", ENTRY_AXES)
+@pytest.mark.parametrize("n", GROWTH_3000)
+def test_matrix_entries_growth_build_count(benchmark, request, axes_per_entry, n):
+    """Build + count; n = 0 (the same six axes, no entries) is the baseline of the same run.
+    A refusal is recorded in extra_info, not hidden."""
+    if request.config.getoption("--quick") and n not in QUICK_GROWTH:
+        pytest.skip("--quick keeps n <= 100")
+    benchmark.group = f"matrix growth to 3000: {axes_per_entry}-axis entries, build + count"
+    matrix = entries_matrix(axes_per_entry, n)
+    counted = benchmark.pedantic(build_or_refuse, (matrix,), rounds=1 if n >= 1000 else 3, iterations=1)
+    benchmark.extra_info["refused"] = counted is None
+
+
+def cold_p99(matrix: dict, samples: int) -> float:
+    """The 99th percentile of the first sweep[i] of ``samples`` distinct random indices, on a
+    matrix built just before (nothing warmed), in seconds of CPU."""
+    sweep = from_matrix(matrix)
+    generator = random.Random(7)
+    chosen = list({generator.randrange(sweep.count) for _ in range(samples)})
+    times = []
+    for index in chosen:
+        start = time.process_time()
+        sweep[index]
+        times.append(time.process_time() - start)
+    times.sort()
+    return times[int(0.99 * (len(times) - 1))]
+
+
+@pytest.mark.parametrize("n", [0, 300])
+def test_matrix_cold_getitem_p99(benchmark, request, n):
+    """Issue #25's case: 300 exclude + 300 include entries over random axis pairs; the baseline is
+    the same axes without entries, in the same run. The p99 is in extra_info["p99_us"]."""
+    samples = 200 if request.config.getoption("--quick") else 10_000
+    benchmark.group = "matrix: cold sweep[i], p99 of distinct random indices"
+    p99 = benchmark.pedantic(cold_p99, (entries_matrix(2, n), samples), rounds=1, iterations=1)
+    benchmark.extra_info["p99_us"] = p99 * 1e6
 
 
 if __name__ == "__main__":

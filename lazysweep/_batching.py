@@ -16,7 +16,7 @@ import operator
 __all__ = [
     "GITHUB_MATRIX_LIMIT", "GITHUB_RUN_JOB_LIMIT", "DEFAULT_BATCH_SIZE", "MAX_LISTED_BATCHES", "batch_count",
     "batch_bounds", "check_batch_size", "shard_bounds", "balanced_batch_count", "auto_size", "Batching",
-    "over_limit_advice", "listing_advice",
+    "over_limit_advice", "listing_advice", "fanout_jobs", "fanout_points_per_run", "fanout_over_limit",
 ]
 
 #: The most jobs GitHub Actions runs from one matrix.
@@ -193,3 +193,58 @@ def listing_advice(batches: int) -> str | None:
         return None
     return (f"{batches} batches are too many to list (the limit is {MAX_LISTED_BATCHES}): "
             "use --count, or a larger --size")
+
+
+def fanout_jobs(count: int, size: int = DEFAULT_BATCH_SIZE) -> int:
+    """The jobs one run of the fan-out workflow schedules for ``count`` points in batches of ``size``:
+    the plan job, then per batch one job listing its points (fanout-batch.yml's ``points``) and one
+    job per point (its ``point`` matrix), then the collect job. With no points, plan and collect.
+    O(1).
+
+    >>> fanout_jobs(65536), fanout_jobs(0)
+    (65794, 2)
+    """
+    return count + batch_count(count, size) + 2
+
+
+def fanout_points_per_run(size: int = DEFAULT_BATCH_SIZE, limit: int = GITHUB_RUN_JOB_LIMIT) -> int:
+    """The most points one fan-out run takes in batches of ``size``: the largest ``n`` with
+    ``fanout_jobs(n, size) <= limit``. O(1).
+
+    >>> fanout_points_per_run(256), fanout_jobs(49803), fanout_jobs(49804)
+    (49803, 50000, 50001)
+    """
+    points = (limit - 2) * size // (size + 1)  # n + n/size <= limit - 2, give or take one
+    while fanout_jobs(points + 1, size) <= limit:
+        points += 1
+    while points > 0 and fanout_jobs(points, size) > limit:
+        points -= 1
+    return points
+
+
+def fanout_over_limit(count: int, size: int = DEFAULT_BATCH_SIZE, limit: int = GITHUB_RUN_JOB_LIMIT) -> str:
+    """Why a fan-out of ``count`` points in batches of ``size`` does not fit one workflow run, with
+    what to do instead; ``""`` when it fits. O(1).
+
+    >>> fanout_over_limit(49803)
+    ''
+    >>> print(fanout_over_limit(65536))  # doctest: +NORMALIZE_WHITESPACE
+    a fan-out of 65536 points is 65794 jobs in one workflow run (plan, 256 batch jobs, 65536 point jobs, collect),
+    more than GitHub's limit of 50,000: run it in 2 runs of at most 49803 points with --only (0-49802, then
+    49803-99605, ...), or use batch jobs that each loop over their points (--size 256 or more, no job per
+    point), or a Slurm or Kubernetes job array (batch and get read its index)
+    """
+    jobs = fanout_jobs(count, size)
+    if jobs <= limit:
+        return ""
+    batches = batch_count(count, size)
+    most = fanout_points_per_run(size, limit)
+    runs = -(-count // most) if most else 0
+    split = (f"run it in {runs} runs of at most {most} points with --only (0-{most - 1}, then {most}-{2 * most - 1}, "
+             "...), or " if most else "")
+    return (
+        f"a fan-out of {count} points is {jobs} jobs in one workflow run (plan, {batches} batch jobs, {count} point "
+        f"jobs, collect), more than GitHub's limit of {limit:,}: {split}use batch jobs that each loop over their "
+        f"points (--size {batch_count(count, GITHUB_MATRIX_LIMIT)} or more, no job per point), or a Slurm or "
+        "Kubernetes job array (batch and get read its index)"
+    )

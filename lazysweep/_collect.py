@@ -210,6 +210,8 @@ def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tupl
     if INDEX_FIELD not in value:
         try:
             return sweep.index({key: value[key] for key in own}), None
+        except SweepError as error:  # two points with these values (a matrix listing 1 and 1.0)
+            return None, f"unknown: {error.message}"
         except ValueError:
             return None, "unknown: no point has these fields" if own else "unknown: no _index and no field of a point"
     index = value[INDEX_FIELD]

@@ -21,8 +21,12 @@ Plain scalars are typed by one of two dialects:
   schema, exactly as GitHub's runner reads workflows (``YamlObjectReader``
   in actions/runner): only ``true``/``false`` (three spellings each) are
   booleans; ``null``, ``~`` and nothing are null; ``017`` is 17, ``0x1F`` and
-  ``0o17`` are integers, ``1e-4`` and ``.inf`` are numbers; ``yes``, ``on``,
-  ``1_000``, ``1:30``, ``0b11`` and ``2024-01-01`` are strings;
+  ``0o17`` are integers (32-bit two's complement: ``0xFFFFFFFF`` is -1),
+  ``1e-4`` and ``.inf`` are numbers; ``yes``, ``on``, ``1_000``, ``1:30``,
+  ``0b11`` and ``2024-01-01`` are strings. ``!!str`` makes any scalar a
+  string; ``!!int``, ``!!float``, ``!!bool`` and ``!!null`` take a plain
+  scalar of their kind; other tags on scalars (``!`` too) are refused, as
+  the runner refuses them;
 * :data:`PYYAML`: ``yaml.safe_load``'s YAML 1.1 rules (``yes`` is True), for
   the drop-ins, whose upstreams read their configs with PyYAML; non-finite
   floats are refused there.
@@ -87,7 +91,10 @@ _NUMBER_START = frozenset("0123456789+-.")
 # Within these characters, float() takes exactly the core schema's [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)
 # ([eE][-+]?[0-9]+)?: no underscores, spaces or words (inf, nan) can reach it.
 _FLOAT_CHARS = frozenset("0123456789+-.eE")
-_INT32_MAX = 2**31 - 1  # the runner reads 0x and 0o integers as Int32
+# The runner reads 0x and 0o integers as Int32 (YamlObjectReader.MatchInteger: Int32.TryParse with
+# AllowHexSpecifier, Convert.ToInt32(text, 8)): 32 bits, two's complement, wider is an error.
+_INT32_MAX = 2**31 - 1
+_UINT32_MAX = 2**32 - 1
 
 
 class Limits(namedtuple("Limits", "max_bytes max_depth max_nodes", defaults=(64 * 1024 * 1024, 100, 10_000_000))):
@@ -142,10 +149,13 @@ def github_scalar(text: str) -> Any:
     """The value GitHub gives the plain scalar ``text`` (YAML 1.2 core schema). O(len(text)).
 
     Raises ValueError (the reason) for numbers GitHub refuses: a ``0x`` or
-    ``0o`` integer beyond 32 bits, or more than 4,300 digits.
+    ``0o`` integer beyond 32 bits, or more than 4,300 digits. ``0x`` and ``0o``
+    integers are 32-bit two's complement, as the runner reads them.
 
     >>> [github_scalar(t) for t in ("yes", "on", "~", "True", "017", "0x1F", "0o17", "1e-4", "1_000", "1:30")]
     ['yes', 'on', None, True, 17, 31, 15, 0.0001, '1_000', '1:30']
+    >>> github_scalar("0xFFFFFFFF"), github_scalar("0x80000000"), github_scalar("0o37777777777"), github_scalar("0X1F")
+    (-1, -2147483648, -1, '0X1F')
     """
     word = _CORE_WORDS.get(text, _NO_KEY)
     if word is not _NO_KEY:
@@ -163,9 +173,9 @@ def github_scalar(text: str) -> Any:
             number = int(digits, 16 if text[1] == "x" else 8)
         except ValueError:  # 0o8, 0xg: text
             return text
-        if number > _INT32_MAX:
-            raise ValueError(f"GitHub reads 0x and 0o integers up to {_INT32_MAX} (32 bits)")
-        return number
+        if number > _UINT32_MAX:
+            raise ValueError(f"GitHub reads 0x and 0o integers as 32 bits, up to {_UINT32_MAX:#x}")
+        return number - (1 << 32) if number > _INT32_MAX else number  # the sign bit: 0xFFFFFFFF is -1
     if _FLOAT_CHARS.issuperset(text):
         try:
             return float(text)
@@ -577,9 +587,11 @@ class _Builder:
         named.add(event.anchor)
 
     def _github_scalar(self, event: Any, plain: bool) -> Any:
-        """A scalar under GitHub's rules: typed only when plain or tagged with a core tag."""
+        """A scalar under GitHub's rules (YamlObjectReader.AllowLiteral in actions/runner): ``!!str``
+        is a string in any style; ``!!int``, ``!!float``, ``!!bool`` and ``!!null`` hold a plain
+        scalar of that kind; any other tag, ``!`` included, is refused with the runner's reason."""
         tag, text = event.tag, event.value
-        if tag is None or tag == "!":
+        if tag is None:
             if not plain:
                 return text  # quoted, literal or folded: always a string
             if text == "<<":
@@ -587,16 +599,22 @@ class _Builder:
             kind = "int"  # the only plain scalars refused: integers out of range
         elif tag == _TAG + "str":
             return text
-        elif tag in _CORE_TAGS:
+        elif tag in _CORE_TAGS and not event.style:
             kind = tag[len(_TAG) :]
+        elif tag in _CORE_TAGS:
+            style = _STYLES.get(event.style, event.style)
+            raise self.fail(f"GitHub refuses the tag {_short_tag(tag)} on a {style} scalar (the runner: "
+                            f"the scalar style '{style}' is not valid with the tag '{tag}')", event.start_mark)
         else:
-            raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
+            raise self.fail(f"unsupported YAML tag {_short_tag(tag)} (the runner: Unexpected tag '{tag}')",
+                            event.start_mark)
         try:
             value = github_scalar(text)
         except ValueError as error:
             raise self.fail(f"invalid {kind} {_short(text)}: {error}", event.start_mark) from None
-        if tag is not None and tag != "!" and not _CORE_TAGS[tag](value):
-            raise self.fail(f"invalid {kind} {_short(text)} under GitHub's YAML rules", event.start_mark)
+        if tag is not None and not _CORE_TAGS[tag](text, value):
+            raise self.fail(f"invalid {kind} {_short(text)} under GitHub's YAML rules (the runner: the value is "
+                            f"invalid for the type '{tag}')", event.start_mark)
         if kind == "float" and not isinstance(value, float):
             value = float(value)  # !!float 3 is 3.0, as the runner reads it
         return value
@@ -626,10 +644,12 @@ class _Builder:
         return value
 
 
-# The tags GitHub's reader accepts on a scalar, and the values each may hold (!!float 3 is 3.0).
+# The tags GitHub's reader accepts on a plain scalar, and the text each may hold: only its own
+# Match* (YamlObjectReader.ParseInteger uses MatchInteger alone, so !!int 1.5 and !!float 0x10 fail).
 _CORE_TAGS = {
-    _TAG + "int": lambda value: type(value) is int,
-    _TAG + "float": lambda value: type(value) in (int, float),
-    _TAG + "bool": lambda value: type(value) is bool,
-    _TAG + "null": lambda value: value is None,
+    _TAG + "int": lambda text, value: type(value) is int,
+    _TAG + "float": lambda text, value: type(value) is float or (type(value) is int and text[:2] not in ("0x", "0o")),
+    _TAG + "bool": lambda text, value: type(value) is bool,
+    _TAG + "null": lambda text, value: value is None,
 }
+_STYLES = {"'": "SingleQuoted", '"': "DoubleQuoted", "|": "Literal", ">": "Folded"}  # YamlDotNet's ScalarStyle names

@@ -40,11 +40,13 @@ pattern. Survivors are counted over the set of exclude entries still alive:
   thousand axes or entries cost no Python stack depth.
 
 Counting under arbitrary overlapping exclusions is #P-hard, so the work is
-bounded. Each operation (building the matrix, one ``sweep[i]`` or
-``index``, the step to each next block of a batch) may create at most
-:data:`STATE_BUDGET` states and spend at most :data:`TIME_BUDGET` seconds of
-CPU on them; past either, :class:`~lazysweep._errors.SweepError` says so in one
-line (the command line exits 1). Both are reached in well under a second.
+bounded, by counting operations rather than seconds (the same file gets the
+same answer on any machine). Each operation (building the matrix, one
+``sweep[i]`` or ``index``, the step to each next block of a batch) may create
+at most :data:`STATE_BUDGET` states and work over at most :data:`WORK_BUDGET`
+entries in them (each state adds the entries alive in it); past either,
+:class:`~lazysweep._errors.SweepError` says so in one line (the command line
+exits 1). Both are reached in about a second of CPU.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain, product
 from math import prod
-from time import process_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
@@ -71,52 +72,34 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     #: A counting node: (exclude entries alive, axes still free that they name).
     Node = tuple[int, int]
 
-from ._axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, value_key
+from ._axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, _powers_below, value_key
 from ._encode import INDEX_FIELD, canonical, describe_axes
+from ._equality import ambiguous, fold, int_interval, literal_number, matches, parse_number, to_number
 from ._errors import SweepError
 from ._space import Product, Sweep
 
-__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "TIME_BUDGET"]
+__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "WORK_BUDGET"]
 
 #: The most counting states one operation may create (building the matrix, one
 #: ``sweep[i]`` or ``index``, the step to the next block of a batch). A state
 #: costs a few microseconds, so the refusal comes well under a second.
 STATE_BUDGET = 20_000
 
-#: The most seconds of CPU one operation may spend creating states, for the states that
-#: are costly on their own (thousands of entries alive at once).
-TIME_BUDGET = 0.5
+#: The most work one operation may do creating states, counted in entries: each state adds the
+#: number of exclude entries alive in it (its bit operations and loops follow them). An operation
+#: count, not seconds: the same file gets the same answer on any machine, under any load.
+WORK_BUDGET = 200_000
 
 #: The most entries that one class may keep for the counter to use inclusion-exclusion over them
 #: (2^this many terms) rather than a node of its own.
 _SPLIT_ENTRIES = 3
 
+#: The longest run of a range's values that one double stands for which an include with extras may
+#: name (each of its values is listed in a table).
+_LISTED_RUN = 1 << 16
+
 #: Cached states beyond this many are dropped between operations (memory stays bounded).
 _CACHE_LIMIT = 4 * STATE_BUDGET
-
-
-def matches(pattern: Any, value: Any) -> bool:
-    """Whether ``pattern`` matches ``value`` leaf by leaf, the way GitHub matches matrix entries.
-
-    Iterative: the nesting depth costs no Python stack.
-
-    >>> matches({"node": {"version": 20}}, {"node": {"version": 20, "env": "x"}})
-    True
-    >>> matches({}, 5), matches([1], [1, 2]), matches(1, True), matches({"a": None}, {})
-    (True, True, False, True)
-    """
-    pending = [(pattern, value)]
-    while pending:
-        pattern, value = pending.pop()
-        if isinstance(pattern, Mapping):
-            inner = value if isinstance(value, Mapping) else {}
-            pending.extend((sub, inner.get(key)) for key, sub in pattern.items())
-        elif isinstance(pattern, (list, tuple)):
-            items = value if isinstance(value, (list, tuple)) else ()
-            pending.extend((sub, items[i] if i < len(items) else None) for i, sub in enumerate(pattern))
-        elif _is_container(value) or value_key(pattern) != value_key(value):
-            return False  # a scalar never equals a list or a mapping
-    return True
 
 
 def _is_container(value: Any) -> bool:
@@ -133,60 +116,142 @@ def _bits(mask: int) -> Iterator[int]:
         position = digits.find("1", position + 1)
 
 
-class _Unnamed:
-    """Stands for the values of a range that no pattern names: a scalar equal to nothing."""
+class _Signer:
+    """``signer(value)``: ``neutral`` plus the bits of the patterns ``value`` matches, under
+    GitHub's ``==`` (:mod:`lazysweep._equality`). A pattern that is one scalar leaf is found by
+    dictionary look-ups, not tried one by one: a string value by its case-folded text (the string
+    leaves) and by its number (the other leaves); any other scalar by its number (every leaf, a
+    string leaf by the number it parses as). Other patterns are tried with :func:`matches`.
+    O(1) per value plus O(tree) per pattern that is not a scalar leaf."""
+
+    __slots__ = ("neutral", "by_fold", "by_number", "by_number_not_string", "general")
+
+    def __init__(self, relevant: list[tuple[int, list[Any]]], neutral: int) -> None:
+        self.neutral = neutral
+        self.by_fold: dict[str, int] = {}
+        self.by_number: dict[float, int] = {}
+        self.by_number_not_string: dict[float, int] = {}
+        self.general: list[tuple[int, list[Any]]] = []
+        for bit, subs in relevant:
+            if len(subs) != 1 or _is_container(subs[0]):
+                self.general.append((bit, subs))
+                continue
+            leaf = subs[0]
+            if isinstance(leaf, str):
+                self.by_fold[fold(leaf)] = self.by_fold.get(fold(leaf), 0) | 1 << bit
+                number = parse_number(leaf)
+            else:
+                number = literal_number(leaf)
+                if number == number:
+                    self.by_number_not_string[number] = self.by_number_not_string.get(number, 0) | 1 << bit
+            if number == number:  # NaN matches nothing
+                self.by_number[number] = self.by_number.get(number, 0) | 1 << bit
+
+    def __call__(self, value: Any) -> int:
+        mark = self.neutral
+        if isinstance(value, str):
+            mark |= self.by_fold.get(fold(value), 0)
+            number = parse_number(value)
+            if number == number:
+                mark |= self.by_number_not_string.get(number, 0)
+        elif not _is_container(value):
+            number = to_number(value)
+            if number == number:
+                mark |= self.by_number.get(number, 0)
+        for bit, subs in self.general:
+            if all(matches(sub, value) for sub in subs):
+                mark |= 1 << bit
+        return mark
 
 
-_UNNAMED = _Unnamed()
+def _runs_equal_to(axis: ArithmeticRange | GeometricRange, number: float) -> list[tuple[int, int]]:
+    """The runs ``(start, stop)`` of positions of an integer range whose values GitHub's ``==``
+    finds equal to ``number``: the integers whose double is ``number``, found arithmetically
+    (one, or a run of them past 2**53). O(1) for an arithmetic range, O(log log) big-integer
+    powers for a geometric one; nothing is scanned."""
+    bounds = int_interval(number)
+    if bounds is None:
+        return []
+    low, high = bounds
+    if isinstance(axis, ArithmeticRange):
+        last = axis[axis.size - 1]
+        smallest, largest = min(axis.start, last), max(axis.start, last)
+        low = smallest if low is None else max(low, smallest)
+        high = largest if high is None else min(high, largest)
+        if low > high:
+            return []
+        step, start = axis.step, axis.start
+        first, final = (-((start - low) // step), (high - start) // step) if step > 0 else \
+            (-((high - start) // -step), (start - low) // -step)
+        first, final = max(first, 0), min(final, axis.size - 1)
+        return [(first, final + 1)] if first <= final else []
+    low = 1 if low is None else max(low, 1)
+    if high is None:  # +inf: every value from the first that rounds to it
+        first = _powers_below(axis.start, low, axis.factor)
+        return [(first, axis.size)] if first < axis.size else []
+    runs = []
+    below = _powers_below(axis.start, high + 1, axis.factor) - 1  # the last power <= high
+    if 0 <= below <= axis.size - 2 and axis[below] >= low:
+        runs.append((below, below + 1))
+    if low <= axis.stop <= high:
+        runs.append((axis.size - 1, axis.size))
+    return runs
+
+
+def _range_runs(axis: ArithmeticRange | GeometricRange, relevant: list[tuple[int, list[Any]]],
+                neutral: int) -> tuple[list[tuple[int, int]], int]:
+    """An integer range cut into runs ``(start, signature)``, and the signature of "the rest": the runs a scalar leaf names (found
+    by :func:`_runs_equal_to`) and the rest between them. A pattern that is not a scalar leaf
+    matches every integer alike (its paths lead nowhere, so its leaves meet null), so it only
+    adds to every run or to none. O(patterns naming the axis) runs; no value is visited."""
+    everywhere = neutral
+    named: dict[tuple[int, int], int] = {}
+    for bit, subs in relevant:
+        allowed: list[tuple[int, int]] | None = None  # None: every position
+        for sub in subs:
+            if _is_container(sub):
+                found = None if matches(sub, 0) else []
+            else:
+                found = _runs_equal_to(axis, parse_number(sub) if isinstance(sub, str) else literal_number(sub))
+            if found is not None:
+                allowed = found if allowed is None else [
+                    (max(a, c), min(b, d)) for a, b in allowed for c, d in found if max(a, c) < min(b, d)]
+        if allowed is None:
+            everywhere |= 1 << bit
+        for run in allowed or ():
+            named[run] = named.get(run, 0) | 1 << bit
+    runs = []
+    position = 0
+    for (start, stop), mark in sorted(named.items()):  # runs of distinct doubles never overlap
+        if position < start:
+            runs.append((position, everywhere))
+        runs.append((start, everywhere | mark))
+        position = stop
+    if position < axis.size:
+        runs.append((position, everywhere))
+    return runs, everywhere
 
 
 class _AxisClasses:
     """One axis cut into runs, each run of one class; a class is the set of patterns
     (bits) its values satisfy. Built in O(patterns naming the axis + runs) for a range,
-    O(values) for a list, with one table look-up per value instead of a match per pattern."""
+    O(values) for a list, with one table look-up per value instead of a match per pattern.
+    ``relevant`` holds each pattern's values under the keys naming this axis (two keys that
+    differ only in case name the same axis, and both must match)."""
 
-    __slots__ = ("size", "run_starts", "run_classes", "signatures", "sizes", "class_runs", "hits", "named")
+    __slots__ = ("size", "run_starts", "run_classes", "signatures", "sizes", "class_runs", "hits", "named", "rest")
 
-    def __init__(self, axis: Axis, relevant: list[tuple[int, Any]], neutral: int) -> None:
+    def __init__(self, axis: Axis, relevant: list[tuple[int, list[Any]]], neutral: int) -> None:
         self.size = axis.size
         self.named = sum(1 << bit for bit, _ in relevant)  # the patterns that name this axis
-        scalars: dict[Any, int] = {}
-        containers = []
-        for bit, sub in relevant:
-            if _is_container(sub):
-                containers.append((bit, sub))
-            else:
-                key = value_key(sub)
-                scalars[key] = scalars.get(key, 0) | 1 << bit
-
-        def signature(value: Any) -> int:
-            mark = neutral
-            if scalars and not _is_container(value):
-                try:
-                    mark |= scalars.get(value_key(value), 0)
-                except TypeError:  # an unhashable value of a type YAML never produces
-                    mark |= sum(1 << bit for bit, sub in relevant
-                                if not _is_container(sub) and value_key(sub) == value_key(value))
-            for bit, sub in containers:
-                if matches(sub, value):
-                    mark |= 1 << bit
-            return mark
-
+        self.rest = neutral  # a range's values that no scalar leaf names have this signature
         runs: list[tuple[int, int]] = []  # (start, signature)
         if not relevant:
             runs.append((0, neutral))
         elif isinstance(axis, (ArithmeticRange, GeometricRange)):
-            # A container pattern matches every number alike, so it only shapes "the rest".
-            rest = signature(_UNNAMED)
-            start = 0
-            for position in sorted({p for bit, sub in relevant if not _is_container(sub) for p in axis.positions(sub)}):
-                if start < position:
-                    runs.append((start, rest))
-                runs.append((position, signature(axis[position])))
-                start = position + 1
-            if start < axis.size:
-                runs.append((start, rest))
+            runs, self.rest = _range_runs(axis, relevant, neutral)
         else:
+            signature = _Signer(relevant, neutral)
             for position, value in enumerate(axis.segment(0, axis.size)):
                 mark = signature(value)
                 if not runs or runs[-1][1] != mark:
@@ -261,8 +326,8 @@ class MatrixSweep(Sweep):
     """
 
     __slots__ = ("axes", "keys", "_excludes", "_includes", "_classes", "_entry_axes", "_ends", "_suffix",
-                 "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_deadline",
-                 "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables")
+                 "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
+                 "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -272,16 +337,26 @@ class MatrixSweep(Sweep):
             raise ValueError("axis names must be unique")
         if not self.axes and not include:
             raise ValueError("a matrix needs an axis or an include entry")
-        column = {name: k for k, name in enumerate(self.keys)}
+        # Keys compare ignoring case: the runner keeps the axes in a DictionaryExpressionData
+        # (src/Sdk/Expressions/Data/DictionaryExpressionData.cs, keys OrdinalIgnoreCase), where a
+        # second key differing only in case is an error, and looks entry keys up in it.
+        column = {fold(name): k for k, name in enumerate(self.keys)}
+        if len(column) != len(self.keys):
+            raise ValueError("axis names must differ in more than letter case (GitHub compares them ignoring case)")
         for entry in exclude:
             if not isinstance(entry, Mapping) or not entry:
                 raise ValueError("an exclude entry must be a non-empty mapping")
             for key in entry:
-                if key not in column:
+                if not isinstance(key, str) or fold(key) not in column:
                     raise ValueError(f"exclude key {key!r} is not an axis")
         for entry in include:
             if not isinstance(entry, Mapping):
                 raise ValueError("an include entry must be a mapping")
+            extras = [fold(key) if isinstance(key, str) else key for key in entry
+                      if not isinstance(key, str) or fold(key) not in column]
+            if len(set(extras)) != len(extras):  # MatrixInclude adds each extra to a DictionaryExpressionData
+                raise ValueError("an include entry's extra keys must differ in more than letter case "
+                                 "(GitHub compares them ignoring case)")
         self._counts: dict[tuple[int, int], int] = {}
         self._memo: dict[Node, int] = {}
         self._layouts: dict[tuple[int, int], Layout] = {}
@@ -289,13 +364,21 @@ class MatrixSweep(Sweep):
         # Pattern bit b: exclude entries first, then include filters.
         self._excludes = [dict(entry) for entry in exclude]
         self._includes = [dict(entry) for entry in include]
-        patterns = [{column[k]: v for k, v in entry.items()} for entry in self._excludes]
-        patterns += [{column[k]: v for k, v in entry.items() if k in column} for entry in self._includes]
+        # A pattern: axis -> the entry's values under the keys naming it (one, unless two keys
+        # differ only in case: then both must match).
+        patterns: list[dict[int, list[Any]]] = []
+        for entry in [*self._excludes, *self._includes]:
+            pattern: dict[int, list[Any]] = {}
+            for key, sub in entry.items():
+                k = column.get(fold(key)) if isinstance(key, str) else None
+                if k is not None:
+                    pattern.setdefault(k, []).append(sub)
+            patterns.append(pattern)
         every_pattern = (1 << len(patterns)) - 1
-        by_axis: list[list[tuple[int, Any]]] = [[] for _ in self.axes]
+        by_axis: list[list[tuple[int, list[Any]]]] = [[] for _ in self.axes]
         for bit, pattern in enumerate(patterns):
-            for k, sub in pattern.items():
-                by_axis[k].append((bit, sub))
+            for k, subs in pattern.items():
+                by_axis[k].append((bit, subs))
         self._classes = [
             _AxisClasses(axis, relevant, every_pattern & ~sum(1 << bit for bit, _ in relevant))
             for axis, relevant in zip(self.axes, by_axis)
@@ -316,35 +399,49 @@ class MatrixSweep(Sweep):
         self._appended: list[dict[str, Any]] = []
         self._extras: dict[int, dict[str, Any]] = {}  # include bit (as a power of two) -> its extras
         witness = _Witness(self._classes, self._everyone)
+
+        def _is_filter(key: Any) -> bool:
+            return isinstance(key, str) and fold(key) in column
+
         for number, entry in enumerate(self._includes):
             bit = len(self._excludes) + number
             named = sorted(patterns[bit])
+            self._begin()  # each include's search is an operation of its own
             if not (self._survivors and possible[bit] and (witness.found(bit, named) or self._reachable(bit, named))):
-                self._appended.append(entry)
+                # MatrixInclude.GetUnmatchedVectors: the filter's keys first, then the extras
+                if sum(map(len, patterns[bit].values())) != len(patterns[bit]):
+                    raise ValueError("an include entry that matches no combination is added as one, and its keys "
+                                     "must then differ in more than letter case (GitHub compares them ignoring case)")
+                self._appended.append({**{key: value for key, value in entry.items() if _is_filter(key)}, **entry})
                 continue
-            extras = {key: value for key, value in entry.items() if key not in column}
+            extras = {key: value for key, value in entry.items() if not isinstance(key, str) or fold(key) not in column}
             if extras:
                 self._extras[1 << bit] = extras
         self._extras_mask = sum(self._extras)
+        # Later extras overwrite earlier ones whose key differs only in case, keeping the first
+        # spelling (DictionaryExpressionData's indexer): the slow merge, only when that happens.
+        spellings = {key for extras in self._extras.values() for key in extras}
+        self._fold_extras = len({fold(key) if isinstance(key, str) else key for key in spellings}) != len(spellings)
         self._extra_tables = self._value_tables()
 
     # -- the work budget -----------------------------------------------------------------
 
     def _begin(self) -> None:
-        """Start one operation's allowance of states and time."""
-        self._spent = 0
-        self._deadline = process_time() + TIME_BUDGET
+        """Start one operation's allowance of states and work."""
+        self._spent = self._work = 0
         if len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
             self._memo.clear()
             self._counts.clear()
             self._layouts.clear()
 
-    def _charge(self) -> None:
+    def _charge(self, alive: int = 0) -> None:
+        """Count one state, with ``alive`` the exclude entries it works over."""
         self._spent += 1
+        self._work += alive.bit_count()
         if self._spent > STATE_BUDGET:
             why = f"more than {STATE_BUDGET} states (lazysweep._matrix.STATE_BUDGET)"
-        elif not self._spent & 63 and process_time() > self._deadline:
-            why = f"more than {TIME_BUDGET} s of CPU (lazysweep._matrix.TIME_BUDGET)"
+        elif self._work > WORK_BUDGET:
+            why = f"more than {WORK_BUDGET} entries worked over (lazysweep._matrix.WORK_BUDGET)"
         else:
             return
         raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
@@ -366,14 +463,16 @@ class MatrixSweep(Sweep):
     def _free_count(self, alive: int, free: int, total: int) -> int:
         """Assignments of the axes ``free`` (``total`` of them) that no entry ``alive`` matches,
         the entries' other axes being matched already."""
-        named = 0
-        for bit in _bits(alive):
-            rest = self._entry_axes[bit] & free
-            if not rest:  # matched on every axis: everything is excluded
-                return 0
-            named |= rest
         if not alive:
             return total
+        named = touching = 0  # the free axes entries alive name; the entries naming a free axis
+        for axis in _bits(free):  # O(axes) wide-mask operations, not a loop over the entries
+            entries = alive & self._classes[axis].named
+            if entries:
+                named |= 1 << axis
+                touching |= entries
+        if alive & ~touching:  # an entry matched on every axis: everything is excluded
+            return 0
         others = free & ~named  # the free axes no entry names: multiply by their sizes
         scale = self._size_of(others) if others.bit_count() < named.bit_count() else total // self._size_of(named)
         return scale * self._solve((alive, named))
@@ -406,7 +505,7 @@ class MatrixSweep(Sweep):
                 continue
             plan = plans.get(node)
             if plan is None:
-                self._charge()
+                self._charge(node[0])
                 plan = plans[node] = self._plan(*node)
                 waiting = [child for _, children in plan for child in children if child not in memo]
                 if waiting:
@@ -509,9 +608,11 @@ class MatrixSweep(Sweep):
         left, by inclusion-exclusion over them: the other entries alone, minus the points
         each kept entry excludes, plus those two exclude, ...; each term fixes the kept
         entries' axes to a class they all allow, so its node is the others restricted."""
+        if not kept or kept.bit_count() > _SPLIT_ENTRIES:
+            return [(size, following, free)]
         entries = list(_bits(kept))
         axes = [self._entry_axes[bit] & free for bit in entries]
-        if not entries or len(entries) > _SPLIT_ENTRIES or any(not a or a & (a - 1) for a in axes):
+        if any(not a or a & (a - 1) for a in axes):
             return [(size, following, free)]
         base = following & ~kept
         terms = []
@@ -522,15 +623,17 @@ class MatrixSweep(Sweep):
                 allowed[axis] = allowed[axis] & hits if axis in allowed else hits
             rest = free & ~sum(1 << axis for axis in allowed)
             fixed = [self._classes[axis] for axis in allowed]
-            naming = 0  # the entries naming a fixed axis
+            naming = touching = 0  # the entries naming a fixed axis; those naming an axis still free
             for classes in fixed:
                 naming |= classes.named
+            for axis in _bits(rest):
+                touching |= self._classes[axis].named
             for combination in product(*(sorted(allowed[axis]) for axis in allowed)):
                 restricted, weight = base, -size if subset.bit_count() % 2 else size
                 for classes, klass in zip(fixed, combination):
                     restricted &= classes.signatures[klass]
                     weight *= classes.sizes[klass]
-                if all(self._entry_axes[bit] & rest for bit in _bits(restricted & naming)):
+                if not restricted & naming & ~touching:  # no entry is matched on every axis
                     terms.append((weight, restricted, rest))
         return terms
 
@@ -563,9 +666,9 @@ class MatrixSweep(Sweep):
         found = self._layouts.get(key)
         if found is not None:
             return found
-        self._charge()
         classes = self._classes[k]
         naming = alive & classes.named
+        self._charge(naming)  # its loops follow the entries naming this axis
         starts: list[int] = []
         follows: list[int] = []
 
@@ -613,7 +716,7 @@ class MatrixSweep(Sweep):
             elif not following or k > last:
                 return True  # every completion survives, or the filter's last axis is passed
             elif (k, following) not in seen:
-                self._charge()
+                self._charge()  # the layouts it reads charge their own work
                 seen.add((k, following))
                 stack.append((k + 1, self._branches(k, following, bit)))
         return False
@@ -686,12 +789,16 @@ class MatrixSweep(Sweep):
             if not isinstance(axis, (ArithmeticRange, GeometricRange)):  # a list: every value listed
                 found.append((k, [(p, marks[classes.class_at(p)]) for p in range(axis.size)], 0))
                 continue
-            listed, rest = [], 0
+            listed, rest = [], classes.rest & self._extras_mask
             for run, klass in enumerate(classes.run_classes):
-                if classes.run_starts[run + 1] - classes.run_starts[run] == 1:
-                    listed.append((classes.run_starts[run], marks[klass]))
-                else:  # only "the rest" of a range spans several values
-                    rest = marks[klass]
+                start, stop = classes.run_starts[run], classes.run_starts[run + 1]
+                if classes.signatures[klass] == classes.rest:
+                    continue
+                if stop - start > _LISTED_RUN:  # one double past 2**53 stands for many integers
+                    raise SweepError(f"axis {axis.name!r}: an include with extras names a value that stands for "
+                                     f"{stop - start} integers of the range (GitHub compares numbers as doubles); "
+                                     "give the range a larger step or list its values")
+                listed.extend((position, marks[klass]) for position in range(start, stop))
             found.append((k, listed, rest))
         return found
 
@@ -711,6 +818,14 @@ class MatrixSweep(Sweep):
         """The extras of the includes ``mask`` (bits) in GitHub's order: later ones overwrite
         earlier ones' values, each key keeping the place where it was first added."""
         merged: dict[str, Any] = {}
+        if self._fold_extras:
+            spelling: dict[Any, str] = {}
+            while mask:
+                low = mask & -mask
+                for key, value in self._extras[low].items():
+                    merged[spelling.setdefault(fold(key) if isinstance(key, str) else key, key)] = value
+                mask ^= low
+            return merged
         while mask:
             low = mask & -mask
             merged.update(self._extras[low])
@@ -789,25 +904,26 @@ class MatrixSweep(Sweep):
             yield dict(self._appended[number - self._survivors])
 
     def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        """The point whose values equal ``point``'s, as JSON compares them (``1`` is ``1.0``,
+        ``"a"`` is not ``"A"``: what a job's matrix context carries). Two or more such points
+        (an axis listing ``1`` and ``1.0``, an include repeated) are jobs GitHub runs apart whose
+        results cannot be told apart by their fields: :class:`SweepError` says to match by
+        ``_index``, rather than credit one of them silently. O(axes) per candidate."""
         if not isinstance(point, Mapping):
             return
         wanted = value_key(point)
-        appended = [
-            self._survivors + number
-            for number, entry in enumerate(self._appended)
-            if value_key(entry) == wanted
-        ]
-        if reverse:
-            yield from reversed(appended)
+        found = [self._survivors + number for number, entry in enumerate(self._appended) if value_key(entry) == wanted]
         if self.axes and all(key in point for key in self.keys):
-            choices = [axis.positions(point[axis.name], reverse) for axis in self.axes]
-            for digits in product(*choices):
+            for digits in product(*(axis.positions(point[axis.name]) for axis in self.axes)):
                 self._begin()
                 rank = self._rank(digits)
                 if rank is not None and value_key(self._point(rank)) == wanted:
-                    yield rank
-        if not reverse:
-            yield from appended
+                    found.append(rank)
+                    if len(found) > 1:
+                        break
+        if len(found) > 1:
+            raise ambiguous(point)
+        yield from found
 
     def __repr__(self) -> str:
         return (f"<MatrixSweep of {self.count} points: {len(self.axes)} axes, "

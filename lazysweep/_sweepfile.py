@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     PathLike = Union[str, os.PathLike[str]]
 
 from ._axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
+from ._equality import fold
 from ._errors import SweepError
 from ._loader import Document, Limits, load_document, yaml11_note
 from ._space import Chain, Product, Sweep
@@ -102,14 +103,42 @@ def workflow_jobs(document: Document) -> dict[str, Any]:
 
 
 def dynamic_reason(matrix: Any) -> str | None:
-    """Why GitHub would build this matrix from an expression at run time, or None if literal."""
-    if isinstance(matrix, str):
-        return "the whole matrix is an expression"
-    if isinstance(matrix, Mapping):
-        for key, value in matrix.items():
-            if isinstance(value, str) and "${{" in value:
-                return f"'{key}' is an expression"
+    """Where GitHub would fill this matrix in at run time, or None if it is all literal: the path
+    of the first ``${{ ... }}`` anywhere in it (an axis, a value deep in one, an ``include`` or
+    ``exclude`` entry, or a key) and the expression. Such a matrix cannot be counted before the
+    run: counting its text would be wrong. O(size of the matrix), without recursion.
+
+    >>> dynamic_reason({"os": ["a"], "exclude": [{"os": "${{ inputs.skip }}"}]})
+    'matrix.exclude[0].os is ${{ inputs.skip }}'
+    >>> dynamic_reason("${{ fromJSON(needs.plan.outputs.batches) }}"), dynamic_reason({"os": ["a"]})
+    ('matrix is ${{ fromJSON(needs.plan.outputs.batches) }}', None)
+    """
+    pending: list[tuple[str, Any]] = [("matrix", matrix)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if "${{" in value:
+                return f"{path} is {_expression(value)}"
+        elif isinstance(value, Mapping):
+            for key in value:
+                if isinstance(key, str) and "${{" in key:
+                    return f"a key of {path} is {_expression(key)}"
+            pending.extend((_step(path, key), item) for key, item in reversed(list(value.items())))
+        elif _is_list(value):
+            pending.extend((f"{path}[{position}]", item) for position, item in reversed(list(enumerate(value))))
     return None
+
+
+def _step(path: str, key: Any) -> str:
+    return f"{path}.{key}" if isinstance(key, str) and key.replace("-", "_").isidentifier() else f"{path}[{key!r}]"
+
+
+def _expression(text: str, limit: int = 100) -> str:
+    """The first ``${{ ... }}`` in ``text`` (to its end if it is not closed), at most ``limit`` long."""
+    start = text.index("${{")
+    stop = text.find("}}", start + 3)
+    found = text[start:] if stop < 0 else text[start:stop + 2]
+    return found if len(found) <= limit else found[: limit - 3] + "..."
 
 
 class _Interpreter:
@@ -129,8 +158,7 @@ class _Interpreter:
             raise self.fail(f"job {job!r} has no strategy.matrix{hint}", jobs, job)
         reason = dynamic_reason(strategy["matrix"])
         if reason:
-            raise self.fail(f"job {job!r} builds its matrix at run time ({reason}): it cannot be counted",
-                            strategy, "matrix")
+            raise self.fail(f"job {job!r} cannot be counted before the run: {reason}", strategy, "matrix", at_key=True)
         return self.matrix(strategy, "matrix")
 
     def fail(self, message: str, container: Any = None, key: Any = None, at_key: bool = False) -> SweepError:
@@ -184,15 +212,23 @@ class _Interpreter:
             near = _near_miss(name, _MATRIX_KEYS)
             if near:
                 self.warn(f"axis {name!r} looks like {near!r}: it is an axis, as on GitHub", matrix, name)
-        names = {axis.name for axis in axes}
+        names: dict[str, str] = {}  # GitHub compares matrix keys ignoring case (see lazysweep._matrix)
+        for axis in axes:
+            if names.setdefault(fold(axis.name), axis.name) != axis.name:
+                raise self.fail(f"axes {names[fold(axis.name)]!r} and {axis.name!r} differ only in letter case: "
+                                "GitHub compares matrix keys ignoring case", matrix, axis.name, at_key=True)
         exclude = self.entries(matrix, "exclude")
         include = self.entries(matrix, "include")
         for entry in exclude:
             if not entry:
                 raise self.fail("an exclude entry must not be empty", entry)
             for name in entry:
-                if name not in names:
+                if fold(name) not in names:
                     raise self.fail(f"exclude key {name!r} is not an axis of the matrix", entry, name, at_key=True)
+        for entry in include:
+            if not entry:
+                raise self.fail("an include entry must not be empty (GitHub: 'Matrix include mapping does not "
+                                "contain any values')", entry)
         if not axes and not include:
             raise self.fail("'matrix' has no axes and no include entries", parent, key)
         if not exclude and not include:

@@ -2,11 +2,13 @@
 
 GitHub Actions refuses a matrix of more than 256 jobs. :func:`lint` reads
 workflow files, counts each job's literal ``strategy.matrix`` exactly
-(``exclude``/``include`` included) and reports matrices built by an
-expression as dynamic, since only a run can tell their size, naming the
-``fromJSON(...)`` source they come from. A report over the limit carries
-its fix: how many batches of 256 the matrix makes, and the fan-out workflow
-that runs them.
+(``exclude``/``include`` included, with GitHub's matching rules) and reports
+a matrix with a ``${{ ... }}`` anywhere in it (the whole matrix, an axis, a
+value, an ``include`` or ``exclude`` entry) as dynamic: it cannot be counted
+before the run, and counting its text would be wrong. The report names the
+path and the expression, and lint still exits 0 for it (a fan-out's matrix is
+dynamic by design). A report over the limit carries its fix: how many batches
+of 256 the matrix makes, and the fan-out workflow that runs them.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from ._errors import SweepError
 from ._loader import load_document
 from ._sweepfile import dynamic_reason, sweep_from_document, workflow_jobs
 
-__all__ = ["GITHUB_MATRIX_LIMIT", "WORKFLOW_RUN_JOB_LIMIT", "FANOUT_WORKFLOW", "JobReport", "lint", "lint_file",
+__all__ = ["GITHUB_MATRIX_LIMIT", "GITHUB_RUN_JOB_LIMIT", "FANOUT_WORKFLOW", "JobReport", "lint", "lint_file",
            "workflow_files"]
 
 #: GitHub's limit on the jobs of one workflow run (GitHub's "Actions limits").
-WORKFLOW_RUN_JOB_LIMIT = 50_000
+GITHUB_RUN_JOB_LIMIT = 50_000
 #: The reusable fan-out workflow, at the moving tag of this major version.
 FANOUT_WORKFLOW = f"OWNER/lazysweep/.github/workflows/fanout.yml@v{__version__.split('.')[0]}"
 
@@ -63,10 +65,10 @@ class JobReport(namedtuple("JobReport", "path job count note line column source"
         batches = -(-count // GITHUB_MATRIX_LIMIT)
         head = f"fix: {count} jobs make {batches} batches of {GITHUB_MATRIX_LIMIT}"
         how = f"put the matrix in a sweep file and fan it out with the reusable workflow {FANOUT_WORKFLOW}"
-        if batches <= GITHUB_MATRIX_LIMIT and count <= WORKFLOW_RUN_JOB_LIMIT:
+        if batches <= GITHUB_MATRIX_LIMIT and count <= GITHUB_RUN_JOB_LIMIT:
             return f"{head}: {how}, one matrix per batch"
         return (
-            f"{head}, more than one workflow run takes ({GITHUB_MATRIX_LIMIT} batches, {WORKFLOW_RUN_JOB_LIMIT} "
+            f"{head}, more than one workflow run takes ({GITHUB_MATRIX_LIMIT} batches, {GITHUB_RUN_JOB_LIMIT} "
             f"jobs): {how} with a batch size of {batches} or more, each batch job looping over its points"
         )
 
@@ -78,7 +80,7 @@ class JobReport(namedtuple("JobReport", "path job count note line column source"
     def summary(self) -> str:
         """What the report says about the job, without where it is."""
         if self.count is None:
-            return f"dynamic ({self.note})" + (f", from {self.source}" if self.source else "")
+            return f"dynamic, cannot be counted before the run: {self.note}"
         verdict = f"over GitHub's limit of {GITHUB_MATRIX_LIMIT}" if self.too_big else "ok"
         return f"{self.count} jobs, {verdict}"
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from lazysweep import from_matrix
+
 ROOT = Path(__file__).resolve().parent.parent
 SWEEP = "examples/sweep.yaml"
 
@@ -112,7 +114,7 @@ def test_collect_refuses_a_lone_shuffle(tmp_path):
 
 
 def test_sample_then_shard_is_the_librarys():
-    from lazysweep import Sweep
+
 
     union = []
     for shard in range(8):
@@ -120,7 +122,7 @@ def test_sample_then_shard_is_the_librarys():
                                    "--shard", str(shard), "--with-index")
         assert status == 0
         union += out.splitlines()
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+    sweep = from_matrix({"n": {"start": 0, "stop": 99}})
     assert [line for line in union] == [f'{{"n":{p["n"]},"_index":{p["n"]}}}' for p in sweep.sample(20, seed=42)]
     assert lazysweep("count", "-a", "n=0..99", "--sample", "20", "--seed", "42", "--shards", "8", "--shard", "0")[1] == "3\n"
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, select
+from lazysweep import Sweep, from_matrix, select
 from lazysweep._cli import main
 from lazysweep._jobarray import INDEX_VARIABLES
 
-SWEEP = Sweep.from_matrix({"n": {"start": 0, "stop": 99}})
+SWEEP = from_matrix({"n": {"start": 0, "stop": 99}})
 AXES = ["-a", "n=0..99"]
 
 
@@ -124,7 +124,7 @@ def selections(draw):
         runs = draw(st.lists(st.tuples(st.integers(0, count - 1), st.integers(0, 5)), min_size=1, max_size=4))
         text = ",".join(f"{start}-{min(start + span, count - 1)}" for start, span in runs)
         options += ["--only", text]
-        selected = select(Sweep.from_matrix({"n": range(count)}), text).count
+        selected = select(from_matrix({"n": range(count)}), text).count
     seed = draw(st.integers(0, 2**64))
     if draw(st.booleans()):
         options += ["--shuffle", str(seed)]
@@ -140,7 +140,7 @@ def selections(draw):
 @given(selections())
 def test_the_shards_union_is_the_sample_without_repeats(capsys, case):
     count, options, shards, size, planned = case
-    sweep = Sweep.from_matrix({"n": range(count)})
+    sweep = from_matrix({"n": range(count)})
     rest = options[2:]
     if "--only" in rest:
         sweep = select(sweep, rest[rest.index("--only") + 1])

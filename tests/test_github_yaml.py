@@ -17,7 +17,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_matrix import eager_matrix
+from test_matrix import eager_matrix, same
 
 import lazysweep
 from lazysweep._cli import main
@@ -79,9 +79,9 @@ WORKFLOWS = [
     ("n: [1_000, 1000]\nexclude: [{n: 1000}]\n", 1),  # PyYAML: 1_000 is 1000: 0
     ("mask: [0b11, 3]\nexclude: [{mask: 3}]\n", 1),  # PyYAML: 0b11 is 3: 0
     ("mode: [017, 15]\nexclude: [{mode: 17}]\n", 1),  # PyYAML: 017 is octal 15: 2 (17 matches nothing)
-    ("lr: [1e-4, '1e-4', 0.0001]\nexclude: [{lr: 0.0001}]\n", 1),  # PyYAML: 1e-4 is a string: 2
+    ("lr: [1e-4, '1e-4', 0.0001]\nexclude: [{lr: 0.0001}]\n", 0),  # PyYAML: 1e-4 is a string, and strict: 2
     ("day: [2024-01-01, '2024-01-01']\nexclude: [{day: '2024-01-01'}]\n", 0),  # strings on both
-    ("v: [~, null, '', NULL]\nexclude: [{v: null}]\n", 1),  # '' is a string
+    ("v: [~, null, '', NULL]\nexclude: [{v: null}]\n", 0),  # '' is a string, and '' == null (both 0)
     ("os: [a, b]\ninclude: [{os: a, coverage: yes}, {os: c, coverage: on}]\n", 3),
 ]
 
@@ -92,7 +92,7 @@ def test_job_counts_are_githubs(write, capsys, matrix, count):
     expected = github_points(workflow(matrix))
     assert len(expected) == count  # the oracle agrees with the count worked out by hand
     sweep = lazysweep.load(path, job="test")
-    assert sweep.count == count and [list(p.items()) for p in sweep] == [list(p.items()) for p in expected]
+    assert sweep.count == count and same(sweep, expected)
     assert main(["count", path, "--job", "test"]) == 0 and capsys.readouterr().out == f"{count}\n"
     assert main(["lint", path]) == 0 and f"job 'test': {count} jobs, ok" in capsys.readouterr().out
 
@@ -133,7 +133,7 @@ def test_random_matrices_of_yaml11_spellings_match_github(write, a, b, exclude, 
     expected = github_points(text)
     sweep = lazysweep.load(write(text, "w.yml"), job="test")
     assert sweep.count == len(expected)
-    assert [list(p.items()) for p in sweep] == [list(p.items()) for p in expected]  # no NaN among the spellings
+    assert same(sweep, expected)  # no NaN among the spellings
 
 
 def test_floats_print_as_json_does(write, capsys):
@@ -188,3 +188,34 @@ def test_only_non_finite_numbers_get_the_non_finite_message():
         loop.append(loop)
         compact_json(loop)
     assert not isinstance(caught.value, lazysweep.SweepError)
+
+
+@pytest.mark.parametrize(
+    "matrix, expected",
+    [
+        ("n: [-1, 4294967295, 31]\nexclude: [{n: 0xFFFFFFFF}, {n: 0x1F}]\n", [{"n": 4294967295}]),  # Int32: -1
+        ("n: [-2147483648, 2147483648]\nexclude: [{n: 0o20000000000}]\n", [{"n": 2147483648}]),
+        ("v: ['0x10', 16, '0X10']\nexclude: [{v: 0x10}]\n", [{"v": "0X10"}]),  # ParseNumber knows 0x, not 0X
+        ("v: [!!str 5, 5, '6']\nexclude: [{v: !!str 6}]\n", [{"v": "5"}, {"v": 5}]),  # !!str: a string
+    ],
+)
+def test_integer_literals_and_tags_as_the_runner_reads_them(write, matrix, expected):
+    text = workflow(matrix)
+    sweep = lazysweep.load(write(text, "w.yml"), job="test")
+    assert list(sweep) == expected
+
+
+@pytest.mark.parametrize(
+    "matrix, message",
+    [
+        ("n: [0x100000000]\n", "invalid int '0x100000000': GitHub reads 0x and 0o integers as 32 bits"),
+        ("n: [! 5]\n", "unsupported YAML tag ! (the runner: Unexpected tag '!')"),
+        ("n: [!!int '5']\n", "GitHub refuses the tag !!int on a SingleQuoted scalar"),
+        ("n: [!foo 5]\n", "unsupported YAML tag !foo"),
+    ],
+)
+def test_what_the_runner_refuses_is_refused(write, capsys, matrix, message):
+    path = write(workflow(matrix), "w.yml")
+    assert main(["count", path, "--job", "test"]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

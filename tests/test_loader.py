@@ -53,8 +53,11 @@ def test_aliases_share_values():
         (b"a: *nope\n", "unknown or recursive alias *nope"),
         (b"[1]\n---\n[2]\n", "f.yaml:2:1: more than one YAML document"),
         (b"a: " + b"9" * 5000 + b"\n", "invalid int '99999"),
-        (b"a: 0x80000000\n", "f.yaml:1:4: invalid int '0x80000000': GitHub reads 0x and 0o integers up to 2147483647"),
-        (b"a: 0o20000000000\n", "invalid int '0o20000000000'"),
+        (b"a: 0x100000000\n", "f.yaml:1:4: invalid int '0x100000000': GitHub reads 0x and 0o integers as 32 bits, up to 0xffffffff"),
+        (b"a: 0o40000000000\n", "invalid int '0o40000000000'"),
+        (b"a: ! x\n", "f.yaml:1:4: unsupported YAML tag ! (the runner: Unexpected tag '!')"),
+        (b"a: !!int '1'\n", "f.yaml:1:4: GitHub refuses the tag !!int on a SingleQuoted scalar"),
+        (b"a: !!float 0x10\n", "invalid float '0x10' under GitHub's YAML rules"),
         (b"a: !!int 1.5\n", "f.yaml:1:4: invalid int '1.5' under GitHub's YAML rules"),
         (b"a: !!bool yes\n", "invalid bool 'yes' under GitHub's YAML rules"),
         (b"a: !!null nil\n", "invalid null 'nil'"),
@@ -201,8 +204,8 @@ def test_plain_scalars_follow_github(text, expected):
     got = parse_document(f"a: {text}\n" if text else "a:\n").value["a"]
     assert same(got, expected), (got, expected)
     assert same(github_scalar(text), expected)
-    quoted = parse_document(f"a: '{text}'\nb: \"{text}\"\nc: ! {text}\nd: !!str {text}\n").value
-    assert quoted == dict.fromkeys("abcd", text)  # quoted or tagged as text: always the string
+    quoted = parse_document(f"a: '{text}'\nb: \"{text}\"\nd: !!str {text}\ne: !!str '{text}'\n").value
+    assert quoted == dict.fromkeys("abde", text)  # quoted or tagged !!str: always the string (! is refused)
 
 
 @pytest.mark.parametrize(

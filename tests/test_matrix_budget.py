@@ -100,7 +100,7 @@ def test_overlap_without_structure_is_refused_in_one_line(tmp_path):
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"lazysweep: error: {path}:2:3: matrix of 144 axes and 264 exclude entries is too "
                                     "complex to count: its exclude entries overlap so much that it needs more than")
-    assert "lazysweep._matrix.STATE_BUDGET" in result.stderr or "lazysweep._matrix.TIME_BUDGET" in result.stderr
+    assert "lazysweep._matrix.STATE_BUDGET" in result.stderr or "lazysweep._matrix.WORK_BUDGET" in result.stderr
 
 
 def test_the_small_grids_are_exact(write):
@@ -117,12 +117,39 @@ def test_the_state_budget_is_the_named_constant(monkeypatch, write):
         lazysweep.load(path)
 
 
-def test_the_time_budget_is_the_named_constant(monkeypatch):
-    monkeypatch.setattr(matrix_module, "TIME_BUDGET", -1.0)
+def test_the_work_budget_is_the_named_constant(monkeypatch):
+    monkeypatch.setattr(matrix_module, "WORK_BUDGET", 100)
     matrix = {f"v{i}": [0, 1] for i in range(80)}
     matrix["exclude"] = [{f"v{i}": 0, f"v{i + 1}": 0, f"v{(7 * i) % 80}": 1} for i in range(79)]
-    with pytest.raises(SweepError, match=r"needs more than -1.0 s of CPU \(lazysweep._matrix.TIME_BUDGET\)"):
+    with pytest.raises(SweepError, match=r"needs more than 100 entries worked over \(lazysweep._matrix.WORK_BUDGET\)"):
         from_matrix(matrix)
+
+
+def test_the_budget_counts_operations_not_seconds(monkeypatch, write):
+    """The same file under clocks that fail if read: the same count, and the same refusal at the
+    same point, so the answer never depends on the machine or its load (no CPU-time budget)."""
+    import time
+
+    path = write(grid_file(5), "grid.yaml")
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 300)
+
+    def answer():
+        try:
+            return lazysweep.load(path).count
+        except SweepError as error:
+            return str(error)
+
+    def broken():
+        raise AssertionError("the budget read a clock")
+
+    before = answer()
+    assert "needs more than 300 states" in before
+    for clock in ("process_time", "perf_counter", "monotonic", "time", "thread_time"):
+        monkeypatch.setattr(time, clock, broken)
+    assert answer() == before
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 20_000)
+    assert answer() == 55447
+    assert not hasattr(matrix_module, "TIME_BUDGET")
 
 
 def test_the_budget_is_per_operation(monkeypatch):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
 
 import lazysweep
@@ -27,11 +29,11 @@ def test_a_jobs_matrix_is_a_sweep():
     [
         ("nope", "1:1: no job 'nope' in the workflow (jobs: plan, build, huge, fan)"),
         ("plan", "5:5: job 'plan' has no strategy.matrix"),
-        ("fan", "job 'fan' builds its matrix at run time ('batch' is an expression): it cannot be counted"),
+        ("fan", "28:7: job 'fan' cannot be counted before the run: matrix.batch is ${{ fromJSON(needs.plan.outputs.batches) }}"),
     ],
 )
 def test_job_errors(job, message):
-    with pytest.raises(SweepError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(SweepError, match=re.escape(message)):
         lazysweep.load(WORKFLOW, job=job)
 
 
@@ -48,11 +50,12 @@ def test_lint_reports_every_matrix(tmp_path):
     assert reports == [
         JobReport(WORKFLOW, "build", 12, "", 9, 7),
         JobReport(WORKFLOW, "huge", 289, "", 20, 7),
-        JobReport(WORKFLOW, "fan", None, "'batch' is an expression", 28, 7, "needs.plan.outputs.batches"),
+        JobReport(WORKFLOW, "fan", None, "matrix.batch is ${{ fromJSON(needs.plan.outputs.batches) }}", 28, 7,
+                  "needs.plan.outputs.batches"),
     ]
     assert [r.too_big for r in reports] == [False, True, False]
     assert str(reports[1]) == f"{WORKFLOW}:20:7: job 'huge': 289 jobs, over GitHub's limit of 256"
-    assert str(reports[2]) == f"{WORKFLOW}:28:7: job 'fan': dynamic ('batch' is an expression), from needs.plan.outputs.batches"
+    assert str(reports[2]) == f"{WORKFLOW}:28:7: job 'fan': dynamic, cannot be counted before the run: matrix.batch is ${{{{ fromJSON(needs.plan.outputs.batches) }}}}"
     assert [r.fix for r in reports[::2]] == ["", ""]
     folder = tmp_path / "workflows"
     folder.mkdir()
@@ -60,8 +63,8 @@ def test_lint_reports_every_matrix(tmp_path):
     (folder / "b.yaml").write_text("on: push\njobs:\n  y:\n    strategy:\n      matrix:\n        n: ${{ inputs.n }}\n")
     (folder / "notes.txt").write_text("not a workflow")
     assert [str(r) for r in lint([folder])] == [
-        f"{folder / 'a.yml'}:5:7: job 'x': dynamic (the whole matrix is an expression), from inputs.m",
-        f"{folder / 'b.yaml'}:5:7: job 'y': dynamic ('n' is an expression)",
+        f"{folder / 'a.yml'}:5:7: job 'x': dynamic, cannot be counted before the run: matrix is ${{{{ fromJson( inputs.m ) }}}}",
+        f"{folder / 'b.yaml'}:5:7: job 'y': dynamic, cannot be counted before the run: matrix.n is ${{{{ inputs.n }}}}",
     ]
 
 
@@ -130,7 +133,7 @@ def test_lint_format_github_annotates(capsys, tmp_path):
         f"{WORKFLOW}:9:7: job 'build': 12 jobs, ok",
         f"::error file={WORKFLOW},line=20,col=7,title=matrix over 256 jobs::job 'huge': 289 jobs, over GitHub's "
         f"limit of 256. {fix}",
-        f"{WORKFLOW}:28:7: job 'fan': dynamic ('batch' is an expression), from needs.plan.outputs.batches",
+        f"{WORKFLOW}:28:7: job 'fan': dynamic, cannot be counted before the run: matrix.batch is ${{{{ fromJSON(needs.plan.outputs.batches) }}}}",
     ]
     bad = tmp_path / "odd, name.yml"
     bad.write_text("on: push\njobs:\n  x:\n    strategy:\n      matrix: {a: []}\n")
@@ -139,3 +142,26 @@ def test_lint_format_github_annotates(capsys, tmp_path):
     assert captured.out == (f"::error file={str(bad).replace(',', '%2C')},line=5,col=19,title=lazysweep lint::"
                             "axis 'a' is empty\n")
     assert captured.err == f"lazysweep: error: {bad}:5:19: axis 'a' is empty\n"
+
+
+EXPRESSIONS = [
+    ("os: [a, b]\nexclude:\n  - os: ${{ inputs.skip }}\n", "matrix.exclude[0].os is ${{ inputs.skip }}"),
+    ("os: [a]\ninclude:\n  - os: a\n    cfg: {x: [1, '${{ env.X }}']}\n", "matrix.include[0].cfg.x[1] is ${{ env.X }}"),
+    ("os: [a, 'pre-${{ github.ref }}']\n", "matrix.os[1] is ${{ github.ref }}"),
+    ("os: [a]\ninclude: [{'${{ inputs.k }}': 1}]\n", "a key of matrix.include[0] is ${{ inputs.k }}"),
+]
+
+
+@pytest.mark.parametrize("matrix, where", EXPRESSIONS)
+def test_an_expression_anywhere_is_never_counted_as_text(write, capsys, matrix, where):
+    """lint reports it and exits 0 (dynamic is not an error); count and stream --job refuse in one
+    line, exit 1."""
+    body = "".join(f"        {line}\n" for line in matrix.strip("\n").split("\n"))
+    path = write(f"on: push\njobs:\n  t:\n    runs-on: x\n    strategy:\n      matrix:\n{body}", "w.yml")
+    assert main(["lint", path]) == 0
+    assert capsys.readouterr().out == f"{path}:6:7: job 't': dynamic, cannot be counted before the run: {where}\n"
+    for argv in (["count", path, "--job", "t"], ["stream", path, "--job", "t"]):
+        assert main(argv) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err == f"lazysweep: error: {path}:6:7: job 't' cannot be counted before the run: {where}\n"

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from .._batching import GITHUB_MATRIX_LIMIT, listing_advice, over_limit_advice
+from .._batching import GITHUB_MATRIX_LIMIT, fanout_over_limit, listing_advice, over_limit_advice
 from .._console import fail, flush, write
 from .._errors import SweepError, UsageError
 from .._files import write_file
@@ -41,6 +41,8 @@ def run_fingerprint(args: argparse.Namespace) -> int:
 
 def run_plan(args: argparse.Namespace) -> int:
     target = resolve(TargetOptions(args))
+    if args.github_output and (why := fanout_over_limit(target.sweep.count, target.size)):
+        raise UsageError(why)  # a plan for GitHub must fit one workflow run; Slurm or Kubernetes need not
     emit(args, _token(target))
     return 0
 
@@ -60,6 +62,8 @@ def run_batches(args: argparse.Namespace) -> int:
     elif args.github_output:
         if batches > GITHUB_MATRIX_LIMIT:
             raise UsageError(over_limit_advice(target.sweep.count, batches))
+        if why := fanout_over_limit(target.sweep.count, target.size):
+            raise UsageError(why)
         token = _github_plan(args.github_output, target)
     else:
         advice = listing_advice(batches)

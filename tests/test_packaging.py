@@ -22,7 +22,7 @@ import lazysweep
 from lazysweep._workflow import FANOUT_WORKFLOW
 
 from test_action import copy_checkout
-from test_readme import test_console_examples as check_console_example
+from test_docs import check_console_example
 from test_workflows import actionlint
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -65,11 +65,18 @@ def program_folder() -> Path:
     return folder
 
 
+#: Variables that would change what an example shows, were the tests run inside a job array or a workflow.
+JOB_VARIABLES = ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX", "GITHUB_OUTPUT",
+                 "GITHUB_STEP_SUMMARY")
+
+
 def run_console(command: str) -> tuple[int, str]:
     """Run ``command`` as a user types it; (exit status, what the terminal shows)."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in JOB_VARIABLES and not name.startswith("LAZYSWEEP_")}
     result = subprocess.run(
         ["bash", "-c", command], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{program_folder()}{os.pathsep}{os.environ['PATH']}"},
+        env={**env, "PYTHONPATH": str(ROOT), "PATH": f"{program_folder()}{os.pathsep}{os.environ['PATH']}"},
     )
     return result.returncode, result.stdout
 

@@ -156,12 +156,13 @@ def require_engine_host(engine: str, root: bool = False) -> None:
 
 
 def documented_block(language: str, marker: str) -> str:
-    """The first ``language`` code block holding ``marker`` in README.md. Tests run these blocks as written."""
+    """The first ``language`` code block holding ``marker`` in README.md or docs/. Tests run these blocks as written."""
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    for block in re.findall(rf"```{language}\n(.*?)```", text, flags=re.S):
-        if marker in block:
-            return block
-    raise AssertionError(f"no {language} block holding {marker!r} in README.md")
+    root = Path(__file__).resolve().parent.parent
+    for page in [root / "README.md", *sorted((root / "docs").rglob("*.md"))]:
+        for block in re.findall(rf"```{language}\n(.*?)```", page.read_text(), flags=re.S):
+            if marker in block:
+                return block
+    raise AssertionError(f"no {language} block holding {marker!r} in README.md or docs/")

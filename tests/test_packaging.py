@@ -22,7 +22,7 @@ import lazysweep
 from lazysweep._workflow import FANOUT_WORKFLOW
 
 from test_action import copy_checkout
-from test_readme import test_console_examples as check_console_example
+from test_docs import check_console_example
 from test_workflows import actionlint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +74,11 @@ def test_the_sdist_holds_the_package_and_its_documents(dist):
     with tarfile.open(dist / f"lazysweep-{VERSION}.tar.gz") as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "lazysweep/py.typed", "lazysweep/_cli/__init__.py"} <= names
+    docs = {path.relative_to(ROOT).as_posix() for path in (ROOT / "docs").rglob("*.md")}
+    assert {"mkdocs.yml", "docs/index.md"} | docs <= names
     assert {name.split("/")[0] for name in names} <= {
         "LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "MANIFEST.in", "PKG-INFO", "setup.cfg", "lazysweep",
-        "lazysweep.egg-info"}
+        "lazysweep.egg-info", "docs", "mkdocs.yml"}
 
 
 def test_metadata(wheel):
@@ -179,8 +181,8 @@ def test_a_tag_that_is_not_the_version_fails_the_release(tmp_path):
     assert wrong.returncode == 1 and "tag v0.0.1 is not the package's version" in wrong.stdout
 
 
-# The README's installation and GitHub Action section.
-SECTION = "## Use it from any repository\n" + (ROOT / "README.md").read_text().split("## Use it from any repository\n", 1)[1]
+# The installation and GitHub Action section of the GitHub Actions guide.
+SECTION = "## Use it from any repository\n" + (ROOT / "docs" / "ci.md").read_text().split("## Use it from any repository\n", 1)[1]
 SECTION = SECTION.split("\n## ", 1)[0]
 
 

@@ -26,7 +26,7 @@ from ._console import Parser, fail, guard, parse, write
 from ._errors import SweepError, UsageError
 from ._space import Chain, Sweep
 from ._sweepfile import load
-from ._writer import iter_encoded, program_format, write_encoded_lines, write_encoded_list
+from ._writer import iter_encoded, write_encoded_lines, write_encoded_list
 
 __all__ = ["main"]
 
@@ -364,6 +364,8 @@ def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> I
         raise UsageError("--hydra-flatten and --hydra-add go with --format hydra")
     format = None
     if args.format in (*_PROGRAM_FORMATS, "env"):
+        from ._formats import program_format  # its regular expressions: compiled for these formats only
+
         format = program_format(args.format, env_prefix=getattr(args, "env_prefix", ""),
                                 hydra_flatten=args.hydra_flatten, hydra_add=args.hydra_add)
     return iter_encoded(target.sweep, start, stop, with_index=args.with_index, format=format)

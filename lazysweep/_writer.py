@@ -40,6 +40,7 @@ whatever the sweep's size and the position of the range.
 <BLANKLINE>
 >>> encode_json_list(sweep[::-3], with_index=True, separators=SPACED)
 '[{"os": "mac", "n": 3, "_index": 5}, {"os": "linux", "n": 3, "_index": 2}]'
+>>> from lazysweep._formats import program_format
 >>> list(iter_encoded(sweep, 0, 2, format=program_format("args")))
 ['--os=linux --n=1', '--os=linux --n=2']
 """
@@ -58,10 +59,9 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     Writer = Callable[[str], object]
 
 from ._encode import COMPACT, NOT_FINITE, SPACED, Encoding, encode_value, json_format
-from ._formats import program_format
 
 __all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
-           "encode_value", "write_encoded_lines", "write_encoded_list", "program_format"]
+           "encode_value", "write_encoded_lines", "write_encoded_list"]
 
 #: Points joined into one string per ``write`` call.
 CHUNK = 2048
@@ -70,7 +70,7 @@ CHUNK = 2048
 def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
                  separators: tuple[str, str] = COMPACT, format: Format | None = None) -> Iterator[str]:
     """The text of each point ``start .. stop-1`` (default: all), lazily, in order: JSON with
-    ``separators``, or ``format`` (:func:`~lazysweep._formats.program_format`) when given.
+    ``separators``, or ``format`` (:func:`lazysweep._formats.program_format`) when given.
 
     O(axes) to start, then O(1) amortised per point beyond its text for a
     product (O(its keys and values) per point for other sweeps).
@@ -84,7 +84,7 @@ def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_
     stop = sweep.count if stop is None else stop
     if not 0 <= start <= stop <= sweep.count:
         raise IndexError(f"points {start} to {stop} are not all in a sweep of {sweep.count}")
-    sources = iter(sweep._source_range(start, stop)) if with_index else None
+    sources = sweep._source_range(start, stop) if with_index else None
     return sweep._texts(start, stop, Encoding(format or json_format(separators), sources))
 
 

@@ -209,20 +209,18 @@ class Permutation:
         """``self[i]`` for ``start <= i < stop``: one pass of the lanes, then the walk of the few outside."""
         if stop - start < SCALAR_BELOW or self._bits > LANE_BITS:
             return list(_walk(self._forward, self.count, range(start, stop)))
-        lanes = stop - start
-        network = self._network_of(lanes)
+        network = self._network_of(stop - start)
         images, outside = network.run(network.lanes.ramp(start), self.count)
-        while outside:  # cycle-walking, all the lanes still outside together, through the same network
+        while outside:  # cycle-walking, all the lanes still outside together
             if len(outside) < SCALAR_BELOW:
                 for at in outside:
                     images[at] = self[images[at]]
                 break
-            walking = [images[at] for at in outside]
-            # the lanes past the walkers hold 0: made once, a network is cheaper to rerun than to remake
-            walked, still = network.run(network.lanes.pack(walking + [0] * (lanes - len(walking))), self.count)
+            network = self._network_of(len(outside))
+            walked, still = network.run(network.lanes.pack([images[at] for at in outside]), self.count)
             for at, image in zip(outside, walked):
                 images[at] = image
-            outside = [outside[at] for at in still if at < len(walking)]
+            outside = [outside[at] for at in still]
         return images
 
     def _network_of(self, lanes: int) -> _LaneNetwork:

@@ -28,7 +28,7 @@ the point's index in the whole sweep it was selected from
 (:meth:`~lazysweep.Sweep.source_index`): the text of
 ``{**point, "_index": I}``.
 
-Cost: O(points written + axes), memory O(BLOCK_VALUES + CHUNK points),
+Cost: O(points written + axes), memory O(BLOCK_VALUES + POINTS_PER_WRITE points),
 whatever the sweep's size and the position of the range.
 
 >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
@@ -60,11 +60,11 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from ._encode import COMPACT, NOT_FINITE, SPACED, Encoding, encode_value, json_format
 
-__all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
+__all__ = ["COMPACT", "SPACED", "POINTS_PER_WRITE", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
            "encode_value", "write_encoded_lines", "write_encoded_list"]
 
 #: Points joined into one string per ``write`` call.
-CHUNK = 2048
+POINTS_PER_WRITE = 2048
 
 
 def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
@@ -93,7 +93,7 @@ def write_jsonl(sweep: Sweep, start: int = 0, stop: int | None = None, write: Wr
     """Write points ``start .. stop-1`` as JSON Lines (each line ending in ``\\n``) through ``write``.
 
     ``write`` defaults to ``sys.stdout.write`` and gets one string per
-    :data:`CHUNK` points. Time: as :func:`iter_encoded`; memory: one chunk.
+    :data:`POINTS_PER_WRITE` points. Time: as :func:`iter_encoded`; memory: one chunk.
     """
     write_encoded_lines(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators), write)
 
@@ -110,7 +110,7 @@ def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write
 
 
 def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> None:
-    """Write JSON texts one per line, each ending in ``\\n``, :data:`CHUNK` lines per ``write`` call.
+    """Write JSON texts one per line, each ending in ``\\n``, :data:`POINTS_PER_WRITE` lines per ``write`` call.
 
     >>> write_encoded_lines(["1", '"a"'], print)
     1
@@ -119,12 +119,12 @@ def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> No
     """
     texts = iter(texts)
     write = write or sys.stdout.write
-    while text := "\n".join(islice(texts, CHUNK)):
+    while text := "\n".join(islice(texts, POINTS_PER_WRITE)):
         write(text + "\n")
 
 
 def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:
-    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` per ``write`` call.
+    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`POINTS_PER_WRITE` per ``write`` call.
 
     >>> write_encoded_list(map(str, range(3)), print)
     [0,1,2
@@ -133,7 +133,7 @@ def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separa
     texts = iter(texts)
     write = write or sys.stdout.write
     opening = "["
-    while text := separator.join(islice(texts, CHUNK)):
+    while text := separator.join(islice(texts, POINTS_PER_WRITE)):
         write(opening + text)
         opening = separator
     write("[]" if opening == "[" else "]")

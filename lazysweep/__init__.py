@@ -39,7 +39,7 @@ _LAZY = {"MatrixSweep": "_matrix", "select": "_selection", "Ranges": "_selection
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
-        from importlib import import_module  # noqa: PLC0415  # only when a lazy name is first used
+        from importlib import import_module  # only when a lazy name is first used
 
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'lazysweep' has no attribute {name!r}")

@@ -491,7 +491,7 @@ def _axis(axis: Axis) -> list[Any]:
         return _values(list(axis.values))
     # Float ranges are imported here, as the sweep-file reader does: 2 ms of the command line's
     # start-up (python -X importtime, a loaded 2-core machine), paid only when floats are described.
-    from ._floatranges import FloatRange  # noqa: PLC0415
+    from ._floatranges import FloatRange
 
     if isinstance(axis, FloatRange):  # listed when short, else its rule: floats are never written as a range
         return _values(list(axis)) if axis.size <= _LISTED_FLOATS else ["float", repr(axis)]

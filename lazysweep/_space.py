@@ -434,7 +434,7 @@ class Product(Sweep):
         """
         # Only a random order needs lanes: importing them (and array) costs the command line's
         # start-up 1.5-3 ms (python -X importtime, a loaded 2-core machine); tests/test_footprint.py.
-        from ._lanes import LANE_BITS, lane_width, lanes_of  # noqa: PLC0415
+        from ._lanes import LANE_BITS, lane_width, lanes_of
 
         bits = (self._count - 1).bit_length()
         if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
@@ -766,7 +766,7 @@ class Shuffled(View):
 
     def __init__(self, base: Sweep, seed: int) -> None:
         # As for the lanes (Product._digit_columns): 1.5 ms of start-up, paid only when shuffling.
-        from ._permutation import Permutation  # noqa: PLC0415
+        from ._permutation import Permutation
 
         self.base = base
         self.permutation = Permutation(base.count, seed)

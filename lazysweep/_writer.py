@@ -110,7 +110,8 @@ def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write
 
 
 def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> None:
-    """Write JSON texts one per line, each ending in ``\\n``, :data:`POINTS_PER_WRITE` lines per ``write`` call.
+    """Write texts (JSON, or a program's line) one per line, each ending in ``\\n``,
+    :data:`POINTS_PER_WRITE` lines per ``write`` call.
 
     >>> write_encoded_lines(["1", '"a"'], print)
     1
@@ -119,8 +120,8 @@ def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> No
     """
     texts = iter(texts)
     write = write or sys.stdout.write
-    while text := "\n".join(islice(texts, POINTS_PER_WRITE)):
-        write(text + "\n")
+    while chunk := list(islice(texts, POINTS_PER_WRITE)):  # a text may be empty: a point without fields
+        write("\n".join(chunk) + "\n")
 
 
 def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:

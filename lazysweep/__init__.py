@@ -8,7 +8,6 @@ start-up are imported on first use (:data:`_LAZY`).
 
 from ._axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
 from ._errors import SweepError, UsageError
-from ._floatranges import FloatRange, LinearRange, LogRange, StepRange
 from ._loader import Limits
 from ._space import Chain, Product, Shuffled, Sweep, SweepSlice, View
 from ._sweepfile import SweepWarning, from_matrix, load
@@ -16,6 +15,7 @@ from ._sweepfile import SweepWarning, from_matrix, load
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the lazy names, for type checkers
     from ._collect import Collected, collect
+    from ._floatranges import FloatRange, LinearRange, LogRange, StepRange
     from ._matrix import MatrixSweep
     from ._plan import Plan, fingerprint
     from ._selection import Ranges, select
@@ -33,12 +33,13 @@ __version__ = "1.0.0"
 
 #: Names imported on first use, from the module that holds them: the command line starts faster without them.
 _LAZY = {"MatrixSweep": "_matrix", "select": "_selection", "Ranges": "_selection", "fingerprint": "_plan",
-         "Plan": "_plan", "collect": "_collect", "Collected": "_collect"}
+         "Plan": "_plan", "collect": "_collect", "Collected": "_collect", "FloatRange": "_floatranges",
+         "StepRange": "_floatranges", "LinearRange": "_floatranges", "LogRange": "_floatranges"}
 
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
-        from importlib import import_module  # noqa: PLC0415  # only when a lazy name is first used
+        from importlib import import_module  # only when a lazy name is first used
 
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'lazysweep' has no attribute {name!r}")

@@ -13,16 +13,17 @@ Cost of :func:`emit`: O(1) for the count, O(batch) for a batch.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-from ._batching import DEFAULT_BATCH_SIZE, batch_count
+from ._batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count
 from ._console import guard, write
 from ._errors import UsageError
+from ._github import bounded_json_list, set_output
 from ._writer import SPACED, iter_encoded, write_json_list
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Callable
     from typing import Any
 
@@ -32,8 +33,6 @@ __all__ = ["add_batching_flags", "emit", "write_list", "run", "python_main"]
 
 
 def _count_flag(minimum: int, name: str) -> Callable[[str], int]:
-    import argparse
-
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -67,8 +66,6 @@ def _github_output(args: argparse.Namespace, value: Any) -> None:
     """With --github-output, append the output (compact JSON) to $GITHUB_OUTPUT first; a list is
     encoded lazily and refused as soon as it passes GitHub's limit."""
     if args.github_output:
-        from ._github import bounded_json_list, set_output
-
         hint = "use --max-batch-size with --batch-index"
         text = value if isinstance(value, str) else bounded_json_list(iter_encoded(value), args.github_output, hint)
         set_output(args.github_output, text, hint)
@@ -87,8 +84,8 @@ def emit(args: argparse.Namespace, entries: Any) -> Any:
     if args.batch_index is not None:
         if args.batch_index >= batches:
             raise UsageError(f"Invalid batch-index {args.batch_index}. Valid range is 0 to {batches - 1}")
-        start = args.batch_index * args.max_batch_size
-        batch = entries[start : start + args.max_batch_size]  # a lazy slice: written, never listed
+        start, stop = batch_bounds(args.batch_index, entries.count, args.max_batch_size)
+        batch = entries[start:stop]  # a lazy slice: written, never listed
         _github_output(args, batch)  # before printing anything
         write_list(batch)
         return batch

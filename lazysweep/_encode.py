@@ -53,7 +53,6 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
 from ._errors import SweepError
-from ._floatranges import FloatRange
 
 __all__ = ["canonical", "describe_axes", "INDEX_FIELD", "COMPACT", "SPACED", "NOT_FINITE", "BLOCK_VALUES", "Format", "JsonFormat", "Encoding",
            "Fragments", "json_format", "encode_value", "refuse_index_field", "json_key"]
@@ -180,10 +179,11 @@ class Format:
         """A whole point's text (the fallback, a point at a time)."""
         return self.opening + self.separator.join(self.field(key, value) for key, value in point.items()) + self.closing
 
-    def indexed(self, texts: Iterator[str], sources: Iterator[int]) -> Iterator[str]:
-        """Each open text (a point without its closing) with its ``_index`` field added, then closed."""
-        return (text + self.separator + self.field(INDEX_FIELD, index) + self.closing
-                for text, index in zip(texts, sources))
+    def index_affixes(self) -> tuple[str, str]:
+        """What comes before and after an index's digits when ``_index`` ends an open text
+        (a point without its closing): the same for every index, which needs no quoting."""
+        before, _, after = (self.separator + self.field(INDEX_FIELD, 0) + self.closing).rpartition("0")
+        return before, after
 
 
 class JsonFormat(Format):
@@ -207,8 +207,6 @@ class JsonFormat(Format):
         self.encoder = make_encoder(
             self.markers, _unserializable, encode_basestring_ascii, None, key, item, False, False, not self.strict
         )
-        # `%` formatting: "%s,"_index":%d}" % (a point's text without its closing brace, its index).
-        self.index_format = "%s" + _literal(item + encode_basestring_ascii(INDEX_FIELD) + key) + "%d}"
 
     def value(self, value: Any) -> str:
         """One value's (or point's) JSON text; :data:`NOT_FINITE` for inf and nan."""
@@ -247,8 +245,8 @@ class JsonFormat(Format):
 
         return make
 
-    def indexed(self, texts: Iterator[str], sources: Iterator[int]) -> Iterator[str]:
-        return map(self.index_format.__mod__, zip(texts, sources))  # zip stops at the texts' end
+    def index_affixes(self) -> tuple[str, str]:
+        return self.item + encode_basestring_ascii(INDEX_FIELD) + self.key, "}"
 
 
 _JSON_FORMATS: dict[tuple[str, str], JsonFormat] = {}
@@ -324,12 +322,16 @@ class Encoding:
     has points). What a sweep's :meth:`~lazysweep.Sweep._texts` hook builds its texts with.
     """
 
-    __slots__ = ("format", "sources", "closed", "_templates")
+    __slots__ = ("format", "suffixes", "closed", "_affixes", "_templates")
 
-    def __init__(self, format: Format, sources: Iterator[int] | None = None) -> None:
-        self.format, self.sources = format, sources
+    def __init__(self, format: Format, sources: Iterable[int] | None = None) -> None:
+        self.format = format
         #: Whether a point's text is closed by its last field (no ``_index`` follows).
         self.closed = sources is None
+        self._affixes = format.index_affixes() if sources is not None else ("", "")
+        #: The text that ends each open text with its ``_index`` (``,"_index":7}``), shared by every
+        #: part of a chain; a run of consecutive indices costs one C-level concatenation per index.
+        self.suffixes = None if sources is None else _index_texts(*self._affixes, sources)
         self._templates: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
 
     def fragments(self, keys: Sequence[Any], axes: Sequence[Axis], more: bool = False) -> Fragments | None:
@@ -346,8 +348,8 @@ class Encoding:
 
     def indexed(self, texts: Iterator[str]) -> Iterator[str]:
         """Each open text with its ``_index`` added (unchanged when no index is added)."""
-        sources = self.sources
-        return texts if sources is None else self.format.indexed(texts, sources)
+        suffixes = self.suffixes
+        return texts if suffixes is None else map(add, texts, suffixes)  # stops at the texts' end
 
     def suffixed(self, suffix: str) -> Callable[[Iterator[tuple[str, ...]]], Iterator[str]]:
         """What joins a block of fragment tuples and puts ``suffix`` after each point."""
@@ -363,8 +365,10 @@ class Encoding:
 
     def dicts(self, points: Iterable[Mapping[str, Any]]) -> Iterator[str]:
         """Point by point (the fallback): O(size of each point)."""
-        if self.sources is not None:
-            points = map(_indexed, points, self.sources)
+        if self.suffixes is not None:
+            before, after = map(len, self._affixes)
+            indices = (int(suffix[before : len(suffix) - after]) for suffix in self.suffixes)
+            points = map(_indexed, points, indices)
         return map(self.format.point, points)
 
     def templated(self, groups: Iterable[Templated]) -> Iterator[str]:
@@ -401,6 +405,31 @@ class Encoding:
             return self.dicts({**fields, **dict(zip(holes, row))} for row in rows)
         value = self.format.value  # type: ignore[attr-defined]  # templates: JsonFormat only
         return self.indexed(map(made.__mod__, map(tuple, map(map, repeat(value), rows))))
+
+
+#: Indices are written a thousand at a time: a prefix per thousand, a table of the last three digits.
+_THOUSAND = 1000
+
+
+def _index_texts(before: str, after: str, indices: Iterable[int]) -> Iterator[str]:
+    """``before + str(index) + after`` for each index, lazily. For a ``range`` of step 1 (a product's,
+    a contiguous selection's) each text is one concatenation of a per-thousand prefix and a
+    precomputed ending, where ``%`` would format each index anew."""
+    if indices.__class__ is not range or indices.step != 1 or indices.stop - indices.start < _THOUSAND:
+        return map((_literal(before) + "%d" + _literal(after)).__mod__, indices)
+    plain = [f"{low}{after}" for low in range(_THOUSAND)]
+    padded = [f"{low:03d}{after}" for low in range(_THOUSAND)]
+    start, stop = indices.start, indices.stop
+
+    def thousands() -> Iterator[Iterator[str]]:
+        first = start
+        while first < stop:
+            high, low = divmod(first, _THOUSAND)
+            take = min(stop - first, _THOUSAND - low)
+            yield map(add, repeat(f"{before}{high}" if high else before, take), (padded if high else plain)[low : low + take])
+            first += take
+
+    return chain.from_iterable(thousands())
 
 
 def _joined(block: Iterator[tuple[str, ...]]) -> Iterator[str]:
@@ -460,6 +489,10 @@ def _axis(axis: Axis) -> list[Any]:
         return ["geometric", axis.start, axis.factor, axis.size, axis.stop]
     if isinstance(axis, ValuesAxis):
         return _values(list(axis.values))
+    # Float ranges are imported here, as the sweep-file reader does: 2 ms of the command line's
+    # start-up (python -X importtime, a loaded 2-core machine), paid only when floats are described.
+    from ._floatranges import FloatRange
+
     if isinstance(axis, FloatRange):  # listed when short, else its rule: floats are never written as a range
         return _values(list(axis)) if axis.size <= _LISTED_FLOATS else ["float", repr(axis)]
     raise TypeError(f"cannot fingerprint an axis of kind {type(axis).__name__}")

@@ -1,4 +1,4 @@
-"""Job arrays: a task's index from its engine's environment, and a point as shell variables.
+"""Job arrays: a task's index from its engine's environment (a point as shell variables: :mod:`lazysweep._formats`).
 
 Slurm, Kubernetes Indexed Jobs and AWS Batch each hand a task its index in
 an environment variable; :func:`index_from_environment` reads whichever is
@@ -14,11 +14,8 @@ import re
 from collections.abc import Mapping
 
 from ._errors import SweepError, UsageError
-from ._formats import SHELL_PREFIXES, SHELL_VARIABLES, shell_assignments, shell_name  # point as shell variables
 
-__all__ = [
-    "INDEX_VARIABLES", "SHELL_VARIABLES", "SHELL_PREFIXES", "index_from_environment", "shell_name", "shell_assignments",
-]
+__all__ = ["INDEX_VARIABLES", "index_from_environment"]
 
 #: The most digits an index variable may hold (CPython's own default limit on reading integers).
 _MAX_DIGITS = 4300

@@ -54,6 +54,9 @@ CHUNK = 1024
 #: constants), as do all the indices of a count wider than :data:`~lazysweep._lanes.LANE_BITS`.
 SCALAR_BELOW = 16
 
+#: Chunks kept by :meth:`Permutation.chunks` after they are made.
+RECENT = 4
+
 
 def _round_keys(seed: int, bits: int) -> list[tuple[int, int, int, int]]:
     """The round keys, two rounds to a tuple ``(k_even, m_even, k_odd, m_odd)``."""
@@ -154,7 +157,7 @@ class Permutation:
     [329, 47, 707, 307, 827]
     """
 
-    __slots__ = ("count", "seed", "_bits", "_keys", "_forward", "_backward", "_chunk_network")
+    __slots__ = ("count", "seed", "_bits", "_keys", "_forward", "_backward", "_chunk_network", "_recent")
 
     def __init__(self, count: int, seed: int) -> None:
         if count < 0:
@@ -166,6 +169,7 @@ class Permutation:
         self._forward = _network(bits // 2, bits - bits // 2, keys)
         self._backward = _inverse_network(bits // 2, bits - bits // 2, keys)
         self._chunk_network: _LaneNetwork | None = None  # made on the first whole chunk
+        self._recent: dict[tuple[int, int], list[int]] = {}
 
     def __getitem__(self, index: int) -> int:
         """Where ``0 <= index < count`` goes (the walk of :func:`_walk`, without a generator: the hot path)."""
@@ -187,10 +191,19 @@ class Permutation:
         """``[self[i] for i in range(start, stop)]`` as lists of at most :data:`CHUNK`, lazily.
 
         ``0 <= start <= stop <= count``. O(stop - start) big-int work in all,
-        O(CHUNK) memory, whatever ``start`` and the count.
+        O(CHUNK) memory, whatever ``start`` and the count. The last :data:`RECENT`
+        chunks are kept (the caller must not change them): a writer that reads the same
+        run twice, once for the points and once for their ``_index``, permutes it once.
         """
+        recent = self._recent
         for first in range(start, stop, CHUNK):
-            yield self._chunk(first, min(first + CHUNK, stop))
+            key = (first, min(first + CHUNK, stop))
+            found = recent.get(key)
+            if found is None:
+                if len(recent) >= RECENT:
+                    recent.clear()
+                found = recent[key] = self._chunk(*key)
+            yield found
 
     def _chunk(self, start: int, stop: int) -> list[int]:
         """``self[i]`` for ``start <= i < stop``: one pass of the lanes, then the walk of the few outside."""

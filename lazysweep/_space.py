@@ -43,8 +43,6 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 from ._equality import ambiguous
 from ._batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
 from ._encode import BLOCK_VALUES, describe_axes
-from ._lanes import LANE_BITS, lane_width, lanes_of
-from ._permutation import Permutation
 
 __all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice", "Shuffled", "BLOCK_VALUES"]
 
@@ -435,6 +433,10 @@ class Product(Sweep):
         >>> Product([ValuesAxis("x", "abc"), ArithmeticRange("y", 0, 9)])._digit_columns([0, 29, 14])
         [[0, 2, 1], [0, 9, 4]]
         """
+        # Only a random order needs lanes: importing them (and array) costs the command line's
+        # start-up 1.5-3 ms (python -X importtime, a loaded 2-core machine); tests/test_footprint.py.
+        from ._lanes import LANE_BITS, lane_width, lanes_of
+
         bits = (self._count - 1).bit_length()
         if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
             return [list(column) for column in zip(*map(self._digits, indices))] if indices else [[] for _ in self.axes]
@@ -686,6 +688,8 @@ class View(Sweep):
     def _source_range(self, start: int, stop: int) -> Iterable[int]:
         chunks = self._chunks(start, stop)
         indices = map(self._to_base, range(start, stop)) if chunks is None else chain.from_iterable(chunks)
+        if type(self.base)._source is Sweep._source:  # the base is its own source: no call per point
+            return indices
         return map(self.base._source, indices)
 
 
@@ -764,6 +768,9 @@ class Shuffled(View):
     __slots__ = ("permutation",)
 
     def __init__(self, base: Sweep, seed: int) -> None:
+        # As for the lanes (Product._digit_columns): 1.5 ms of start-up, paid only when shuffling.
+        from ._permutation import Permutation
+
         self.base = base
         self.permutation = Permutation(base.count, seed)
 

@@ -28,7 +28,7 @@ the point's index in the whole sweep it was selected from
 (:meth:`~lazysweep.Sweep.source_index`): the text of
 ``{**point, "_index": I}``.
 
-Cost: O(points written + axes), memory O(BLOCK_VALUES + CHUNK points),
+Cost: O(points written + axes), memory O(BLOCK_VALUES + POINTS_PER_WRITE points),
 whatever the sweep's size and the position of the range.
 
 >>> from lazysweep._axes import ArithmeticRange, ValuesAxis
@@ -40,6 +40,7 @@ whatever the sweep's size and the position of the range.
 <BLANKLINE>
 >>> encode_json_list(sweep[::-3], with_index=True, separators=SPACED)
 '[{"os": "mac", "n": 3, "_index": 5}, {"os": "linux", "n": 3, "_index": 2}]'
+>>> from lazysweep._formats import program_format
 >>> list(iter_encoded(sweep, 0, 2, format=program_format("args")))
 ['--os=linux --n=1', '--os=linux --n=2']
 """
@@ -58,19 +59,18 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     Writer = Callable[[str], object]
 
 from ._encode import COMPACT, NOT_FINITE, SPACED, Encoding, encode_value, json_format
-from ._formats import program_format
 
-__all__ = ["COMPACT", "SPACED", "CHUNK", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
-           "encode_value", "write_encoded_lines", "write_encoded_list", "program_format"]
+__all__ = ["COMPACT", "SPACED", "POINTS_PER_WRITE", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
+           "encode_value", "write_encoded_lines", "write_encoded_list"]
 
 #: Points joined into one string per ``write`` call.
-CHUNK = 2048
+POINTS_PER_WRITE = 2048
 
 
 def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
                  separators: tuple[str, str] = COMPACT, format: Format | None = None) -> Iterator[str]:
     """The text of each point ``start .. stop-1`` (default: all), lazily, in order: JSON with
-    ``separators``, or ``format`` (:func:`~lazysweep._formats.program_format`) when given.
+    ``separators``, or ``format`` (:func:`lazysweep._formats.program_format`) when given.
 
     O(axes) to start, then O(1) amortised per point beyond its text for a
     product (O(its keys and values) per point for other sweeps).
@@ -84,7 +84,7 @@ def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_
     stop = sweep.count if stop is None else stop
     if not 0 <= start <= stop <= sweep.count:
         raise IndexError(f"points {start} to {stop} are not all in a sweep of {sweep.count}")
-    sources = iter(sweep._source_range(start, stop)) if with_index else None
+    sources = sweep._source_range(start, stop) if with_index else None
     return sweep._texts(start, stop, Encoding(format or json_format(separators), sources))
 
 
@@ -93,7 +93,7 @@ def write_jsonl(sweep: Sweep, start: int = 0, stop: int | None = None, write: Wr
     """Write points ``start .. stop-1`` as JSON Lines (each line ending in ``\\n``) through ``write``.
 
     ``write`` defaults to ``sys.stdout.write`` and gets one string per
-    :data:`CHUNK` points. Time: as :func:`iter_encoded`; memory: one chunk.
+    :data:`POINTS_PER_WRITE` points. Time: as :func:`iter_encoded`; memory: one chunk.
     """
     write_encoded_lines(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators), write)
 
@@ -110,7 +110,8 @@ def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write
 
 
 def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> None:
-    """Write JSON texts one per line, each ending in ``\\n``, :data:`CHUNK` lines per ``write`` call.
+    """Write texts (JSON, or a program's line) one per line, each ending in ``\\n``,
+    :data:`POINTS_PER_WRITE` lines per ``write`` call.
 
     >>> write_encoded_lines(["1", '"a"'], print)
     1
@@ -119,12 +120,12 @@ def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> No
     """
     texts = iter(texts)
     write = write or sys.stdout.write
-    while text := "\n".join(islice(texts, CHUNK)):
-        write(text + "\n")
+    while chunk := list(islice(texts, POINTS_PER_WRITE)):  # a text may be empty: a point without fields
+        write("\n".join(chunk) + "\n")
 
 
 def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:
-    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`CHUNK` per ``write`` call.
+    """Write JSON texts (each non-empty) as one JSON list, no newline, :data:`POINTS_PER_WRITE` per ``write`` call.
 
     >>> write_encoded_list(map(str, range(3)), print)
     [0,1,2
@@ -133,7 +134,7 @@ def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separa
     texts = iter(texts)
     write = write or sys.stdout.write
     opening = "["
-    while text := separator.join(islice(texts, CHUNK)):
+    while text := separator.join(islice(texts, POINTS_PER_WRITE)):
         write(opening + text)
         opening = separator
     write("[]" if opening == "[" else "]")

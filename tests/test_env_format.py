@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lazysweep import SweepError
 from lazysweep._cli import main
 from lazysweep._errors import UsageError
-from lazysweep._jobarray import SHELL_VARIABLES, shell_assignments
+from lazysweep._formats import SHELL_VARIABLES, shell_assignments
 
 SHELLS = [shell for shell in ("bash", "dash") if shutil.which(shell)]
 # Printable text: no control characters (NUL is refused, see below) and no lone surrogates.

@@ -9,7 +9,8 @@ import pytest
 
 from lazysweep import SweepError, UsageError
 from lazysweep._cli import main
-from lazysweep._jobarray import INDEX_VARIABLES, index_from_environment, shell_assignments, shell_name
+from lazysweep._formats import shell_assignments, shell_name
+from lazysweep._jobarray import INDEX_VARIABLES, index_from_environment
 
 SWEEP = "matrix:\n  x: {start: 0, stop: 9999}\n"
 

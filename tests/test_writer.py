@@ -532,6 +532,6 @@ def test_the_inferencex_rows_are_written_from_templates(monkeypatch, capsys, fla
     assert list(iter_encoded(rows, separators=SPACED)) == expected  # segments of few rows go as dicts
     monkeypatch.setattr(evals, "_TEMPLATE_ROWS", 1)
     for name in ("_point", "_iter_range"):  # now the writer never builds a row but a merged one
-        monkeypatch.setattr(evals._View, name, None)
+        monkeypatch.setattr(evals._SegmentRows, name, None)
     assert list(iter_encoded(rows, separators=SPACED)) == expected
     assert list(iter_encoded(rows, 1, min(30, rows.count), with_index=True)) == indexed

@@ -71,7 +71,7 @@ def _eligible(concs: Any) -> list[Any]:
     return sorted(conc for conc in concs if conc >= MIN_EVAL_CONC)
 
 
-class _View(Sweep):
+class _SegmentRows(Sweep):
     """Some rows of a segment (all, or listed coordinates), with eval fields added per row."""
 
     __slots__ = ("segment", "pairs", "extra")
@@ -270,15 +270,15 @@ def plan(segments: list[Segment], no_evals: bool = False, evals_only: bool = Fal
          all_evals: bool = False) -> Rows:
     """The output rows of ``segments`` under the eval flags, as a lazy :class:`Rows`."""
     if no_evals:
-        return Rows(_View(segment, None) for segment in segments)
+        return Rows(_SegmentRows(segment, None) for segment in segments)
     include_agentic = evals_only or all_evals
     marks = _Marks(segments, include_agentic)
     if all_evals:
         return Rows(_all_evals_parts(segments, marks))
     if evals_only:
-        return Rows(_View(segment, marks.extra(number, segment, True), marks.marked_pairs(number, segment))
+        return Rows(_SegmentRows(segment, marks.extra(number, segment, True), marks.marked_pairs(number, segment))
                     for number, segment in enumerate(segments))
-    return Rows(_View(segment, marks.extra(number, segment, False)) for number, segment in enumerate(segments))
+    return Rows(_SegmentRows(segment, marks.extra(number, segment, False)) for number, segment in enumerate(segments))
 
 
 def _all_evals_parts(segments: list[Segment], marks: _Marks, eval_only: bool = True) -> list[Sweep]:
@@ -292,7 +292,7 @@ def _all_evals_parts(segments: list[Segment], marks: _Marks, eval_only: bool = T
     merged: dict[Any, _Merged] = {}
     for number, segment in enumerate(segments):
         if segment.kind == "sa" or (segment.kind in ("sn", "other") and _is_target(segment)):
-            parts.append(_View(segment, _all_marked if eval_only else _run_eval))
+            parts.append(_SegmentRows(segment, _all_marked if eval_only else _run_eval))
         elif segment.kind == "ma" or (segment.kind == "mn" and _is_target(segment)):
             concs = list(segment.concs)
             for node in range(len(segment.nodes)):
@@ -304,7 +304,7 @@ def _all_evals_parts(segments: list[Segment], marks: _Marks, eval_only: bool = T
                 else:
                     first.concs = sorted(set(first.concs + concs))
         elif not eval_only:
-            parts.append(_View(segment, None))
+            parts.append(_SegmentRows(segment, None))
     return parts
 
 

@@ -52,7 +52,8 @@ def stand_in(action: str, inputs: dict[str, str | None], script: str, outputs: t
     lines += [f"  {name}: {{required: true}}" if default is None else f"  {name}: {{default: {json.dumps(default)}}}"
               for name, default in inputs.items()]
     if outputs:
-        lines += ["outputs:"] + [f"  {name}: {{value: ${{{{ steps.run.outputs.{name} }}}}}}" for name in outputs]
+        lines += ["outputs:"] + [line for name in outputs
+                                 for line in (f"  {name}:", f"    value: ${{{{ steps.run.outputs.{name} }}}}")]
     lines += ["runs:", "  using: composite", "  steps:", "    - id: run", "      shell: bash", "      env:"]
     lines += [f"        INPUT_{name.upper().replace('-', '_')}: ${{{{ inputs.{name} }}}}" for name in inputs]
     lines += ["      run: |", "        set -euo pipefail"] + [f"        {line}" for line in script.splitlines()]

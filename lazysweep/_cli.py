@@ -765,6 +765,24 @@ def _program_line(format: str) -> Callable[[Point], str]:
     return args_line if format == "args" else hydra_line
 
 
+def _setup_split(sub: argparse.ArgumentParser) -> None:  # issue #20: library call lazysweep._split.split
+    sub.add_argument("workflow", metavar="WORKFLOW", help="the workflow file")
+    sub.add_argument("--job", required=True, metavar="NAME", help="the job to fan out")
+    sub.add_argument("--size", type=int, default=GITHUB_MATRIX_LIMIT, metavar="N", help="points per batch (default 256)")
+    sub.add_argument("--write", action="store_true", help="write the files instead of printing the diff")
+    sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def _split(args: argparse.Namespace) -> int:
+    from ._split import split
+
+    result = split(args.workflow, args.job, args.size)
+    if args.write:
+        result.write()
+    _out(f"wrote {', '.join(result.files)}\n" if args.write else result.diff())
+    return 0
+
+
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "count": ("print the number of points", _setup_count, _count),
     "batches": ("print the JSON list of batch indices [0, 1, ...]", _setup_batches, _batches),
@@ -777,6 +795,8 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Calla
                 "exit 1 unless complete", _setup_collect, _collect),
     "lint": (f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
              _setup_lint, _lint),
+    "split": (f"rewrite a job whose matrix exceeds {GITHUB_MATRIX_LIMIT} into a fan-out that keeps the job; "
+              "print the diff (or --write)", _setup_split, _split),
 }
 
 

@@ -21,12 +21,14 @@ act. The failing-point test therefore runs the collect job's own step on what th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -195,7 +197,19 @@ class Runner:
 
 def installs(log: str) -> tuple[int, int]:
     """How many jobs installed lazysweep with pip (cache misses), and how many restored it."""
-    return log.count("stand-in cache: miss"), log.count("stand-in cache: hit")
+    said = [found.group(1) for found in re.finditer(r"\|\s+stand-in cache: (miss|hit) ", log)]
+    return said.count("miss"), said.count("hit")
+
+
+@functools.cache
+def wheel() -> str:
+    """lazysweep's wheel, built once from this checkout: what the tests give the fan-out's
+    ``lazysweep`` input (a path to build from would be built by every plan job at once, in place)."""
+    folder = tempfile.mkdtemp(prefix="lazysweep-wheel-")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", folder, str(ROOT)],
+                   check=True, capture_output=True)
+    (found,) = Path(folder).glob("lazysweep-*.whl")
+    return str(found)
 
 
 def point_indices(artifacts: list[Path]) -> list[int]:
@@ -224,9 +238,11 @@ def test_fan_out_then_rerun_of_the_missing_points(act, tmp_path):
     runner.fanout()
     runner.write("sweep.yaml", SWEEP)
     sweep = runner.repo / "sweep.yaml"
-    inputs = {"sweep": "sweep.yaml", "size": "8", "command": COMMAND, "lazysweep": str(runner.home), "name": "s"}
+    inputs = {"sweep": "sweep.yaml", "size": "8", "command": COMMAND, "lazysweep": wheel(), "name": "s"}
     log = runner.run("fanout.yml", 1, **inputs)
-    assert len(jobs_run(log)) == 1 + 4 + 30 + 1  # plan, a job per batch, one per point, collect
+    # plan, a calling job and a listing job per batch, one job per point, collect
+    assert len(jobs_run(log)) == 1 + 4 + 4 + 30 + 1
+    assert len({job for job in jobs_run(log) if "/point-" in job}) == 30
     assert installs(log) == (1, 4 + 30 + 1)  # the plan job's pip install, then the cache
     assert "30 points, 30 done, 0 missing, 0 duplicated, 0 unknown, 0 stale: complete" in log
     assert "30 of 30 points done" in log  # the step summary
@@ -270,7 +286,7 @@ def test_empty_sweep_skips_the_matrix_jobs(act, tmp_path):
     runner = Runner(act, tmp_path)
     runner.fanout()
     runner.write("empty.yaml", "matrix:\n  a: [1, 2]\n  exclude:\n    - a: 1\n    - a: 2\n")
-    log = runner.run("fanout.yml", 1, sweep="empty.yaml", command="false", lazysweep=str(runner.home), name="e")
+    log = runner.run("fanout.yml", 1, sweep="empty.yaml", command="false", lazysweep=wheel(), name="e")
     assert runner.artifacts(1, "e") == []
     assert runner.merged(1, "e") == []
     assert jobs_run(log) == {"fan-out/plan", "fan-out/collect"}
@@ -281,11 +297,11 @@ BENCH = ("import json, os\nprint(json.dumps({'model': os.environ['P_model'], "
 
 
 def caller_workflow(runner: Runner, marker: str) -> str:
-    """The documented caller block holding ``marker``, with the one input act needs: lazysweep from
-    the local copy, as docs/adopt.md says (GitHub installs it at the pinned commit)."""
+    """The documented caller block holding ``marker``, with the one input act needs: lazysweep built
+    from this checkout, as docs/adopt.md says (GitHub installs it at the pinned commit)."""
     block = documented_block("yaml", marker)
     assert block.count(f"uses: {REPOSITORY}/.github/workflows/fanout.yml@{MAJOR}\n") >= 1
-    return block.replace("    with:\n", f"    with:\n      lazysweep: {runner.home}\n")
+    return block.replace("    with:\n", f"    with:\n      lazysweep: {wheel()}\n")
 
 
 def result_names(runner: Runner, run_id: int) -> list[str]:

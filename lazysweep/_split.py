@@ -64,7 +64,7 @@ class Split:
 
     def diff(self) -> str:
         """A unified diff of every file, new files against /dev/null."""
-        parts = []
+        parts: list[str] = []
         for path, (old, new) in self.files.items():
             parts += difflib.unified_diff(
                 (old or "").splitlines(keepends=True), new.splitlines(keepends=True),

@@ -160,15 +160,16 @@ class Runner:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
 
-    def run(self, workflow: str, run_id: int, succeed: bool = True, **inputs: str) -> str:
-        """Run ``workflow`` as a workflow_dispatch event; return act's log, failing the test unless
-        act's exit status is ``succeed``'s."""
+    def run(self, workflow: str, run_id: int, succeed: bool = True, event: str = "workflow_dispatch",
+            labels: tuple[str, ...] = ("ubuntu-latest",), **inputs: str) -> str:
+        """Run ``workflow`` on ``event`` (runners of ``labels`` on this host); return act's log,
+        failing the test unless act's exit status is ``succeed``'s."""
         git = ["git", "-C", str(self.repo), "-c", "user.name=test", "-c", "user.email=test@example.com"]
         subprocess.run([*git, "init", "-q"], check=True)
         subprocess.run([*git, "add", "-A"], check=True)
         subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", f"run {run_id}"], check=True)
-        argv = [self.act, "workflow_dispatch", "-W", f".github/workflows/{workflow}",
-                "-P", "ubuntu-latest=-self-hosted", "--action-offline-mode", "--no-cache-server",
+        argv = [self.act, event, "-W", f".github/workflows/{workflow}",
+                *(f"-P={label}=-self-hosted" for label in labels), "--action-offline-mode", "--no-cache-server",
                 "--action-cache-path", str(self.folder / "act-cache"), "--env", f"GITHUB_RUN_ID={run_id}"]
         for ref in (MAJOR, RELEASE):
             argv += ["--local-repository", f"{REPOSITORY}@{ref}={self.home}"]
@@ -469,3 +470,31 @@ def test_composite_action_runs_600_points_exactly_once(act, tmp_path):
     points = lazysweep.load(runner.repo / "sweep.yaml")
     assert all(r == {**points[r["_index"]], "_index": r["_index"], "score": r["conc"] * 1000 + r["seed"]}
                for r in merged)
+
+
+def test_split_output_runs_each_of_841_jobs_once_with_its_values(act, tmp_path):
+    """examples/split's 841-job matrix (runs-on from the matrix, an extra axis, include and exclude,
+    steps that read the matrix), split with `lazysweep split --write`, then run by act on a push:
+    each job records ``toJSON(matrix)``, and collect over those records finds every point of the
+    original matrix exactly once, each with the values GitHub gives that job (tests/test_split.py's
+    oracle of GitHub's include/exclude rules)."""
+    from test_split import EXAMPLE, github_matrix
+
+    runner = Runner(act, tmp_path)
+    runner.write(".github/workflows/ci.yml", EXAMPLE.read_text())
+    done = subprocess.run([sys.executable, "-m", "lazysweep", "split", ".github/workflows/ci.yml", "--job", "test",
+                           "--write"], cwd=runner.repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    log = runner.run("ci.yml", 1, event="push", labels=("ubuntu-latest", "windows-2022", "macos-14"))
+    records = runner.store / "1"
+    sweep = runner.repo / ".github" / "lazysweep" / "ci-test.yml"
+    collected = subprocess.run([sys.executable, "-m", "lazysweep", "collect", str(sweep), "--results", str(records),
+                                "--output", str(tmp_path / "merged.jsonl")], capture_output=True, text=True)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert collected.stdout.startswith("841 points, 841 done, 0 missing, 0 duplicated, 0 unknown")
+    merged = [json.loads(line) for line in (tmp_path / "merged.jsonl").read_text().splitlines()]
+    assert [record.pop("_index") for record in merged] == list(range(841))
+    matrix = load_document(EXAMPLE).value["jobs"]["test"]["strategy"]["matrix"]
+    assert sorted(map(json.dumps, merged)) == sorted(map(json.dumps, github_matrix(matrix)))
+    assert merged == list(lazysweep.load(EXAMPLE, job="test"))
+    assert log.count("Job succeeded") >= 1 + 1 + 4 * 2 + 841  # lint, plan, 4 x (call, points), the points

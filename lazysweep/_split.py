@@ -49,7 +49,7 @@ from ._workflow import WORKFLOW_RUN_JOB_LIMIT
 
 __all__ = ["Split", "split"]
 
-_CONTEXT = re.compile(r"\b(needs|inputs)\.([\w-]+)")
+_CONTEXT = re.compile(r"(?<![\w.-])(needs|inputs)\.([\w-]+)")  # not github.event.inputs: the caller's
 _INSTALL = "lazysweep split needs ruamel.yaml, which keeps the workflow's comments: pip install 'lazysweep[split]'"
 
 

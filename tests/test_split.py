@@ -278,6 +278,13 @@ def test_refusals_are_one_line_saying_why(tmp_path, strategy, after, message):
     assert sorted(p.name for p in path.parent.iterdir()) == ["w.yml"]  # nothing written
 
 
+def test_the_callers_contexts_are_not_refused(tmp_path):
+    """github.event.inputs, secrets and vars are the caller's in a called workflow too."""
+    steps = ("    strategy:\n" + MATRIX_300.rstrip("\n") + "\n    env:\n      A: ${{ github.event.inputs.level }}\n"
+             "      B: ${{ secrets.TOKEN }}\n      C: ${{ vars.REGION }}")
+    assert split(job_file(tmp_path, steps), "test").count == 300
+
+
 def test_other_refusals(tmp_path):
     path = job_file(tmp_path, "    strategy:\n" + MATRIX_300.rstrip("\n"))
     with pytest.raises(SweepError, match=r"no job 'nope' in the workflow \(jobs: build, test\)"):

@@ -500,6 +500,10 @@ def test_split_output_runs_each_of_841_jobs_once_with_its_values(act, tmp_path):
     merged = [json.loads(line) for line in (tmp_path / "merged.jsonl").read_text().splitlines()]
     assert [record.pop("_index") for record in merged] == list(range(841))
     matrix = load_document(EXAMPLE).value["jobs"]["test"]["strategy"]["matrix"]
-    assert sorted(map(json.dumps, merged)) == sorted(map(json.dumps, github_matrix(matrix)))
+
+    def canonical(points: list[dict]) -> list[str]:  # toJSON(matrix) orders keys its own way
+        return sorted(json.dumps(point, sort_keys=True) for point in points)
+
+    assert canonical(merged) == canonical(github_matrix(matrix))
     assert merged == list(lazysweep.load(EXAMPLE, job="test"))
-    assert log.count("Job succeeded") >= 1 + 1 + 4 * 2 + 841  # lint, plan, 4 x (call, points), the points
+    assert log.count("Job succeeded") == 1 + 1 + 4 + 841  # lint, plan, a points job per batch, the points

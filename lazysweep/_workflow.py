@@ -8,13 +8,16 @@ value, an ``include`` or ``exclude`` entry) as dynamic: it cannot be counted
 before the run, and counting its text would be wrong. The report names the
 path and the expression, and lint still exits 0 for it (a fan-out's matrix is
 dynamic by design). A report over the limit carries its fix: how many batches
-of 256 the matrix makes, and the fan-out workflow that runs them.
+of 256 the matrix makes, and the command that rewrites the job into a fan-out
+(``lazysweep split``), or past one workflow run's 50,000 jobs, the fan-out
+workflow with batch jobs that loop.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,19 +26,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-from . import __version__
-from ._batching import GITHUB_MATRIX_LIMIT
+from ._batching import GITHUB_MATRIX_LIMIT, GITHUB_RUN_JOB_LIMIT
 from ._errors import SweepError
+from ._home import FANOUT_WORKFLOW
 from ._loader import load_document
 from ._sweepfile import dynamic_reason, sweep_from_document, workflow_jobs
 
 __all__ = ["GITHUB_MATRIX_LIMIT", "GITHUB_RUN_JOB_LIMIT", "FANOUT_WORKFLOW", "JobReport", "lint", "lint_file",
            "workflow_files"]
 
-#: GitHub's limit on the jobs of one workflow run (GitHub's "Actions limits").
-GITHUB_RUN_JOB_LIMIT = 50_000
-#: The reusable fan-out workflow, at the moving tag of this major version.
-FANOUT_WORKFLOW = f"OWNER/lazysweep/.github/workflows/fanout.yml@v{__version__.split('.')[0]}"
 
 _FROM_JSON = re.compile(r"fromjson\(\s*([^()]*?)\s*\)", re.IGNORECASE)
 
@@ -55,8 +54,8 @@ class JobReport(namedtuple("JobReport", "path job count note line column source"
     def fix(self) -> str:
         """For a matrix over the limit, what to do about it; otherwise empty.
 
-        >>> JobReport("ci.yml", "test", 600).fix.split(": put")[0]
-        'fix: 600 jobs make 3 batches of 256'
+        >>> JobReport("ci.yml", "test", 600).fix
+        'fix: 600 jobs make 3 batches of 256: lazysweep split ci.yml --job test rewrites the job into a fan-out that keeps its runs-on, services and steps'
         """
         count = self.count
         if count is None or count <= GITHUB_MATRIX_LIMIT:
@@ -64,9 +63,10 @@ class JobReport(namedtuple("JobReport", "path job count note line column source"
         # ceil(count / 256): the batches at size 256, and also the smallest size that makes 256 batches
         batches = -(-count // GITHUB_MATRIX_LIMIT)
         head = f"fix: {count} jobs make {batches} batches of {GITHUB_MATRIX_LIMIT}"
-        how = f"put the matrix in a sweep file and fan it out with the reusable workflow {FANOUT_WORKFLOW}"
         if batches <= GITHUB_MATRIX_LIMIT and count <= GITHUB_RUN_JOB_LIMIT:
-            return f"{head}: {how}, one matrix per batch"
+            split = f"lazysweep split {shlex.quote(str(self.path))} --job {shlex.quote(str(self.job))}"
+            return f"{head}: {split} rewrites the job into a fan-out that keeps its runs-on, services and steps"
+        how = f"put the matrix in a sweep file and fan it out with the reusable workflow {FANOUT_WORKFLOW}"
         return (
             f"{head}, more than one workflow run takes ({GITHUB_MATRIX_LIMIT} batches, {GITHUB_RUN_JOB_LIMIT} "
             f"jobs): {how} with a batch size of {batches} or more, each batch job looping over its points"

@@ -254,3 +254,25 @@ def test_the_scripts_pass_shellcheck(tmp_path):
             script.write_text("#!/usr/bin/env bash\n" + step["run"])
             result = subprocess.run([found, str(script)], capture_output=True, text=True)
             assert result.returncode == 0, result.stdout
+
+
+def unescape_property(text: str) -> str:
+    """A workflow command's property as the runner reads it (actions/runner, src/Runner.Common/
+    ActionCommand.cs: ``%3A`` ``%2C`` ``%0D`` ``%0A`` back, and ``%25`` last)."""
+    for escaped, plain in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, plain)
+    return text
+
+
+def test_the_annotation_title_is_escaped(runner, tmp_path):
+    """The title holds the command the workflow names: its ``:`` and ``,`` would end the title (or
+    start another property) unless escaped, and ``%`` would read as an escape."""
+    command = "count,file=x.yml:extra%41"
+    run = run_action(runner, tmp_path, command=command, sweep="x")
+    assert run.status == 2
+    (annotation,) = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    properties, message = annotation.removeprefix("::error ").split("::", 1)
+    assert properties == "title=lazysweep count%2Cfile=x.yml%3Aextra%2541"
+    (name, value), = [properties.split("=", 1)]
+    assert (name, unescape_property(value)) == ("title", f"lazysweep {command}")
+    assert message.startswith("lazysweep: error: ")

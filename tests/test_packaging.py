@@ -88,7 +88,7 @@ def test_metadata(wheel):
     assert meta["Requires-Python"] == ">=3.10"
     assert meta.get_all("Requires-Dist")[0] == "PyYAML>=6.0"
     urls = dict(url.split(", ", 1) for url in meta.get_all("Project-URL"))
-    assert urls["Homepage"] == "https://github.com/OWNER/lazysweep"
+    assert urls["Homepage"] == "https://github.com/lazysweep/lazysweep"
     assert "github actions" in meta["Keywords"].split(",")
     classifiers = meta.get_all("Classifier")
     assert "Typing :: Typed" in classifiers
@@ -209,8 +209,8 @@ def test_documented_install_from_git_works(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     env.pop("PYTHONPATH", None)
-    assert "https://github.com/OWNER/lazysweep@v1" in line
-    subprocess.run(["bash", "-c", line.replace("https://github.com/OWNER/lazysweep", f"file://{repo}")],
+    assert "https://github.com/lazysweep/lazysweep@v1" in line
+    subprocess.run(["bash", "-c", line.replace("https://github.com/lazysweep/lazysweep", f"file://{repo}")],
                    cwd=tmp_path, env=env, check=True, capture_output=True)
     version = subprocess.run([str(venv / "bin" / "lazysweep"), "--version"], capture_output=True, text=True, env=env)
     assert version.stdout == f"lazysweep {VERSION}\n"
@@ -218,10 +218,10 @@ def test_documented_install_from_git_works(tmp_path):
 
 def test_documented_workflow_passes_actionlint_against_the_action(tmp_path):
     """The example workflow, with `uses: ./` so actionlint checks its inputs and outputs against action.yml."""
-    (example,) = [text for text in section_blocks("yaml") if "uses: OWNER/lazysweep@v1" in text]
+    (example,) = [text for text in section_blocks("yaml") if "uses: lazysweep/lazysweep@v1" in text]
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     used = [step for job in yaml.safe_load(example)["jobs"].values() for step in job["steps"]
-            if step.get("uses") == "OWNER/lazysweep@v1"]
+            if step.get("uses") == "lazysweep/lazysweep@v1"]
     assert len(used) == 2 and all(set(step["with"]) <= set(action["inputs"]) for step in used)
     ids = {step["id"] for step in used}
     for step_id, output in re.findall(r"steps\.([\w-]+)\.outputs\.([\w-]+)", example):
@@ -230,7 +230,7 @@ def test_documented_workflow_passes_actionlint_against_the_action(tmp_path):
     (tmp_path / "action.yml").write_text((ROOT / "action.yml").read_text())
     workflows = tmp_path / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    (workflows / "example.yml").write_text(example.replace("OWNER/lazysweep@v1", "./"))
+    (workflows / "example.yml").write_text(example.replace("lazysweep/lazysweep@v1", "./"))
     result = subprocess.run([actionlint(), str(workflows / "example.yml")], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -7,6 +7,7 @@ try-repo installs this repository into a fresh virtual environment as pre-commit
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,19 +29,24 @@ def workflow(job: str, values: int) -> str:
 def test_the_hook_is_declared_as_documented():
     assert [hook["id"] for hook in HOOKS] == ["lazysweep-lint"]
     hook = HOOKS[0]
-    assert (hook["language"], hook["files"], hook["entry"]) == ("python", r"^\.github/workflows/.*\.ya?ml$",
+    assert (hook["language"], hook["files"], hook["entry"]) == ("python", r"^\.github/workflows/[^/]+\.ya?ml$",
                                                                 "lazysweep lint")
 
 
 @pytest.fixture
 def repository(tmp_path):
-    """A git repository with one good and one oversized workflow, and a file the hook must not read."""
+    """A git repository with one good and one oversized workflow, and files the hook must not read:
+    YAML outside .github/workflows/, and YAML in a subfolder of it, which GitHub does not read as a
+    workflow (apache/arrow keeps such files there)."""
     repo = tmp_path / "repo"
     workflows = repo / ".github" / "workflows"
     workflows.mkdir(parents=True)
     (workflows / "small.yml").write_text(workflow("small", 3))
     (workflows / "wide.yaml").write_text(workflow("wide", 300))
     (repo / "not-a-workflow.yml").write_text("matrix: [unclosed\n")
+    (workflows / "templates").mkdir()
+    (workflows / "templates" / "not-a-workflow.yml").write_text("{{ jinja: [unclosed\n")
+    (workflows / "templates" / "wide.yml").write_text(workflow("templated", 300))
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     return repo
@@ -57,6 +63,16 @@ def test_pre_commit_try_repo_fails_and_names_the_job(repository, tmp_path):
     assert result.returncode == 1, output
     assert "lazysweep lint" in output and "Failed" in output
     assert ".github/workflows/wide.yaml:6:7: job 'wide': 300 jobs, over GitHub's limit of 256" in output
-    assert JobReport("w", "wide", 300).fix in output
+    assert JobReport(".github/workflows/wide.yaml", "wide", 300).fix in output
+    assert "lazysweep split .github/workflows/wide.yaml --job wide" in output
     assert ".github/workflows/small.yml:6:7: job 'small': 3 jobs, ok" in output
-    assert "not-a-workflow" not in output
+    assert "not-a-workflow" not in output and "templates" not in output and "templated" not in output
+
+
+@pytest.mark.parametrize("path, selected", [
+    (".github/workflows/ci.yml", True), (".github/workflows/ci.yaml", True),
+    (".github/workflows/templates/ci.yml", False), (".github/workflows/a/b/ci.yaml", False),
+    (".github/workflows/ci.yml.orig", False), ("sub/.github/workflows/ci.yml", False), ("ci.yml", False),
+])
+def test_the_files_pattern_selects_only_workflows(path, selected):
+    assert bool(re.search(HOOKS[0]["files"], path)) is selected

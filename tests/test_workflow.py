@@ -71,9 +71,9 @@ def test_lint_reports_every_matrix(tmp_path):
 @pytest.mark.parametrize(
     "count, fix",
     [
-        (257, "fix: 257 jobs make 2 batches of 256: put the matrix in a sweep file and fan it out with the reusable "
-              f"workflow {FANOUT_WORKFLOW}, one matrix per batch"),
-        (50_000, "fix: 50000 jobs make 196 batches of 256: put"),
+        (257, "fix: 257 jobs make 2 batches of 256: lazysweep split w.yml --job job rewrites the job into a fan-out "
+              "that keeps its runs-on, services and steps"),
+        (50_000, "fix: 50000 jobs make 196 batches of 256: lazysweep split w.yml --job job rewrites"),
         # past one workflow run: a batch size that makes at most 256 batches, each job looping
         (50_001, "fix: 50001 jobs make 196 batches of 256, more than one workflow run takes (256 batches, 50000 "
                  f"jobs): put the matrix in a sweep file and fan it out with the reusable workflow {FANOUT_WORKFLOW} "
@@ -88,9 +88,8 @@ def test_the_fix_for_a_matrix_over_the_limit(count, fix):
         assert -(-count // size) <= 256 < -(-count // (size - 1))  # the smallest size that fits
 
 
-def test_the_fan_out_pointer_follows_the_major_version():
-    major = lazysweep.__version__.split(".")[0]
-    assert FANOUT_WORKFLOW == f"OWNER/lazysweep/.github/workflows/fanout.yml@v{major}"
+def test_the_fan_out_pointer_is_this_release():
+    assert FANOUT_WORKFLOW == f"lazysweep/lazysweep/.github/workflows/fanout.yml@v{lazysweep.__version__}"
 
 
 def test_lint_command(capsys, tmp_path, monkeypatch):

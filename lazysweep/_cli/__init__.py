@@ -9,7 +9,7 @@ after the command name) shows the traceback.
 The parts: :mod:`.options` (every option), :mod:`.target` (files -> selection
 -> plan check, once for every command), :mod:`.points` (``batch``, ``get``,
 ``stream``) and :mod:`.reports` (``count``, ``batches``, ``plan``,
-``fingerprint``, ``collect``, ``lint``). To add a command: its options in
+``fingerprint``, ``collect``, ``lint``, ``split``). To add a command: its options in
 :mod:`.options`, its body in one of the two, and a row in :data:`COMMANDS`.
 """
 
@@ -25,7 +25,7 @@ from .._batching import GITHUB_MATRIX_LIMIT
 from .._console import fail, guard, parse
 from .options import (
     Command, build_parser, setup_batch, setup_batches, setup_collect, setup_count, setup_fingerprint, setup_get,
-    setup_lint, setup_plan, setup_stream,
+    setup_lint, setup_plan, setup_split, setup_stream,
 )
 
 TYPE_CHECKING = False
@@ -51,6 +51,8 @@ COMMANDS: dict[str, Command] = {
                 "exit 1 unless complete", setup_collect, "reports:run_collect"),
     "lint": (f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
              setup_lint, "reports:run_lint"),
+    "split": (f"rewrite a workflow job whose matrix exceeds {GITHUB_MATRIX_LIMIT} into a fan-out that keeps the job; "
+              "print the diff (or --write)", setup_split, "reports:run_split"),
 }
 
 _DROP_INS = ("inferencemax", "inferencex")

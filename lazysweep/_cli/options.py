@@ -264,6 +264,15 @@ def setup_lint(sub: argparse.ArgumentParser) -> None:
     _debug(sub)
 
 
+def setup_split(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("workflow", metavar="WORKFLOW", help="the workflow file")
+    sub.add_argument("--job", required=True, metavar="NAME", help="the job to fan out")
+    sub.add_argument("--size", type=_positive, default=GITHUB_MATRIX_LIMIT, metavar="N",
+                     help=f"points per batch (default {GITHUB_MATRIX_LIMIT})")
+    sub.add_argument("--write", action="store_true", help="write the files instead of printing the diff")
+    _debug(sub)
+
+
 #: A command: its one-line summary, its options, and what runs it ("module:function" of the package).
 Command = tuple[str, Callable[[argparse.ArgumentParser], None], str]
 

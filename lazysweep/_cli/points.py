@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .._console import write
 from .._errors import SweepError, UsageError
 from .._jobarray import index_from_environment
-from .._writer import iter_encoded, program_format, write_encoded_lines, write_encoded_list
+from .._writer import iter_encoded, write_encoded_lines, write_encoded_list
 from .options import PROGRAM_FORMATS
 from .target import Target, TargetOptions, resolve
 
@@ -107,6 +107,8 @@ def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> I
         raise UsageError("--hydra-flatten and --hydra-add go with --format hydra")
     format = None
     if args.format in (*PROGRAM_FORMATS, "env"):
+        from .._formats import program_format  # its regular expressions: compiled for these formats only
+
         format = program_format(args.format, env_prefix=getattr(args, "env_prefix", ""),
                                 hydra_flatten=args.hydra_flatten, hydra_add=args.hydra_add)
     return iter_encoded(target.sweep, start, stop, with_index=args.with_index, format=format)

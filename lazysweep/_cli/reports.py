@@ -24,7 +24,7 @@ from .._writer import write_encoded_list
 from .points import emit
 from .target import Target, TargetOptions, resolve
 
-__all__ = ["run_count", "run_batches", "run_plan", "run_fingerprint", "run_collect", "run_lint"]
+__all__ = ["run_count", "run_batches", "run_plan", "run_fingerprint", "run_collect", "run_lint", "run_split"]
 
 
 def run_count(args: argparse.Namespace) -> int:
@@ -169,3 +169,13 @@ def run_lint(args: argparse.Namespace) -> int:
     if not reported and not status:
         write("no job has a strategy.matrix\n")
     return status
+
+
+def run_split(args: argparse.Namespace) -> int:
+    from .._split import split  # lazily: ruamel.yaml, an optional extra, is only for this command
+
+    result = split(args.workflow, args.job, args.size)
+    if args.write:
+        result.write()
+    write(f"wrote {', '.join(result.files)}\n" if args.write else result.diff())
+    return 0

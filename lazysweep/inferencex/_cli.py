@@ -15,6 +15,7 @@ from .. import _dropin as dropin
 from .._console import Parser, parse
 from .._errors import UsageError
 from ._generate import apply_node_type_defaults, seq_len_stoi
+from ._workflow_rows import add_family_flags, workflow_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def build_parser(prog: str = PROG, only: str | None = None) -> argparse.Argument
     common.add_argument("--runner-node-filter", help="one row per runner node whose name contains this")
     common.add_argument("--scenario-type", nargs="+", choices=["fixed-seq-len", "agentic-coding"])
     dropin.add_batching_flags(common)
+    add_family_flags(common)
 
     parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -105,7 +107,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
 
 def _run(arguments: list[str], prog: str) -> Any:
     args = parse_args(arguments, prog)
-    return dropin.emit(args, generate(args))
+    return dropin.emit(args, workflow_rows(args, generate(args)))
 
 
 def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:

@@ -1,0 +1,82 @@
+"""The drop-in's lazysweep additions for InferenceX's e2e workflow: a family, its priorities, a re-run.
+
+Upstream's ``get-jobs`` builds the whole list, splits it into families and
+scores each with ``utils/ci_priority.py``. These flags do the same for one
+batch of one family, so that a batch job needs nothing but its own rows:
+
+- ``--family NAME``: only the rows of upstream's inline filter NAME
+  (:data:`~lazysweep.inferencex._families.FAMILIES`);
+- ``--only RANGES``: only these rows of the output (family indices with
+  ``--family``), as ``collect`` names the missing ones: ``3-5,17``;
+- ``--priority-policy FILE`` (with ``--event-name``, ``--labels-json``,
+  ``--queue-namespace``, ``--pr-number``, as ``ci_priority.py`` takes them):
+  add ``priority`` and ``queue-token`` from each row's index in the output
+  (the family), as upstream's unbatched pipeline does;
+- ``--with-family-index``: add ``family-index``, that index.
+
+Without any of them the output is upstream's, unchanged. All of them keep
+the output lazy: batches and counts cost what they do without them.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from .._space import Sweep
+
+__all__ = ["add_family_flags", "workflow_rows"]
+
+_NAMES = ("single-node", "multi-node", "multi-node-eval", "agentic", "agentic-eval", "multi-node-agentic",
+          "multi-node-agentic-eval")
+
+
+def add_family_flags(parser: argparse.ArgumentParser) -> None:
+    """Add the family flags (lazysweep additions, outside upstream's interface) to a parser."""
+    group = parser.add_argument_group("lazysweep additions for the e2e workflow")
+    group.add_argument("--family", choices=_NAMES, help="only the rows of this e2e-tests.yml family")
+    group.add_argument("--only", metavar="RANGES", help="only these rows (of the family), e.g. 3-5,17")
+    group.add_argument("--with-family-index", action="store_true", help="add each row's family-index")
+    group.add_argument("--priority-policy", metavar="FILE",
+                       help="add priority and queue-token as utils/ci_priority.py --policy FILE does")
+    group.add_argument("--event-name", default="", help="ci_priority.py's --event-name")
+    group.add_argument("--labels-json", default="[]", help="ci_priority.py's --labels-json")
+    group.add_argument("--queue-namespace", default="local", help="ci_priority.py's --queue-namespace")
+    group.add_argument("--pr-number", type=int, help="ci_priority.py's --pr-number")
+
+
+def workflow_rows(args: argparse.Namespace, rows: Sweep) -> Sweep:
+    """``rows`` narrowed and annotated as the flags ask (``rows`` itself without them). Lazy."""
+    family = getattr(args, "family", None)
+    only = getattr(args, "only", None)
+    policy = getattr(args, "priority_policy", None)
+    with_index = getattr(args, "with_family_index", False)
+    if not (family or only is not None or policy or with_index):
+        return rows
+    from .._errors import UsageError
+    from .._selection import Ranges, select
+    from ._families import Annotated, family_rows
+
+    chosen: Sweep = family_rows(rows, family) if family else rows
+    index_of = _identity
+    if only is not None:
+        try:
+            ranges = Ranges.parse(only)
+            chosen = select(chosen, ranges)
+        except (ValueError, IndexError) as error:
+            raise UsageError(f"--only {only[:60]}: {error}") from None
+        index_of = ranges.position
+    priority = None
+    if policy:
+        from ._priority import Priority
+
+        priority = Priority.from_flags(policy, args.event_name, args.labels_json, args.queue_namespace,
+                                       args.pr_number)
+    if priority is None and not with_index:
+        return chosen
+    return Annotated(chosen, index_of, priority, with_index)
+
+
+def _identity(index: int) -> int:
+    return index

@@ -1,0 +1,132 @@
+"""The e2e families by drop-in flags equal upstream's inline filters + ci_priority.py, on every config set.
+
+Upstream's unbatched pipeline (``e2e-tests.yml`` get-jobs: generator, inline
+filters, ``utils/ci_priority.py``) is run from the shared folder
+(:mod:`inferencex_upstream`) on the drop-in's full output, whose bytes the
+corpus proves equal to upstream's generator's. The drop-in's ``--family``,
+``--priority-policy`` and ``--with-family-index`` must give each family's
+rows, in order, with the same ``priority`` and ``queue-token``, batch by
+batch, each row carrying its index in the family.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from inferencex_upstream import family_filters, policy_path, run_filter, upstream_families
+from lazysweep._errors import UsageError
+from lazysweep.inferencex._cli import generate, parse_args
+from lazysweep.inferencex._families import FAMILIES, family_rows
+from lazysweep.inferencex._workflow_rows import workflow_rows
+
+CORPUS = Path(__file__).resolve().parent / "compat-ix"
+SETS = {"real": [["nvidia-master.yaml", "amd-master.yaml"]],
+        "deprecated": [[path.name] for path in sorted((CORPUS / "deprecated").glob("*-master.yaml"))],
+        **{f"synthetic-A-{n}": [["master-0.yaml", "master-1.yaml"], ["extra-loose.yaml"]] for n in range(6)}}
+EVALS = [[], ["--no-evals"], ["--evals-only"], ["--all-evals"]]
+MODES = [["full-sweep"], ["full-sweep", "--runner-node-filter", "_0"], ["test-config", "--config-keys", "*"]]
+
+
+def rows_of(folder: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(folder)
+    args = parse_args(argv)
+    try:
+        return args, generate(args)
+    except (ValueError, TypeError, KeyError):  # a config set upstream refuses (the corpus covers how)
+        return args, None
+
+
+def cases():
+    for name, file_sets in SETS.items():
+        for files in file_sets:
+            for mode in MODES if name != "deprecated" else MODES[:1]:
+                for evals in EVALS:
+                    yield pytest.param(name, files, mode, evals, id=f"{name}-{'+'.join(files)}-{' '.join(mode)}"
+                                                                     f"-{' '.join(evals) or 'default'}")
+
+
+def test_upstream_has_the_seven_families_the_drop_in_names():
+    assert {name: tag for name, (tag, _) in family_filters().items()} == \
+        {name: family.tag for name, family in FAMILIES.items()}
+
+
+@pytest.mark.parametrize("name, files, mode, evals", list(cases()))
+def test_family_split_equals_upstreams_filters(name, files, mode, evals, monkeypatch):
+    argv = [*mode, "--config-files", *files, *evals]
+    args, rows = rows_of(CORPUS / name, argv, monkeypatch)
+    if rows is None:
+        pytest.skip("configs refused by the generator")
+    listed = json.loads(json.dumps(list(rows)))
+    expected = upstream_families(listed, namespace="77:2", labels='["ci-checklist-complete"]')
+    for family, upstream in expected.items():
+        chosen = family_rows(rows, family)
+        assert json.loads(json.dumps(list(chosen))) == run_filter(family_filters()[family][1], listed), family
+        args = parse_args([*argv, "--family", family, "--priority-policy", str(policy_path()),
+                           "--event-name", "workflow_dispatch", "--labels-json", '["ci-checklist-complete"]',
+                           "--queue-namespace", f"77:2:{FAMILIES[family].tag}", "--with-family-index"])
+        annotated = workflow_rows(args, rows)
+        assert annotated.count == len(upstream)
+        got = json.loads(json.dumps(list(annotated)))
+        assert [row.pop("family-index") for row in got] == list(range(len(upstream)))
+        assert got == upstream, family
+
+
+def batches(argv: list[str], size: int) -> list[list[dict]]:
+    from lazysweep.inferencex._cli import _run
+
+    args = parse_args([*argv, "--max-batch-size", str(size), "--get-batch-count"])
+    count = _run([*argv, "--max-batch-size", str(size), "--get-batch-count"], "x")
+    return [json.loads(json.dumps(list(_run([*argv, "--max-batch-size", str(size), "--batch-index", str(k)], "x"))))
+            for k in range(count)] if args else []
+
+
+def test_batches_of_a_family_carry_their_family_wide_index_priority_and_token(monkeypatch, capsys):
+    """Batches of 7 of each real family, concatenated, are upstream's scored family, row for row."""
+    monkeypatch.chdir(CORPUS / "real")
+    base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]
+    listed = json.loads(json.dumps(list(generate(parse_args(base)))))
+    expected = upstream_families(listed, namespace="5:1", event="push")
+    assert sum(map(len, expected.values())) > 1800
+    for family, upstream in expected.items():
+        argv = [*base, "--family", family, "--with-family-index", "--priority-policy", str(policy_path()),
+                "--event-name", "push", "--queue-namespace", f"5:1:{FAMILIES[family].tag}"]
+        rows = [row for batch in batches(argv, 7) for row in batch]
+        capsys.readouterr()
+        assert [row.pop("family-index") for row in rows] == list(range(len(upstream)))
+        assert rows == upstream, family
+
+
+def test_only_selects_family_rows_and_keeps_their_index(monkeypatch, capsys):
+    monkeypatch.chdir(CORPUS / "real")
+    base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml", "--family", "agentic",
+            "--with-family-index", "--priority-policy", str(policy_path()), "--queue-namespace", "9:1:agentic"]
+    whole = json.loads(json.dumps(list(workflow_rows(parse_args(base), generate(parse_args(base))))))
+    args = parse_args([*base, "--only", "3-5,17,400"])
+    chosen = json.loads(json.dumps(list(workflow_rows(args, generate(args)))))
+    assert chosen == [whole[i] for i in (3, 4, 5, 17, 400)]
+    args = parse_args([*base, "--only", f"{len(whole)}"])
+    with pytest.raises(UsageError, match="out of range"):
+        workflow_rows(args, generate(args))
+
+
+def test_the_flags_leave_upstreams_output_alone_without_them(monkeypatch):
+    monkeypatch.chdir(CORPUS / "real")
+    args = parse_args(["full-sweep", "--config-files", "nvidia-master.yaml"])
+    rows = generate(args)
+    assert workflow_rows(args, rows) is rows
+
+
+def test_a_bad_policy_is_one_clear_error(monkeypatch, tmp_path, capsys):
+    from lazysweep.inferencex import command_line
+
+    (tmp_path / "policy.yaml").write_text("version: 2\n")
+    monkeypatch.chdir(CORPUS / "real")
+    with pytest.raises(SystemExit) as exit_:
+        command_line(["full-sweep", "--config-files", "nvidia-master.yaml", "--family", "single-node",
+                      "--priority-policy", os.fspath(tmp_path / "policy.yaml")])
+    assert exit_.value.code == 1
+    assert "Unsupported CI priority policy version: 2" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from .. import _dropin as dropin
 from .._console import Parser, parse
 from .._errors import UsageError
 from ._generate import apply_node_type_defaults, seq_len_stoi
-from ._workflow_rows import add_family_flags, workflow_rows
+from ._workflow_rows import add_family_flags, collect_rows, workflow_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -107,6 +107,11 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
 
 def _run(arguments: list[str], prog: str) -> Any:
     args = parse_args(arguments, prog)
+    if getattr(args, "collect", None):
+        status = collect_rows(args, generate(args))
+        if status:
+            raise SystemExit(status)
+        return status
     return dropin.emit(args, workflow_rows(args, generate(args)))
 
 

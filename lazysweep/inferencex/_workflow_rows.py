@@ -12,7 +12,9 @@ batch of one family, so that a batch job needs nothing but its own rows:
   ``--queue-namespace``, ``--pr-number``, as ``ci_priority.py`` takes them):
   add ``priority`` and ``queue-token`` from each row's index in the output
   (the family), as upstream's unbatched pipeline does;
-- ``--with-family-index``: add ``family-index``, that index.
+- ``--with-family-index``: add ``family-index``, that index;
+- ``--collect DIR...`` (``--aggregate NAME``): instead of printing rows, check
+  the result artifacts against every family's rows (:mod:`._collect`).
 
 Without any of them the output is upstream's, unchanged. All of them keep
 the output lazy: batches and counts cost what they do without them.
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
     from .._space import Sweep
 
-__all__ = ["add_family_flags", "workflow_rows"]
+__all__ = ["add_family_flags", "workflow_rows", "collect_rows"]
 
 _NAMES = ("single-node", "multi-node", "multi-node-eval", "agentic", "agentic-eval", "multi-node-agentic",
           "multi-node-agentic-eval")
@@ -44,6 +46,11 @@ def add_family_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--labels-json", default="[]", help="ci_priority.py's --labels-json")
     group.add_argument("--queue-namespace", default="local", help="ci_priority.py's --queue-namespace")
     group.add_argument("--pr-number", type=int, help="ci_priority.py's --pr-number")
+    group.add_argument("--collect", nargs="+", metavar="DIR",
+                       help="check the downloaded result artifacts in DIR...: every row of each family "
+                            "(or of --family) ran exactly once; print the missing rows and their rerun-json")
+    group.add_argument("--aggregate", metavar="NAME",
+                       help="with --collect, also write agg_NAME.json as utils/collect_results.py DIR NAME does")
 
 
 def workflow_rows(args: argparse.Namespace, rows: Sweep) -> Sweep:
@@ -80,3 +87,33 @@ def workflow_rows(args: argparse.Namespace, rows: Sweep) -> Sweep:
 
 def _identity(index: int) -> int:
     return index
+
+
+def collect_rows(args: argparse.Namespace, rows: Sweep) -> int:
+    """``--collect``: report each family's rows against the artifacts; 0 when all ran once, else 1."""
+    from .. import inferencex as package
+    from .._console import write
+    from ._collect import aggregate, artifact_names, collect, config_keys, rerun_json
+    from ._families import FAMILIES, family_rows
+
+    names = [name for folder in args.collect for name in artifact_names(folder)]
+    runner_data = package.load_runner_file(args.runner_config)
+    chosen = [args.family] if args.family else list(FAMILIES)
+    reports, unknown = collect({name: family_rows(rows, name) for name in chosen}, names, runner_data)
+    configs = package.load_config_files(args.config_files)
+    for report in reports:
+        write(report.summary() + "\n")
+        for index, row in report.missing:
+            keys = "|".join(config_keys(row, configs, runner_data)) or "?"
+            write(f"  missing {report.family} {index}: {keys} {row.get('exp-name')} conc={row.get('conc')} "
+                  f"runner={row.get('runner')}\n")
+        for name in report.duplicated:
+            write(f"  duplicated {report.family}: {name}\n")
+    for name in unknown:
+        write(f"unknown artifact: {name}\n")
+    complete = not unknown and all(not (report.missing or report.duplicated) for report in reports)
+    write("complete\n" if complete else f"rerun-json: {rerun_json(reports)}\n")
+    if args.aggregate:
+        for folder in args.collect:
+            aggregate(folder, args.aggregate)
+    return 0 if complete else 1

@@ -23,6 +23,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections import Counter
 from functools import cache
@@ -33,6 +34,8 @@ import yaml
 
 from github_expressions import evaluate, normalized
 from inferencex_upstream import upstream_families, upstream_folder, workflow_text
+from lazysweep._selection import Ranges
+from lazysweep.inferencex._collect import artifact_prefix, result_name
 from test_act import act, programs  # noqa: F401  (the act fixture)
 
 pytestmark = pytest.mark.act
@@ -42,7 +45,9 @@ EXAMPLE = ROOT / "examples" / "inferencex" / "workflows"
 REAL = ROOT / "tests" / "compat-ix" / "real"
 INSTALL = '            - name: Install lazysweep\n              run: python3 -m pip install "lazysweep[inferencex]"\n'
 CHECKOUT = re.compile(r"            - name: Checkout[^\n]*\n(?:              [^\n]*\n|                [^\n]*\n)+")
-GENERATE = "full-sweep --config-files configs/nvidia-master.yaml configs/amd-master.yaml"
+# the qwen3.5 configs: 575 rows in every non-empty family (the whole real set is the non-act tests' and
+# was run here once: 2,137 jobs, 356 s, more than this suite should take)
+GENERATE = "full-sweep --config-files configs/nvidia-master.yaml configs/amd-master.yaml --model-prefix qwen3.5"
 RUN_ID = "4242"
 JOB_OF = {"single-node": "test-sweep-single-node", "multi-node": "test-sweep-multi-node",
           "multi-node-eval": "test-sweep-multi-node-evals", "agentic": "test-sweep-agentic",
@@ -50,15 +55,55 @@ JOB_OF = {"single-node": "test-sweep-single-node", "multi-node": "test-sweep-mul
           "multi-node-agentic-eval": "test-sweep-multi-node-agentic-evals"}
 
 
-def stub(template: str, records: Path) -> str:
-    """A template with upstream's inputs whose one job records them (a file per job, never overwritten)."""
-    inputs = yaml.safe_load(workflow_text(template))[True]["workflow_call"]["inputs"]
+def result_base(template: str) -> str:
+    """Upstream's RESULT_FILENAME_BASE expression of a template, on the row's runner label as the machine."""
+    found = re.search(r"RESULT_FILENAME_BASE: (.+)", workflow_text(template))
+    assert found, template
+    return found.group(1).replace("${{ runner.name }}", "@MACHINE@")
+
+
+# The artifacts each template uploads its result under, with the template's own conditions
+# (benchmark-tmpl.yml and benchmark-multinode-tmpl.yml, steps "Upload result", "Upload agentic ...",
+# "Upload eval results"), as folders named like the artifacts, as download-artifact writes them.
+UPLOADS = {
+    "benchmark-tmpl.yml": [
+        ("${{ !inputs.eval-only && inputs.scenario-type != 'agentic-coding' }}", "bmk_$RF", "agg_$RF.json"),
+        ("${{ inputs.scenario-type == 'agentic-coding' }}", "bmk_agentic_$RF", "$RF.json"),
+        ("${{ inputs.run-eval || inputs.eval-only }}", "eval_${EXP_NAME}_$RF", "results_$RF.json")],
+    "benchmark-multinode-tmpl.yml": [
+        ("${{ !inputs.eval-only && inputs.scenario-type != 'agentic-coding' }}", "bmk_$RF", "agg_$RF.json"),
+        ("${{ !inputs.eval-only && inputs.scenario-type == 'agentic-coding' }}", "bmk_agentic_$RF", "$RF.json"),
+        ("${{ inputs.run-eval || inputs.eval-only }}", "eval_$RF", "results_$RF.json")],
+}
+
+
+# The machine a job runs on (runner.name): the label, or else the first node of the label whose result
+# name is still free, as if GitHub had placed the job there (rows whose artifact names are the same
+# need different machines, see the guide).
+PLACE = """\
+for machine in "$RUNNER" $(python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["labels"].get(sys.argv[2], [])))' "RUNNERS" "$RUNNER"); do
+  RF="${BASE//@MACHINE@/$machine}"
+  if mkdir "RESULTS/FOLDER"; then printf '{"result": "%s"}' "$RF" > "RESULTS/FOLDER/FILE"; exit 0; fi
+done
+exit 1
+"""
+
+
+def stub(template: str, records: Path, results: Path, runners: Path) -> str:
+    """A template with upstream's inputs and env whose job records its inputs (a file per job, never
+    overwritten) and writes a result under each artifact name the template would upload."""
+    workflow = yaml.safe_load(workflow_text(template))
+    steps = [{"env": {"INPUTS": "${{ toJson(inputs) }}"},
+              "run": f'printf \'%s\' "$INPUTS" > "$(mktemp {records}/{template}.XXXXXXXX)"'}]
+    for condition, folder, file in UPLOADS[template]:
+        script = PLACE.replace("RUNNERS", str(runners)).replace("RESULTS", str(results))
+        steps.append({"if": condition, "env": {"BASE": result_base(template), "RUNNER": "${{ inputs.runner }}"},
+                      "run": script.replace("FOLDER", folder).replace("FILE", file)})
     return yaml.safe_dump({
         "name": f"stub of {template}",
-        "on": {"workflow_call": {"inputs": inputs}},
-        "jobs": {"record": {"runs-on": "ubuntu-latest", "steps": [{
-            "env": {"INPUTS": "${{ toJson(inputs) }}"},
-            "run": f'printf \'%s\' "$INPUTS" > "$(mktemp {records}/{template}.XXXXXXXX)"'}]}},
+        "on": {"workflow_call": {"inputs": workflow[True]["workflow_call"]["inputs"]}},
+        "env": workflow["env"],
+        "jobs": {"record": {"runs-on": "ubuntu-latest", "steps": steps}},
     }, sort_keys=False)
 
 
@@ -93,53 +138,116 @@ def template_defaults(template: str) -> dict:
     return {name: spec.get("default") for name, spec in inputs.items()}
 
 
-def test_batched_e2e_passes_each_row_upstreams_inputs_exactly_once(act, tmp_path):  # noqa: F811
-    upstream_folder()
-    repo, records = tmp_path / "repo", tmp_path / "records"
-    (repo / ".github" / "workflows").mkdir(parents=True)
-    records.mkdir()
-    for name in ("e2e-tests.yml", "e2e-batch.yml"):
-        (repo / ".github" / "workflows" / name).write_text(prepared((EXAMPLE / name).read_text()))
-    for template in ("benchmark-tmpl.yml", "benchmark-multinode-tmpl.yml"):
-        (repo / ".github" / "workflows" / template).write_text(stub(template, records))
-    (repo / "configs").mkdir()
-    for name in ("nvidia-master.yaml", "amd-master.yaml", "configs/runners.yaml"):
-        shutil.copy(REAL / name, repo / "configs")
-    shutil.copy(upstream_folder() / "configs" / "ci-priority.yaml", repo / "configs")
-    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "e2e"], check=True)
-    argv = [act, "workflow_dispatch", "-W", ".github/workflows/e2e-tests.yml", "-P", "ubuntu-latest=-self-hosted",
-            "--action-offline-mode", "--no-cache-server", "--action-cache-path", str(tmp_path / "act-cache"),
-            "--env", f"GITHUB_RUN_ID={RUN_ID}", "--input", f"generate-cli-command={GENERATE}",
-            "--input", "max-batch-size=128"]
-    started = time.monotonic()
-    result = subprocess.run(argv, cwd=repo, capture_output=True, text=True, env={"PATH": programs(), "HOME": str(tmp_path)})
-    seconds = time.monotonic() - started
-    (tmp_path / "act.log").write_text(result.stdout + result.stderr)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
-    print(f"act ran the batched e2e workflow in {seconds:.0f} s")
+class Repository:
+    """The temporary repository and act to run its e2e workflow."""
 
-    # upstream's unbatched pipeline on the generator's rows (run from the configs folder layout)
-    listed = json.loads(subprocess.run(
-        [str(Path(programs().split(":")[0]) / "python"), "-m", "lazysweep.inferencex", *GENERATE.split()],
-        cwd=repo, capture_output=True, text=True, check=True).stdout)
-    families = upstream_families(listed, namespace=f"{RUN_ID}:1", event="workflow_dispatch")
+    def __init__(self, act: str, folder: Path) -> None:
+        self.act, self.folder = act, folder
+        self.repo, self.records, self.results = folder / "repo", folder / "records", folder / "results"
+        (self.repo / ".github" / "workflows").mkdir(parents=True)
+        self.records.mkdir()
+        self.results.mkdir()
+        for name in ("e2e-tests.yml", "e2e-batch.yml"):
+            (self.repo / ".github" / "workflows" / name).write_text(prepared((EXAMPLE / name).read_text()))
+        for template in UPLOADS:
+            (self.repo / ".github" / "workflows" / template).write_text(
+                stub(template, self.records, self.results, REAL / "configs" / "runners.yaml"))
+        (self.repo / "configs").mkdir()
+        for name in ("nvidia-master.yaml", "amd-master.yaml", "configs/runners.yaml"):
+            shutil.copy(REAL / name, self.repo / "configs")
+        shutil.copy(upstream_folder() / "configs" / "ci-priority.yaml", self.repo / "configs")
+        git = ["git", "-C", str(self.repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+        subprocess.run([*git, "init", "-q"], check=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-qm", "e2e"], check=True)
+
+    def run(self, run_id: str, **inputs: str) -> float:
+        argv = [self.act, "workflow_dispatch", "-W", ".github/workflows/e2e-tests.yml",
+                "-P", "ubuntu-latest=-self-hosted", "--action-offline-mode", "--no-cache-server",
+                "--action-cache-path", str(self.folder / "act-cache"), "--env", f"GITHUB_RUN_ID={run_id}"]
+        for name, value in inputs.items():
+            argv += ["--input", f"{name}={value}"]
+        started = time.monotonic()
+        result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True,
+                                env={"PATH": programs(), "HOME": str(self.folder)})
+        (self.folder / f"act-{run_id}.log").write_text(result.stdout + result.stderr)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+        return time.monotonic() - started
+
+    def collect(self) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "lazysweep.inferencex", *GENERATE.split(), "--collect",
+                               str(self.results)], cwd=self.repo, capture_output=True, text=True)
+
+    def recorded(self) -> list[dict]:
+        return [json.loads(path.read_text()) for path in sorted(self.records.iterdir())]
+
+
+def check_inputs(recorded: list[dict], families: dict[str, list[dict]]) -> None:
+    """Each family's rows reached the templates once each, with upstream's inputs."""
     workflow_inputs = {"generate-cli-command": GENERATE, "duration-override": "", "require-power": False,
                        "power-producer-sha": "", "agentx-fast": False, "eval-limit": "", "swebench-gen-mode": "",
                        "fail-fast": False, "ref": None}
-    recorded = [json.loads(path.read_text()) for path in sorted(records.iterdir())]
-    by_token = Counter(record["queue-token"] for record in recorded)
-    assert all(count == 1 for count in by_token.values()), "a row ran twice"
-    recorded_by_token = {record["queue-token"]: record for record in recorded}
-    total = 0
+    tokens = Counter(record["queue-token"] for record in recorded)
+    assert all(count == 1 for count in tokens.values()), "a row ran twice"
+    by_token = {record["queue-token"]: record for record in recorded}
     for family, rows in families.items():
         template = "benchmark-multinode-tmpl.yml" if "multi" in family else "benchmark-tmpl.yml"
         defaults = template_defaults(template)
         expected = [normalized(expected_inputs(family, row, defaults, workflow_inputs)) for row in rows]
-        got = [normalized(recorded_by_token.get(row["queue-token"])) for row in rows]
-        assert got == expected, family
-        total += len(rows)
-    assert total == len(recorded) == sum(len(rows) for rows in families.values())
-    assert total > 1800
+        assert [normalized(by_token.get(row["queue-token"])) for row in rows] == expected, family
+    assert len(recorded) == sum(len(rows) for rows in families.values())
+
+
+def test_batched_e2e_passes_each_row_upstreams_inputs_exactly_once_and_reruns_the_missing(act, tmp_path):  # noqa: F811
+    """A run of the batched workflow, then results lost and one re-run dispatch of the missing rows."""
+    upstream_folder()
+    repo = Repository(act, tmp_path)
+    seconds = repo.run(RUN_ID, **{"generate-cli-command": GENERATE, "max-batch-size": "64"})
+    print(f"act ran the batched e2e workflow in {seconds:.0f} s")
+    listed = json.loads(subprocess.run([sys.executable, "-m", "lazysweep.inferencex", *GENERATE.split()],
+                                       cwd=repo.repo, capture_output=True, text=True, check=True).stdout)
+    families = upstream_families(listed, namespace=f"{RUN_ID}:1", event="workflow_dispatch")
+    assert sorted(name for name, rows in families.items() if rows) == \
+        ["agentic", "multi-node", "multi-node-agentic", "multi-node-eval", "single-node"]
+    assert all(len(rows) > 0 for name, rows in families.items() if "agentic-eval" not in name)
+    check_inputs(repo.recorded(), families)
+    report = repo.collect()
+    assert report.returncode == 0 and report.stdout.endswith("complete\n"), report.stdout + report.stderr
+
+    # results lost: rows whose artifact name no other row of their family shares (of two rows with the
+    # same name, collect cannot tell which one ran: see the guide)
+    labels = yaml.safe_load((REAL / "configs" / "runners.yaml").read_text())["labels"]
+    lost: dict[str, list[int]] = {}
+    for family, rows in families.items():
+        names = Counter(artifact_prefix(family, row) + result_name(family, row, "@") for row in rows)
+        unique = [index for index, row in enumerate(rows)
+                  if names[artifact_prefix(family, row) + result_name(family, row, "@")] == 1]
+        lost[family] = [unique[0], unique[len(unique) // 2], unique[-1]] if len(unique) > 2 else []
+        for index in lost[family]:
+            row = families[family][index]
+            machines = [row["runner"], *labels.get(row["runner"], [])]
+            folders = [repo.results / (artifact_prefix(family, row) + result_name(family, row, machine))
+                       for machine in machines]
+            shutil.rmtree(next(folder for folder in folders if folder.exists()))
+    lost = {family: indices for family, indices in lost.items() if indices}
+    assert set(lost) == {"single-node", "multi-node", "multi-node-eval", "agentic", "multi-node-agentic"}
+    report = repo.collect()
+    assert report.returncode == 1
+    for family, indices in lost.items():
+        rows = len(families[family])
+        assert f"{family}: {rows} rows, {rows - 3} done, 3 missing, 0 duplicated" in report.stdout
+        for index in indices:
+            row = families[family][index]
+            assert f"  missing {family} {index}: " in report.stdout
+            assert f" {row['exp-name']} conc={row['conc']} runner={row['runner']}\n" in report.stdout
+    rerun = report.stdout.splitlines()[-1].removeprefix("rerun-json: ")
+    assert json.loads(rerun) == {family: str(Ranges((i, i + 1) for i in indices)) for family, indices in lost.items()}
+
+    shutil.rmtree(repo.records)
+    repo.records.mkdir()
+    repo.run("4343", **{"generate-cli-command": GENERATE, "max-batch-size": "64", "rerun-json": rerun})
+    again = upstream_families(listed, namespace="4343:1", event="workflow_dispatch")
+    rerun_rows = {family: [again[family][index] for index in indices] for family, indices in lost.items()}
+    check_inputs(repo.recorded(), rerun_rows)
+    report = repo.collect()
+    assert report.returncode == 0 and report.stdout.endswith("complete\n"), report.stdout

@@ -130,3 +130,19 @@ def test_a_bad_policy_is_one_clear_error(monkeypatch, tmp_path, capsys):
                       "--priority-policy", os.fspath(tmp_path / "policy.yaml")])
     assert exit_.value.code == 1
     assert "Unsupported CI priority policy version: 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("evals", EVALS)
+def test_rows_from_a_json_list_split_as_the_generators(evals, monkeypatch, tmp_path, capsys):
+    """`rows FILE` (the changelog path's rows, a JSON list) gives each family as upstream's filters do."""
+    args, rows = rows_of(CORPUS / "real", ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml",
+                                           *evals], monkeypatch)
+    listed = json.loads(json.dumps(list(rows)))
+    (tmp_path / "rows.json").write_text(json.dumps(listed))
+    expected = upstream_families(listed, namespace="3:1")
+    for family, upstream in expected.items():
+        argv = ["rows", str(tmp_path / "rows.json"), "--family", family, "--priority-policy", str(policy_path()),
+                "--event-name", "workflow_dispatch", "--queue-namespace", f"3:1:{FAMILIES[family].tag}"]
+        got = [row for batch in batches(argv, 50) for row in batch]
+        capsys.readouterr()
+        assert got == upstream, family

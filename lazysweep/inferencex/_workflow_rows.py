@@ -16,19 +16,25 @@ batch of one family, so that a batch job needs nothing but its own rows:
 - ``--collect DIR...`` (``--aggregate NAME``): instead of printing rows, check
   the result artifacts against every family's rows (:mod:`._collect`).
 
+The ``rows FILE`` subcommand (also a lazysweep addition) takes its rows from a JSON
+list instead of the configs: the rows ``utils/process_changelog.py`` made, which
+no generator command rebuilds; the same flags batch them.
+
 Without any of them the output is upstream's, unchanged. All of them keep
 the output lazy: batches and counts cost what they do without them.
 """
 
 from __future__ import annotations
 
+from .._space import Sweep
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Iterator
+    from typing import Any
 
-    from .._space import Sweep
-
-__all__ = ["add_family_flags", "workflow_rows", "collect_rows"]
+__all__ = ["add_family_flags", "add_rows_command", "listed_rows", "workflow_rows", "collect_rows"]
 
 _NAMES = ("single-node", "multi-node", "multi-node-eval", "agentic", "agentic-eval", "multi-node-agentic",
           "multi-node-agentic-eval")
@@ -51,6 +57,57 @@ def add_family_flags(parser: argparse.ArgumentParser) -> None:
                             "(or of --family) ran exactly once; print the missing rows and their rerun-json")
     group.add_argument("--aggregate", metavar="NAME",
                        help="with --collect, also write agg_NAME.json as utils/collect_results.py DIR NAME does")
+
+
+def add_rows_command(commands: Any) -> None:
+    """Add the ``rows FILE`` subcommand: a JSON list of rows, batched and split like the generator's."""
+    from .. import _dropin as dropin
+
+    sub = commands.add_parser("rows", help="rows from a JSON list (lazysweep addition), e.g. process_changelog's")
+    sub.add_argument("file", metavar="FILE", help="a JSON list of rows")
+    sub.add_argument("--runner-config", default="configs/runners.yaml", help="runner config, for --collect")
+    dropin.add_batching_flags(sub)
+    add_family_flags(sub)
+
+
+def listed_rows(path: str) -> Sweep:
+    """The rows of a JSON list file, as a sweep (the list is read whole: it already exists)."""
+    import json
+
+    from .._space import Chain, Sweep
+
+    try:
+        with open(path) as source:
+            rows = json.load(source)
+    except OSError as error:
+        raise ValueError(f"{path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: not JSON: {error}") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValueError(f"{path}: expected a JSON list of rows (objects)")
+    return Chain([_Row(row) for row in rows])
+
+
+class _Row(Sweep):
+    """One row of a list, a part of its own (so a family is decided row by row)."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+
+    @property
+    def count(self) -> int:
+        return 1
+
+    def _point(self, index: int) -> dict[str, Any]:
+        return dict(self.row)
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
+        return (dict(self.row) for _ in range(start, stop))
+
+    def _matches(self, point: Any, reverse: bool = False) -> Iterator[int]:
+        return iter((0,) if point == self.row else ())
 
 
 def workflow_rows(args: argparse.Namespace, rows: Sweep) -> Sweep:
@@ -98,11 +155,12 @@ def collect_rows(args: argparse.Namespace, rows: Sweep) -> int:
 
     names = [name for folder in args.collect for name in artifact_names(folder)]
     runner_data = package.load_runner_file(args.runner_config)
+    config_files = getattr(args, "config_files", None)
     chosen = [args.family] if args.family else list(FAMILIES)
     reports, unknown = collect({name: family_rows(rows, name) for name in chosen}, names, runner_data)
     if args.family:  # the other families' artifacts are expected: only all seven can tell an unknown one
         unknown = []
-    configs = package.load_config_files(args.config_files)
+    configs = package.load_config_files(config_files) if config_files else {}
     for report in reports:
         write(report.summary() + "\n")
         for index, row in report.missing:

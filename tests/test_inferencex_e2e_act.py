@@ -11,7 +11,8 @@ the shared folder) on the generator's rows, then its own ``with:`` expressions
 (``e2e-tests.yml``) evaluated on each row. Every row is recorded exactly once.
 
 Left out of the clone, as in tests/test_act.py, only what needs the
-internet: the pinned checkout steps become one ``actions/checkout@v5``, which
+internet: the changelog mode's steps (uv, the rows artifact; that mode is not run here) go, the
+pinned checkout steps become one ``actions/checkout@v5``, which
 act serves from the local repository, and the ``pip install`` step is gone;
 ``secrets: inherit`` is dropped too (an act race, see :func:`prepared`) (this environment's lazysweep is first on PATH); the
 collect jobs, which call upstream's aggregation workflows, are not run here.
@@ -44,6 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "inferencex" / "workflows"
 REAL = ROOT / "tests" / "compat-ix" / "real"
 INSTALL = '            - name: Install lazysweep\n              run: python3 -m pip install "lazysweep[inferencex]"\n'
+# the changelog mode's steps (not run here: they need uv and the network) and its uv setup
+CHANGELOG_STEPS = re.compile(r"            - name: (?:Upload|Download) the changelog's rows\n(?:              [^\n]*\n)+"
+                             r"|            - uses: astral-sh/setup-uv@[^\n]*\n")
 CHECKOUT = re.compile(r"            - name: Checkout[^\n]*\n(?:              [^\n]*\n|                [^\n]*\n)+")
 # Three config-key prefixes of the real configs, 61 rows in the five families a full sweep fills. The
 # whole real set (2,137 jobs) ran here too, in 356 s on a loaded machine: longer than a test should take,
@@ -113,6 +117,8 @@ def prepared(text: str, keep_collect: bool = False) -> str:
     assert INSTALL in text
     text, removed = CHECKOUT.subn("", text.replace(INSTALL, "            - uses: actions/checkout@v5\n"))
     assert removed >= 2, "the checkout steps should be there to remove"
+    text, removed = CHANGELOG_STEPS.subn("", text)
+    assert removed >= 1, "the changelog mode's steps should be there to remove"
     # act 0.2.89 races on `secrets: inherit` in nested reusable workflows run in parallel (fatal error:
     # concurrent map iteration and map write, in pkg/runner/expression.go getWorkflowSecrets); the stubs
     # need no secrets, so the clone passes none

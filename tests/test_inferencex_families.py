@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from inferencex_upstream import family_filters, policy_path, run_filter, upstream_families
+from lazysweep._batching import batch_count
 from lazysweep._errors import UsageError
 from lazysweep.inferencex._cli import generate, parse_args
 from lazysweep.inferencex._families import FAMILIES, family_rows
@@ -76,28 +77,47 @@ def test_family_split_equals_upstreams_filters(name, files, mode, evals, monkeyp
 
 
 def batches(argv: list[str], size: int) -> list[list[dict]]:
+    """Every batch the drop-in's command line prints for ``argv``, as --get-batch-count and --batch-index give them."""
     from lazysweep.inferencex._cli import _run
 
-    args = parse_args([*argv, "--max-batch-size", str(size), "--get-batch-count"])
     count = _run([*argv, "--max-batch-size", str(size), "--get-batch-count"], "x")
     return [json.loads(json.dumps(list(_run([*argv, "--max-batch-size", str(size), "--batch-index", str(k)], "x"))))
-            for k in range(count)] if args else []
+            for k in range(count)]
 
 
-def test_batches_of_a_family_carry_their_family_wide_index_priority_and_token(monkeypatch, capsys):
-    """Batches of 7 of each real family, concatenated, are upstream's scored family, row for row."""
+def test_batches_of_a_family_carry_their_family_wide_index_priority_and_token(monkeypatch):
+    """Batches of 7 of each real family (sliced as the drop-in's --batch-index slices), concatenated,
+    are upstream's scored family, row for row."""
     monkeypatch.chdir(CORPUS / "real")
     base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]
-    listed = json.loads(json.dumps(list(generate(parse_args(base)))))
+    rows = generate(parse_args(base))
+    listed = json.loads(json.dumps(list(rows)))
     expected = upstream_families(listed, namespace="5:1", event="push")
     assert sum(map(len, expected.values())) > 1800
     for family, upstream in expected.items():
         argv = [*base, "--family", family, "--with-family-index", "--priority-policy", str(policy_path()),
                 "--event-name", "push", "--queue-namespace", f"5:1:{FAMILIES[family].tag}"]
-        rows = [row for batch in batches(argv, 7) for row in batch]
-        capsys.readouterr()
-        assert [row.pop("family-index") for row in rows] == list(range(len(upstream)))
-        assert rows == upstream, family
+        annotated = workflow_rows(parse_args(argv), rows)
+        got = [row for k in range(batch_count(annotated.count, 7)) for row in annotated[k * 7:(k + 1) * 7]]
+        got = json.loads(json.dumps(got))
+        assert [row.pop("family-index") for row in got] == list(range(len(upstream)))
+        assert got == upstream, family
+
+
+def test_the_command_line_prints_a_batch_of_a_family(monkeypatch, capsys):
+    from lazysweep.inferencex import command_line
+
+    monkeypatch.chdir(CORPUS / "real")
+    base = ["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml", "--family", "multi-node-eval",
+            "--with-family-index", "--max-batch-size", "100"]
+    command_line([*base, "--get-batch-count"])
+    assert capsys.readouterr().out == "4\n"
+    command_line([*base, "--batch-index", "3"])
+    batch = json.loads(capsys.readouterr().out)
+    assert [row["family-index"] for row in batch] == list(range(300, 317))
+    with pytest.raises(SystemExit):
+        command_line([*base, "--batch-index", "4"])
+    assert "Invalid batch-index 4. Valid range is 0 to 3" in capsys.readouterr().err
 
 
 def test_only_selects_family_rows_and_keeps_their_index(monkeypatch, capsys):

@@ -15,6 +15,7 @@ from .. import _dropin as dropin
 from .._console import Parser, parse
 from .._errors import UsageError
 from ._generate import apply_node_type_defaults, seq_len_stoi
+from ._workflow_rows import add_family_flags, add_rows_command, collect_rows, listed_rows, workflow_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def build_parser(prog: str = PROG, only: str | None = None) -> argparse.Argument
     common.add_argument("--runner-node-filter", help="one row per runner node whose name contains this")
     common.add_argument("--scenario-type", nargs="+", choices=["fixed-seq-len", "agentic-coding"])
     dropin.add_batching_flags(common)
+    add_family_flags(common)
 
     parser = Parser(prog=prog, description="Generate benchmark configurations from YAML config files")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -48,6 +50,8 @@ def build_parser(prog: str = PROG, only: str | None = None) -> argparse.Argument
         _full_sweep(commands.add_parser("full-sweep", parents=[common], help="every config, optionally filtered"))
     if only in (None, "test-config"):
         _test_config(commands.add_parser("test-config", parents=[common], help="the sweep of the given config keys"))
+    if only in (None, "rows"):
+        add_rows_command(commands)
     return parser
 
 
@@ -70,7 +74,7 @@ def _test_config(sub: argparse.ArgumentParser) -> None:
 
 def parse_args(arguments: Sequence[str], prog: str = PROG) -> argparse.Namespace:
     """Parse and check the arguments as upstream does; UsageError when they are refused."""
-    only = arguments[0] if arguments and arguments[0] in ("full-sweep", "test-config") else None
+    only = arguments[0] if arguments and arguments[0] in ("full-sweep", "test-config", "rows") else None
     args = parse(lambda: build_parser(prog, only), arguments)
     apply_node_type_defaults(args)
     if args.command == "full-sweep" and args.step_size <= 1:
@@ -78,7 +82,7 @@ def parse_args(arguments: Sequence[str], prog: str = PROG) -> argparse.Namespace
     if args.command == "full-sweep" and args.min_conc is not None and args.max_conc is not None \
             and args.min_conc > args.max_conc:
         raise UsageError("--min-conc must be less than or equal to --max-conc")
-    if args.no_evals and args.all_evals:
+    if getattr(args, "no_evals", False) and getattr(args, "all_evals", False):
         raise UsageError("--all-evals cannot be combined with --no-evals")
     return args
 
@@ -90,6 +94,8 @@ def generate(args: argparse.Namespace) -> Any:
     from ._evals import plan
     from ._generate import full_sweep_segments, test_config_segments
 
+    if args.command == "rows":
+        return listed_rows(args.file)
     all_config_data = package.load_config_files(args.config_files)
     runner_data = package.load_runner_file(args.runner_config)
     walk = full_sweep_segments if args.command == "full-sweep" else test_config_segments
@@ -105,7 +111,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
 
 def _run(arguments: list[str], prog: str) -> Any:
     args = parse_args(arguments, prog)
-    return dropin.emit(args, generate(args))
+    if getattr(args, "collect", None):
+        status = collect_rows(args, generate(args))
+        if status:
+            raise SystemExit(status)
+        return status
+    return dropin.emit(args, workflow_rows(args, generate(args)))
 
 
 def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:

@@ -146,6 +146,7 @@ class SingleNodeMatrixEntry(_Identity, _SingleNodeRow):
     run_eval: bool
     eval_only: bool = False
     router: Optional[ComponentMetadata] = None
+    recipe_fingerprint: Optional[str] = None  # set by utils/process_changelog.py before it validates
     after_rules = (rules.tp_context,)
 
 
@@ -167,6 +168,7 @@ class MultiNodeMatrixEntry(_Identity):
     eval_all_concs: bool = False
     router: Optional[ComponentMetadata] = None
     kv_p2p_transfer: Optional[Name] = None
+    recipe_fingerprint: Optional[str] = None  # set by utils/process_changelog.py before it validates
     after_rules = (rules.hardware_pair, rules.disagg_transfer)
 
 
@@ -181,6 +183,7 @@ class _AgenticRow(_Identity):
     # Benchmark-only rows leave the eval fields out.
     run_eval: Optional[bool] = None
     eval_only: Optional[bool] = None
+    recipe_fingerprint: Optional[str] = None  # set by utils/process_changelog.py before it validates
 
 
 class SingleNodeAgenticMatrixEntry(_AgenticRow, _SingleNodeRow):
@@ -375,6 +378,9 @@ class ChangelogEntry(_Hyphenated):
     pr_link: str
     evals_only: bool = False
     all_evals: bool = False
+    # read by utils/process_changelog.py at 843c6254f (entry.append_only, entry.eval_min_prefill_ep)
+    append_only: bool = False
+    eval_min_prefill_ep: Optional[int] = None
     scenario_type: Optional[Annotated[list[Literal["fixed-seq-len", "agentic-coding"]], Field(min_length=1)]] = None
 
 

@@ -580,7 +580,7 @@ def _stream(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from ._collect import collect, read_results
+    from ._collect import collect, read_results, where_missing
 
     target = _target(args)
     plan = None
@@ -596,7 +596,9 @@ def _collect(args: argparse.Namespace) -> int:
     only = target.sweep.ranges if isinstance(target.sweep, IndexSelection) else None  # --only, checked by _target
     found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
-        _replace_file(args.output, (f"{text}\n" for _, text in found.results))
+        _replace_file(args.output, (f"{text}\n" for _, text in found.results))  # streamed from collect's spill
+        found.close()
+    misses = where_missing(target.whole, found.missing, only) if found.missing.count else None
     if args.missing is not None:
         _replace_file(args.missing, [f"{found.missing}\n"])
     if args.github_output:
@@ -607,10 +609,12 @@ def _collect(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from ._github import append_step_summary
 
-        append_step_summary(found.table())
+        append_step_summary(found.table() + ("" if misses is None else "\n" + misses.table()))
     _out(f"{found}\n")
     for location, problem in found.problems:  # where to look, on stderr: stdout holds the one summary line
         sys.stderr.write(f"lazysweep: {location}: {problem}\n")
+    if misses is not None:  # where the misses are
+        sys.stderr.write(f"lazysweep: {misses}\n")
     return 0 if found.complete else 1
 
 

@@ -36,6 +36,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -162,19 +163,21 @@ def collect(
     if only is not None and only.end > count:
         raise IndexError(f"index {only.end - 1} is out of range: the sweep has {count} points")
     collected = Collected(count if only is None else only.count)
-    indices = _SortedRuns(count)
-    spill = _Spill() if keep else None
-    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    runs = _Runs(count, keep)
+    encode = _compact_encoder()
+    add = runs.add
     paused = gc.isenabled()
     gc.disable()
     try:
         for value, location in results:
             index: int | None = None
             problem = None
-            if type(value) is dict and PLAN_FIELD not in value and fields.isdisjoint(value):  # the common case
+            if type(value) is dict and PLAN_FIELD not in value:  # the common case, inline
                 index = value.get(INDEX_FIELD)
                 if type(index) is not int or not 0 <= index < count:
                     index = None
+                elif not fields.isdisjoint(value) and not _agrees(sweep[index], value):
+                    index = None  # _match says how it disagrees
             if index is None:
                 index, problem = _match(sweep, fields, found, value)
             if index is not None and only is not None:
@@ -182,9 +185,7 @@ def collect(
                 if index is None:
                     problem = "unknown: the point is not in the selection (--only)"
             if problem is None and index is not None:  # (_match gives one or the other)
-                indices.add(index)
-                if spill is not None:
-                    spill.add(index, encode(value))
+                add(index, encode(value) if keep else None)
                 continue
             if problem is not None and problem.startswith("stale"):
                 collected.stale += 1
@@ -195,18 +196,19 @@ def collect(
     finally:
         if paused:
             gc.enable()
-    gaps, matched = _gaps(indices, collected)
+    runs.finish()
+    gaps, matched = _gaps(runs, collected)
     if only is None:
         collected.missing = Ranges.from_sorted(gaps)
     else:  # from positions in the selection back to the sweep's indices
         collected.missing = Ranges.from_sorted([piece for gap in gaps for piece in only.pieces(*gap)])
-    if spill is not None:
-        collected.results = spill.finish(None if only is None else only.position)
+    if keep:
+        collected.results = _Merged(runs, None if only is None else only.position)
     collected.done = matched - collected.duplicated
     return collected
 
 
-def _gaps(indices: _SortedRuns, collected: Collected) -> tuple[list[tuple[int, int]], int]:
+def _gaps(indices: _Runs, collected: Collected) -> tuple[list[tuple[int, int]], int]:
     """The runs of indices no result matched, and how many results matched; counts duplicates."""
     previous = -1
     gaps = []
@@ -224,103 +226,102 @@ def _gaps(indices: _SortedRuns, collected: Collected) -> tuple[list[tuple[int, i
     return gaps, matched
 
 
-class _SortedRuns:
-    """Indices, added in any order, given back sorted: sorted runs of :data:`RUN_SIZE` kept as
-    machine words (``array('q')``, 8 bytes each) while every index fits one, merged when read."""
+class _Runs:
+    """Matched indices, added in any order, given back sorted, and with ``keep`` each one's text,
+    given back in index order. Every :data:`RUN_SIZE` additions make a sorted run: its indices
+    kept as machine words (``array('q')``, 8 bytes each, while every index fits one), its texts
+    on a temporary file in the same order. Reading merges the runs; the sort and the merge are
+    stable, so for an index added twice the first added comes first."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, keep: bool) -> None:
         self.compact = count <= 1 << 63
-        self.runs: list[Any] = []
-        self.pending: list[int] = []
+        self.keep = keep
+        self.runs: list[tuple[Any, Any]] = []  # (sorted indices, their texts' file or None)
+        self.indices: list[int] = []
+        self.texts: list[str] = []
 
-    def add(self, index: int) -> None:
-        self.pending.append(index)
-        if len(self.pending) >= RUN_SIZE:
+    def add(self, index: int, text: str | None = None) -> None:
+        self.indices.append(index)
+        if text is not None:
+            self.texts.append(text)
+        if len(self.indices) >= RUN_SIZE:
             self._flush()
 
     def _flush(self) -> None:
-        self.pending.sort()
-        self.runs.append(array("q", self.pending) if self.compact else self.pending)
-        self.pending = []
+        indices, texts = self.indices, self.texts
+        self.indices, self.texts = [], []
+        if not self.keep:
+            indices.sort()
+            self._add_run(indices, None)
+            return
+        order = sorted(range(len(indices)), key=indices.__getitem__)  # stable
+        self._add_run([indices[i] for i in order], [texts[i] for i in order])
+        if len(self.runs) >= MERGE_WIDTH:  # keep the files open at once (and the merge's fan-in) bounded
+            runs = self.runs
+            self.runs = []
+            merged_indices: list[int] = []
+            merged_texts: list[str] = []
+            handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+            for index, text in self._pairs(runs):
+                merged_indices.append(index)
+                handle.write(f"{text}\n")
+            self.runs.append((array("q", merged_indices) if self.compact else merged_indices, handle))
+            for _, old in runs:
+                old.close()
+
+    def _add_run(self, indices: list[int], texts: list[str] | None) -> None:
+        handle = None
+        if texts is not None:
+            handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+            handle.writelines(map("{}\n".format, texts))
+        self.runs.append((array("q", indices) if self.compact else indices, handle))
+
+    def finish(self) -> None:
+        """Make the last run of what was added since the last one."""
+        if self.indices:
+            self._flush()
 
     def __iter__(self) -> Iterator[int]:
-        if self.pending:
-            self._flush()
+        """Every index added, sorted."""
         if len(self.runs) == 1:
-            return iter(self.runs[0])
-        return heapq.merge(*self.runs)
+            return iter(self.runs[0][0])
+        return heapq.merge(*(indices for indices, _ in self.runs))
 
-
-class _Spill:
-    """Kept results, ``(index, text)``, in sorted runs on temporary files; read back merged in
-    index order, the first result added for an index winning (the sort and the merge are stable)."""
-
-    def __init__(self) -> None:
-        self.runs: list[Any] = []  # temporary files, each a sorted run of "index text" lines
-        self.pending: list[tuple[int, str]] = []
-        self.size = 0
-
-    def add(self, index: int, text: str) -> None:
-        self.pending.append((index, text))
-        if len(self.pending) >= RUN_SIZE:
-            self._flush()
-
-    def _flush(self) -> None:
-        self.pending.sort(key=_first)
-        self._write_run(self.pending)
-        self.pending = []
-        if len(self.runs) >= MERGE_WIDTH:  # keep the files open at once (and the merge's fan-in) bounded
-            runs, self.runs = self.runs, []
-            self._write_run(heapq.merge(*map(_read_run, runs), key=_first))
-            for run in runs:
-                run.close()
-
-    def _write_run(self, pairs: Iterable[tuple[int, str]]) -> None:
-        handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
-        handle.writelines(f"{index} {text}\n" for index, text in pairs)
-        self.runs.append(handle)
-
-    def finish(self, position: Any) -> _Merged:
-        """The kept results, one per index, in index order (``position`` maps a selection's rank back)."""
-        if self.pending:
-            self._flush()
-        return _Merged(self.runs, position)
+    @staticmethod
+    def _pairs(runs: list[tuple[Any, Any]]) -> Iterator[tuple[int, str]]:
+        """``(index, text)`` of ``runs`` in index order, the earlier run first for an index in two."""
+        sources = []
+        for number, (indices, handle) in enumerate(runs):
+            handle.seek(0)
+            sources.append(zip(indices, repeat(number), handle))
+        for index, _, line in heapq.merge(*sources):
+            yield index, line[:-1]
 
 
 class _Merged:
-    """The kept results, merged from the spill's runs each time it is iterated: ``(index, text)``."""
+    """The kept results, one per index (the first added), in index order: ``(index, text)``,
+    merged from the runs each time it is iterated."""
 
-    def __init__(self, runs: list[Any], position: Any) -> None:
+    def __init__(self, runs: _Runs, position: Any = None) -> None:
         self.runs = runs
         self.position = position
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         previous = -1
         position = self.position
-        for index, text in heapq.merge(*map(_read_run, self.runs), key=_first):
+        for index, text in self.runs._pairs(self.runs.runs):
             if index != previous:
                 previous = index
                 yield (index if position is None else position(index)), text
 
     def close(self) -> None:
-        for run in self.runs:
-            run.close()
-        self.runs = []
+        for _, handle in self.runs.runs:
+            if handle is not None:
+                handle.close()
+        self.runs.runs = []
 
     def __del__(self) -> None:
         self.close()
-
-
-def _read_run(handle: Any) -> Iterator[tuple[int, str]]:
-    """One run's ``(index, text)`` pairs, from its start."""
-    handle.seek(0)
-    for line in handle:
-        index, _, text = line.partition(" ")
-        yield int(index), text[:-1]
-
-
-def _first(pair: tuple[int, str]) -> int:
-    return pair[0]
 
 
 def _excerpt(text: str, limit: int = 40) -> str:
@@ -358,6 +359,43 @@ def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tupl
                 return None, f"unknown: {INDEX_FIELD} {index} has {key}={_excerpt(_json(point[key]))}, " \
                              f"the result {_excerpt(_json(value[key]))}"
     return index, None
+
+
+_EXACT_TYPES = (str, int, float)
+
+
+def _agrees(point: dict[str, Any], value: dict[str, Any]) -> bool:
+    """Whether every field of ``point`` that ``value`` also has holds an equal value there
+    (1, 1.0 and True told apart, as :func:`value_key` does). O(fields of the point)."""
+    for key, expected in point.items():
+        got = value.get(key, _INVALID)
+        if got is _INVALID or got is expected:
+            continue
+        kind = type(got)
+        if kind is type(expected) and kind in _EXACT_TYPES and got == expected:
+            continue
+        if value_key(got) != value_key(expected):
+            return False
+    return True
+
+
+def _compact_encoder() -> Any:
+    """``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` for parsed JSON, which holds
+    no cycles: the C encoder called directly, without the per-call set-up of ``JSONEncoder.encode``."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    chunks = make(None, None, encoder.encode_basestring, None, ":", ",", False, False, True)
+    join = "".join
+
+    def encode(value: Any) -> str:
+        if type(value) is str:
+            return encoder.encode_basestring(value)
+        return join(chunks(value, 0))
+
+    return encode
 
 
 def _number_excerpt(value: Any) -> str:
@@ -590,7 +628,7 @@ def _lines(path: str, lines: Iterable[str]) -> Iterator[tuple[Any, str]]:
                 scanned = [_scanned(line, decoder) for line in chunk]
         for (value, end), line in zip(scanned, chunk):
             number += 1
-            if value is _INVALID or (end < len(line) and line[end:].strip()):
+            if value is _INVALID or (end < len(line) and line[end:] != "\n" and line[end:].strip()):
                 if not line.strip():
                     continue
                 value = _decoded(line, decoder.decode) if value is _INVALID else _INVALID

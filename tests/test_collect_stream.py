@@ -34,7 +34,7 @@ def test_kept_results_stream_in_index_order_first_wins(indices):
     sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 29}})
     results = [({"_index": i, "seq": k}, f"r{k}") for k, i in enumerate(indices)]
     old = _collect.RUN_SIZE, _collect.MERGE_WIDTH
-    _collect.RUN_SIZE, _collect.MERGE_WIDTH = 3, 2
+    _collect.RUN_SIZE, _collect.MERGE_WIDTH = 3, 2  # many runs, merged into one along the way
     try:
         found = collect(sweep, results, keep=True)
     finally:

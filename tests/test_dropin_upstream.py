@@ -119,7 +119,7 @@ def mutated_text(data, config: dict) -> str:
         elif isinstance(node, dict) and kind == "rename":
             node[data.draw(st.sampled_from(["extra", "conc_list", "tp ", 8]))] = node.pop(key)
         else:
-            node[key] = data.draw(LOOSE)
+            node[key] = copy.deepcopy(data.draw(LOOSE))  # a fresh value: st.just shares one object
     text = yaml.safe_dump(mutated, sort_keys=False, default_flow_style=data.draw(st.booleans()))
     lines = text.splitlines(keepends=True)
     line = data.draw(st.integers(0, len(lines) - 1))

@@ -14,8 +14,10 @@ fields, through :meth:`Sweep.index`. Each result is then
 
 Points with no result are *missing*; they come out as compact ranges
 (``0-9,15``), ready for ``--only``. Nothing walks the sweep: memory and time
-follow the number of results (held to put them in index order), whatever
-the sweep's size.
+follow the number of results, whatever the sweep's size; kept results go
+through temporary files in sorted runs, so ``--output`` holds only a run at a
+time. A number in a result has at most :data:`MAX_DIGITS` digits (a longer
+one makes its line not JSON): parsing one is quadratic in its length.
 
 >>> from lazysweep import from_matrix
 >>> sweep = from_matrix({"n": {"start": 0, "stop": 9}})
@@ -26,9 +28,16 @@ the sweep's size.
 
 from __future__ import annotations
 
+import gc
+import heapq
 import json
 import os
+import sys
+import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -44,7 +53,8 @@ from ._plan import Plan, field_names, fingerprint
 from ._selection import Ranges
 from ._space import Sweep
 
-__all__ = ["INDEX_FIELD", "PLAN_FIELD", "Collected", "collect", "read_results", "result_files"]
+__all__ = ["INDEX_FIELD", "PLAN_FIELD", "MAX_DIGITS", "MISSES_BOUND", "Collected", "Misses", "collect", "read_results",
+           "result_files", "where_missing"]
 
 #: The field holding the plan token a result was made under, for telling stale results apart.
 PLAN_FIELD = "_plan"
@@ -55,10 +65,12 @@ KEPT_PROBLEMS = 10
 class Collected:
     """What :func:`collect` found: the counts, the missing ranges, and the results in index order.
 
-    ``results`` holds ``(index, text)`` for each point done, sorted by index
+    ``results`` yields ``(index, text)`` for each point done, in index order
     (the first result read for a point wins), when :func:`collect` was asked
-    to keep them; ``problems`` holds the first few unknown or stale results,
-    each ``(location, reason)``.
+    to keep them: streamed from sorted runs spilled to temporary files, so
+    iterating it holds a few runs' buffers, never every result (it may be
+    iterated again; :meth:`close` drops the spill early). ``problems`` holds
+    the first few unknown or stale results, each ``(location, reason)``.
     """
 
     __slots__ = ("points", "done", "duplicated", "unknown", "stale", "missing", "results", "problems")
@@ -67,13 +79,19 @@ class Collected:
         self.points = points
         self.done = self.duplicated = self.unknown = self.stale = 0
         self.missing = Ranges()
-        self.results: list[tuple[int, str]] = []
+        self.results: Iterable[tuple[int, str]] = ()
         self.problems: list[tuple[str, str]] = []
 
     @property
     def complete(self) -> bool:
         """Every point has a result, and no result is unknown or stale (duplicates are allowed)."""
         return self.done == self.points and not self.unknown and not self.stale
+
+    def close(self) -> None:
+        """Drop the kept results' temporary files now (they go with the object anyway)."""
+        close = getattr(self.results, "close", None)
+        if close is not None:
+            close()
 
     def __str__(self) -> str:
         return (
@@ -97,8 +115,14 @@ class Collected:
             text = str(self.missing)
             shown = text if len(text) <= 500 else text[: text.rfind(",", 0, 500)] + ",..."
             lines += [f"Missing: `{shown}`", ""]
-        lines += [f"- `{location}`: {reason}" for location, reason in self.problems]
+        lines += [f"- `{location}`: {_excerpt(reason, 200)}" for location, reason in self.problems]
         return "\n".join(lines) + "\n"
+
+
+#: Results sorted in memory at a time before they go to a temporary file as one sorted run.
+RUN_SIZE = 1 << 16
+#: Runs merged at once; past this many, the runs so far are merged into one first.
+MERGE_WIDTH = 64
 
 
 def collect(
@@ -117,8 +141,17 @@ def collect(
     for another point is unknown. Indices, missing ranges included, are
     always the whole sweep's.
 
-    Cost: O(r log r) time and O(r) memory for r results (O(axes) more per
-    result matched by its fields, O(log runs) more with ``only``), never O(points).
+    A result carrying ``_index`` and no field of a point is matched without
+    looking the point up; one that also carries some of the point's fields
+    is checked against those fields only. Cyclic garbage collection is paused
+    while matching (results are acyclic; the collector's passes over millions
+    of new objects were an eighth of the time).
+
+    Cost: O(r log r) time for r results (O(axes) more per result matched or
+    checked by its fields, O(log runs) more with ``only``), never O(points).
+    Memory: O(:data:`RUN_SIZE`) results plus 8 bytes per result's index (the
+    indices of a sweep past 2**63 points cost a Python int each); kept results
+    are spilled to temporary files in sorted runs and merged when read.
     """
     found = fingerprint(sweep)
     if plan is not None and plan.fingerprint != found:
@@ -130,66 +163,170 @@ def collect(
     if only is not None and only.end > count:
         raise IndexError(f"index {only.end - 1} is out of range: the sweep has {count} points")
     collected = Collected(count if only is None else only.count)
-    matched: list[Any] = []  # indices (within `only`, when given), or (index, text) pairs when keeping
-    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-    for value, location in results:
-        index: int | None = None
-        problem = None
-        if type(value) is dict and PLAN_FIELD not in value and fields.isdisjoint(value):  # the common case
-            index = value.get(INDEX_FIELD)
-            if type(index) is not int or not 0 <= index < count:
-                index = None
-        if index is None:
-            index, problem = _match(sweep, fields, found, value)
-        if index is not None and only is not None:
-            index = only.rank(index)
+    runs = _Runs(count, keep)
+    encode = _compact_encoder()
+    add = runs.add
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        for value, location in results:
+            index: int | None = None
+            problem = None
+            if type(value) is dict and PLAN_FIELD not in value:  # the common case, inline
+                index = value.get(INDEX_FIELD)
+                if type(index) is not int or not 0 <= index < count:
+                    index = None
+                elif not fields.isdisjoint(value) and not _agrees(sweep[index], value):
+                    index = None  # _match says how it disagrees
             if index is None:
-                problem = "unknown: the point is not in the selection (--only)"
-        if problem is None:
-            matched.append((index, encode(value)) if keep else index)
-            continue
-        if problem.startswith("stale"):
-            collected.stale += 1
-        else:
-            collected.unknown += 1
-        if len(collected.problems) < KEPT_PROBLEMS:
-            collected.problems.append((location, problem))
-    if keep:
-        matched.sort(key=_first)  # stable: the first result read for a point stays first
-    else:
-        matched.sort()
-    gaps = _gaps(matched, keep, collected)
+                index, problem = _match(sweep, fields, found, value)
+            if index is not None and only is not None:
+                index = only.rank(index)
+                if index is None:
+                    problem = "unknown: the point is not in the selection (--only)"
+            if problem is None and index is not None:  # (_match gives one or the other)
+                add(index, encode(value) if keep else None)
+                continue
+            if problem is not None and problem.startswith("stale"):
+                collected.stale += 1
+            else:
+                collected.unknown += 1
+            if len(collected.problems) < KEPT_PROBLEMS:
+                collected.problems.append((location, _excerpt(problem or "unknown", 200)))
+    finally:
+        if paused:
+            gc.enable()
+    runs.finish()
+    gaps, matched = _gaps(runs, collected)
     if only is None:
         collected.missing = Ranges.from_sorted(gaps)
     else:  # from positions in the selection back to the sweep's indices
         collected.missing = Ranges.from_sorted([piece for gap in gaps for piece in only.pieces(*gap)])
-        collected.results = [(only.position(index), text) for index, text in collected.results]
-    collected.done = len(matched) - collected.duplicated
+    if keep:
+        collected.results = _Merged(runs, None if only is None else only.position)
+    collected.done = matched - collected.duplicated
     return collected
 
 
-def _gaps(matched: list[Any], keep: bool, collected: Collected) -> list[tuple[int, int]]:
-    """The runs of indices no result matched; counts duplicates and keeps one result per point."""
+def _gaps(indices: _Runs, collected: Collected) -> tuple[list[tuple[int, int]], int]:
+    """The runs of indices no result matched, and how many results matched; counts duplicates."""
     previous = -1
     gaps = []
-    kept = collected.results
-    for item in matched:
-        index = item[0] if keep else item
+    matched = 0
+    for index in indices:
+        matched += 1
         if index == previous:
             collected.duplicated += 1
             continue
         if index > previous + 1:
             gaps.append((previous + 1, index))
         previous = index
-        if keep:
-            kept.append(item)
     if collected.points > previous + 1:
         gaps.append((previous + 1, collected.points))
-    return gaps
+    return gaps, matched
 
 
-def _first(pair: tuple[int, str]) -> int:
-    return pair[0]
+class _Runs:
+    """Matched indices, added in any order, given back sorted, and with ``keep`` each one's text,
+    given back in index order. Every :data:`RUN_SIZE` additions make a sorted run: its indices
+    kept as machine words (``array('q')``, 8 bytes each, while every index fits one), its texts
+    on a temporary file in the same order. Reading merges the runs; the sort and the merge are
+    stable, so for an index added twice the first added comes first."""
+
+    def __init__(self, count: int, keep: bool) -> None:
+        self.compact = count <= 1 << 63
+        self.keep = keep
+        self.runs: list[tuple[Any, Any]] = []  # (sorted indices, their texts' file or None)
+        self.indices: list[int] = []
+        self.texts: list[str] = []
+
+    def add(self, index: int, text: str | None = None) -> None:
+        self.indices.append(index)
+        if text is not None:
+            self.texts.append(text)
+        if len(self.indices) >= RUN_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        indices, texts = self.indices, self.texts
+        self.indices, self.texts = [], []
+        if not self.keep:
+            indices.sort()
+            self._add_run(indices, None)
+            return
+        order = sorted(range(len(indices)), key=indices.__getitem__)  # stable
+        self._add_run([indices[i] for i in order], [texts[i] for i in order])
+        if len(self.runs) >= MERGE_WIDTH:  # keep the files open at once (and the merge's fan-in) bounded
+            runs = self.runs
+            self.runs = []
+            merged_indices: list[int] = []
+            merged_texts: list[str] = []
+            handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+            for index, text in self._pairs(runs):
+                merged_indices.append(index)
+                handle.write(f"{text}\n")
+            self.runs.append((array("q", merged_indices) if self.compact else merged_indices, handle))
+            for _, old in runs:
+                old.close()
+
+    def _add_run(self, indices: list[int], texts: list[str] | None) -> None:
+        handle = None
+        if texts is not None:
+            handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+            handle.writelines(map("{}\n".format, texts))
+        self.runs.append((array("q", indices) if self.compact else indices, handle))
+
+    def finish(self) -> None:
+        """Make the last run of what was added since the last one."""
+        if self.indices:
+            self._flush()
+
+    def __iter__(self) -> Iterator[int]:
+        """Every index added, sorted."""
+        if len(self.runs) == 1:
+            return iter(self.runs[0][0])
+        return heapq.merge(*(indices for indices, _ in self.runs))
+
+    @staticmethod
+    def _pairs(runs: list[tuple[Any, Any]]) -> Iterator[tuple[int, str]]:
+        """``(index, text)`` of ``runs`` in index order, the earlier run first for an index in two."""
+        sources = []
+        for number, (indices, handle) in enumerate(runs):
+            handle.seek(0)
+            sources.append(zip(indices, repeat(number), handle))
+        for index, _, line in heapq.merge(*sources):
+            yield index, line[:-1]
+
+
+class _Merged:
+    """The kept results, one per index (the first added), in index order: ``(index, text)``,
+    merged from the runs each time it is iterated."""
+
+    def __init__(self, runs: _Runs, position: Any = None) -> None:
+        self.runs = runs
+        self.position = position
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        previous = -1
+        position = self.position
+        for index, text in self.runs._pairs(self.runs.runs):
+            if index != previous:
+                previous = index
+                yield (index if position is None else position(index)), text
+
+    def close(self) -> None:
+        for _, handle in self.runs.runs:
+            if handle is not None:
+                handle.close()
+        self.runs.runs = []
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters for an error message (``...`` marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tuple[int | None, str | None]:
@@ -199,7 +336,7 @@ def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tupl
     if PLAN_FIELD in value:
         token = value[PLAN_FIELD]
         try:
-            made = Plan.parse(token) if isinstance(token, str) else None
+            made = Plan.parse(token) if isinstance(token, str) and len(token) <= 200 else None
         except ValueError:
             made = None
         if made is None:
@@ -216,14 +353,206 @@ def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tupl
             return None, "unknown: no point has these fields" if own else "unknown: no _index and no field of a point"
     index = value[INDEX_FIELD]
     if type(index) is not int or not 0 <= index < sweep.count:
-        return None, f"unknown: {INDEX_FIELD} {str(index)[:40]} is not an index of the {sweep.count} points"
+        return None, f"unknown: {INDEX_FIELD} {_number_excerpt(index)} is not an index of the {sweep.count} points"
     if own:
         point = sweep[index]
         for key in own:
             if key in point and value_key(point[key]) != value_key(value[key]):
-                return None, f"unknown: {INDEX_FIELD} {index} has {key}={json.dumps(point[key])[:40]}, " \
-                             f"the result {json.dumps(value[key])[:40]}"
+                return None, f"unknown: {INDEX_FIELD} {index} has {key}={_excerpt(_json(point[key]))}, " \
+                             f"the result {_excerpt(_json(value[key]))}"
     return index, None
+
+
+_EXACT_TYPES = (str, int, float)
+
+
+def _agrees(point: dict[str, Any], value: dict[str, Any]) -> bool:
+    """Whether every field of ``point`` that ``value`` also has holds an equal value there
+    (1, 1.0 and True told apart, as :func:`value_key` does). O(fields of the point)."""
+    for key, expected in point.items():
+        got = value.get(key, _INVALID)
+        if got is _INVALID or got is expected:
+            continue
+        kind = type(got)
+        if kind is type(expected) and kind in _EXACT_TYPES and got == expected:
+            continue
+        if value_key(got) != value_key(expected):
+            return False
+    return True
+
+
+def _compact_encoder() -> Any:
+    """``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` for parsed JSON, which holds
+    no cycles: the C encoder called directly, without the per-call set-up of ``JSONEncoder.encode``."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    chunks = make(None, None, encoder.encode_basestring, None, ":", ",", False, False, True)
+    join = "".join
+
+    def encode(value: Any) -> str:
+        if type(value) is str:
+            return encoder.encode_basestring(value)
+        return join(chunks(value, 0))
+
+    return encode
+
+
+def _number_excerpt(value: Any) -> str:
+    """A bounded excerpt of ``value`` for a message, without writing out a huge int whole."""
+    if type(value) is int and value.bit_length() > 128:
+        return f"(an integer of about {int(value.bit_length() * 0.30103) + 1} digits)"
+    return _excerpt(repr(value) if isinstance(value, str) else str(value))
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+#: The most points :func:`where_missing` looks at one by one: missing points beyond it are not
+#: counted (the breakdown says over how many it counted), and the per-value totals are counted
+#: only for a sweep (or selection) of at most this many points, or worked out from the axes'
+#: sizes for a plain product of any size.
+MISSES_BOUND = 1_000_000
+#: Values shown in the one-line summary; the Markdown table shows up to :data:`MISSES_ROWS`.
+MISSES_SHOWN = 5
+MISSES_ROWS = 20
+
+
+class Misses:
+    """Which field values the missing points concentrate on: :func:`where_missing`'s answer.
+
+    ``rows`` holds ``(field, value, missing, total)`` for every value at least
+    one missing point has, most concentrated first (``total`` is how many of
+    the expected points have it, ``None`` where it was not counted);
+    ``counted`` is how many missing points were looked at (all, unless over
+    :data:`MISSES_BOUND`); ``share`` is the missing share of all expected
+    points (``None`` without totals).
+    """
+
+    __slots__ = ("missing", "counted", "rows", "share")
+
+    def __init__(self, missing: int, counted: int, rows: list[tuple[str, Any, int, int | None]],
+                 share: float | None = None) -> None:
+        self.missing, self.counted, self.rows, self.share = missing, counted, rows, share
+
+    def concentrated(self) -> list[tuple[str, Any, int, int | None]]:
+        """The rows whose share of missing points is above the whole's (``share``), at most
+        :data:`MISSES_SHOWN`; without totals, the values most missing points have."""
+        if self.share is None:
+            return self.rows[:MISSES_SHOWN]
+        return [row for row in self.rows if row[3] and row[2] / row[3] > self.share][:MISSES_SHOWN]
+
+    def __str__(self) -> str:
+        """``37 missing: runner=h200-dgxc 31/40, conc=512 12/60`` (the values the misses concentrate on)."""
+        shown = ", ".join(f"{field}={_shown(value)} {missing}" + ("" if total is None else f"/{total}")
+                          for field, value, missing, total in self.concentrated())
+        counted = "" if self.counted == self.missing else f" (counted over the first {self.counted})"
+        return f"{self.missing} missing{counted}" + (f": {shown}" if shown else "")
+
+    def table(self) -> str:
+        """A Markdown table of the values the missing points have (for ``$GITHUB_STEP_SUMMARY``)."""
+        if not self.rows:
+            return ""
+        lines = [f"#### Where the {self.missing} missing points are"
+                 + ("" if self.counted == self.missing else f" (the first {self.counted} counted)"), "",
+                 "| field | value | missing | of | share |", "| --- | --- | ---: | ---: | ---: |"]
+        for field, value, missing, total in self.rows[:MISSES_ROWS]:
+            share = "" if not total else f"{100 * missing / total:.0f}%"
+            lines.append(f"| {_cell(field)} | {_cell(_shown(value))} | {missing} | {'' if total is None else total} "
+                         f"| {share} |")
+        return "\n".join(lines) + "\n"
+
+
+def where_missing(sweep: Sweep, missing: Ranges, expected: Ranges | None = None,
+                  bound: int = MISSES_BOUND) -> Misses:
+    """Count, per field value, the missing points that have it, against the expected points that do.
+
+    ``missing`` holds indices of ``sweep`` (as :attr:`Collected.missing`);
+    ``expected`` the indices that were expected (a re-run's ``--only``; the
+    whole sweep by default). Values are ranked by how concentrated the misses
+    are on them: the share of their points missing, then the count.
+
+    Cost: O(min(missing, bound) x fields) for the missing counts, plus the
+    totals: O(expected x fields) when there are at most ``bound`` expected
+    points; for a plain product (:class:`~lazysweep._space.Product`) without
+    ``expected``, O(axis values) from the axes' sizes, whatever the count
+    (an axis of more than ``bound`` values is left uncounted); otherwise not
+    counted. Never expands a sweep past ``bound`` points.
+
+    >>> sweep = Sweep.from_matrix({"runner": ["a", "b"], "conc": [1, 2, 4]})
+    >>> str(where_missing(sweep, Ranges([(3, 6), (0, 1)])))
+    '4 missing: runner=b 3/3, conc=1 2/2'
+    """
+    counts: dict[tuple[str, Any], list[Any]] = {}
+    counted = 0
+    for start, stop in missing.runs:
+        stop = min(stop, start + bound - counted)
+        if stop <= start:
+            break
+        _tally(counts, sweep[start:stop], 1)
+        counted += stop - start
+    totals = _totals(sweep, expected, bound)
+    if totals is not None:
+        for key, entry in counts.items():
+            entry[2] = totals[key][2] if key in totals else None
+    rows = [(field, entry[0], entry[1], entry[2] if totals is not None else None)
+            for (field, _), entry in counts.items()]
+    rows.sort(key=lambda row: (-(row[2] / row[3]) if row[3] else 0, -row[2]))
+    points = sweep.count if expected is None else expected.count
+    return Misses(missing.count, counted, rows, missing.count / points if totals is not None and points else None)
+
+
+def _tally(counts: dict[tuple[str, Any], list[Any]], points: Iterable[Any], slot: int) -> None:
+    """Add each point's field values to ``counts``: key -> [value, missing, total] (``slot`` 1 or 2)."""
+    for point in points:
+        for field, value in point.items():
+            key = (field, value_key(value))
+            entry = counts.get(key)
+            if entry is None:
+                entry = counts[key] = [value, 0, 0]
+            entry[slot] += 1
+
+
+def _totals(sweep: Sweep, expected: Ranges | None, bound: int) -> dict[tuple[str, Any], list[Any]] | None:
+    """key -> [value, 0, how many expected points have it], or None where that would cost too much."""
+    totals: dict[tuple[str, Any], list[Any]] = {}
+    if expected is not None:
+        if expected.count > bound:
+            return None
+        for start, stop in expected.runs:
+            _tally(totals, sweep[start:stop], 2)
+        return totals
+    if sweep.count <= bound:
+        _tally(totals, sweep, 2)
+        return totals
+    from ._space import Product
+
+    if type(sweep) is not Product:
+        return None
+    for axis in sweep.axes:  # each value of an axis is in count / size points of a product
+        if axis.size > bound:  # too many values to list: their totals stay unknown
+            continue
+        share = sweep.count // axis.size
+        for value in axis.segment(0, axis.size):
+            entry = totals.setdefault((axis.name, value_key(value)), [value, 0, 0])
+            entry[2] += share
+    return totals
+
+
+def _shown(value: Any) -> str:
+    """A field value as the summary shows it: text as it is, anything else as JSON; bounded."""
+    return _excerpt(value if isinstance(value, str) else _json(value), 60)
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: pipes escaped, line breaks as spaces."""
+    return " ".join(text.replace("|", "\\|").split())
 
 
 def _kind(value: Any) -> str:
@@ -292,15 +621,16 @@ def _lines(path: str, lines: Iterable[str]) -> Iterator[tuple[Any, str]]:
     lines = iter(lines)
     number = 0
     while chunk := list(islice(lines, 4096)):
-        try:  # a line the scanner cannot start raises StopIteration, which ends map() early
-            scanned = list(map(scan, chunk, repeat(0)))
-        except ValueError:
-            scanned = []
-        if len(scanned) < len(chunk):
-            scanned = [_scanned(line, decoder) for line in chunk]
+        with bounded_digits():
+            try:  # a line the scanner cannot start raises StopIteration, which ends map() early
+                scanned = list(map(scan, chunk, repeat(0)))
+            except ValueError:
+                scanned = []
+            if len(scanned) < len(chunk):
+                scanned = [_scanned(line, decoder) for line in chunk]
         for (value, end), line in zip(scanned, chunk):
             number += 1
-            if value is _INVALID or (end < len(line) and line[end:].strip()):
+            if value is _INVALID or (end < len(line) and line[end:] != "\n" and line[end:].strip()):
                 if not line.strip():
                     continue
                 value = _decoded(line, decoder.decode) if value is _INVALID else _INVALID
@@ -317,6 +647,28 @@ def _scanned(line: str, decoder: json.JSONDecoder) -> tuple[Any, int]:
 
 def _decoded(text: str, decode: Any) -> Any:
     try:
-        return decode(text)
+        with bounded_digits():
+            return decode(text)
     except ValueError:
         return _INVALID
+
+
+#: The most digits a number in a result may have (CPython's default limit for int from text): the
+#: command line lifts the interpreter's limit to print huge counts, but parsing is quadratic in digits.
+MAX_DIGITS = 4300
+
+
+@contextmanager
+def bounded_digits() -> Iterator[None]:
+    """While in it, int from text refuses more than :data:`MAX_DIGITS` digits (ValueError, in O(digits)),
+    whatever the interpreter's own limit is (restored after). A no-op where Python has no such limit."""
+    get = getattr(sys, "get_int_max_str_digits", None)
+    before = get() if get is not None else MAX_DIGITS
+    if 0 < before <= MAX_DIGITS:
+        yield
+        return
+    sys.set_int_max_str_digits(MAX_DIGITS)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(before)

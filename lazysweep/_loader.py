@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from collections import namedtuple
 from collections.abc import Mapping
@@ -55,7 +56,7 @@ from ._errors import SweepError, UsageError
 
 __all__ = [
     "GITHUB", "PYYAML", "Limits", "LIMIT_RANGES", "Document", "Position",
-    "STDIN", "load_document", "parse_document", "safe_load", "github_scalar", "yaml11_note",
+    "STDIN", "load_document", "load_file", "parse_document", "safe_load", "libyaml_agrees", "github_scalar", "yaml11_note",
 ]
 
 #: The YAML 1.2 core schema, as GitHub Actions reads workflows.
@@ -347,24 +348,76 @@ _UNBOUNDED = Limits(max_bytes=1 << 62, max_nodes=1 << 62)
 
 
 def safe_load(data: str | bytes) -> Any:
-    """``yaml.safe_load(data)``: the same value, or the same exception, built from the parser's
-    events for speed. O(data).
+    """``yaml.safe_load(data)``: the same value, or the same exception, as PyYAML's pure-Python
+    SafeLoader gives, built from libyaml's events for speed where the two agree. O(data).
 
     The builder handles UTF-8 plain data: strings, numbers, booleans, nulls, lists, mappings
-    and aliases, under PyYAML's YAML 1.1 rules, and hands anything else to PyYAML itself (a
-    repeated key, a merge key, a timestamp or other tag, a non-finite number, invalid YAML,
-    more than 100 levels, another encoding), which then decides as it always does. On config
-    files it is about four times as fast as PyYAML's loader, whose per-node resolving and
-    constructing are Python.
+    and aliases, under PyYAML's YAML 1.1 rules, and hands anything else to PyYAML's own
+    SafeLoader (a repeated key, a merge key, a timestamp or other tag, a non-finite number,
+    invalid YAML, more than 100 levels, another encoding), which then decides as it always
+    does: the value, or the exception (type and message). Text holding a character libyaml
+    reads differently from PyYAML (:func:`libyaml_agrees`) goes to PyYAML from the start. On
+    config files the builder is about four times as fast as PyYAML's C loader, whose per-node
+    resolving and constructing are Python, and far faster than the pure-Python loader.
 
     >>> safe_load("a: [yes, 010, 1_000, ~]"), safe_load("a: 1\\na: 2"), safe_load(b"d: 2024-01-02")
     ({'a': [True, 8, 1000, None]}, {'a': 2}, {'d': datetime.date(2024, 1, 2)})
     """
     try:
         text = data if isinstance(data, str) else data.decode("utf-8")
-        return _Builder(text, "<string>", _UNBOUNDED, positions=False, github=False, exact=True).build().value
+        if libyaml_agrees(text):
+            return _exact_value(text)
     except (SweepError, UnicodeDecodeError):
-        return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        pass
+    return yaml.load(data, Loader=yaml.SafeLoader)
+
+
+def load_file(path: str | os.PathLike[str]) -> Any:
+    """``yaml.safe_load(open(path))``, exactly, as the drop-ins' upstreams read their configs:
+    the file read in text mode (the locale's encoding, universal newlines), then the same value
+    or the same exception (type and message, the file named in it) as PyYAML's pure-Python
+    SafeLoader. Fast where libyaml agrees, as :func:`safe_load`. O(file size).
+
+    OSError (FileNotFoundError for a missing file) as ``open`` raises it.
+    """
+    with open(path) as stream:  # noqa: SIM115 -- upstream's own call: text mode, default encoding
+        try:
+            text = stream.read()
+        except UnicodeDecodeError:
+            text = None  # PyYAML reads in chunks and reports its own position: let it
+    if text is not None and libyaml_agrees(text):
+        try:
+            return _exact_value(text)
+        except SweepError:
+            pass
+    with open(path) as stream:
+        return yaml.load(stream, Loader=yaml.SafeLoader)
+
+
+#: Characters libyaml and PyYAML's pure-Python reader treat differently (a tab after ``key:``,
+#: a byte-order mark after the start, the Unicode line breaks NEL, LS and PS) and a carriage
+#: return: text holding one is read by PyYAML alone.
+PURE_ONLY_CHARACTERS = ("\t", "\ufeff", "\x85", "\u2028", "\u2029", "\r")
+
+
+def libyaml_agrees(text: str) -> bool:
+    """Whether libyaml's events for ``text`` are known to be PyYAML's pure-Python reader's:
+    no character of :data:`PURE_ONLY_CHARACTERS` is in it. O(len(text)), at C speed.
+
+    >>> libyaml_agrees("a: 1\\n"), libyaml_agrees("a:\\t1\\n")
+    (True, False)
+    """
+    return not any(character in text for character in PURE_ONLY_CHARACTERS) and _COMMENT_AFTER_HEADER(text) is None
+
+
+# libyaml takes ``|2#c`` (a comment right after a block scalar's header) as a header and a
+# comment; PyYAML refuses it (a comment needs a space before it). Text that might hold one goes to PyYAML.
+_COMMENT_AFTER_HEADER = re.compile(r"[|>][-+0-9]*#").search
+
+
+def _exact_value(text: str) -> Any:
+    """The builder's value for ``text`` under safe_load's rules; SweepError for anything it leaves to PyYAML."""
+    return _Builder(text, "<string>", _UNBOUNDED, positions=False, github=False, exact=True).build().value
 
 
 def _short(value: Any, limit: int = 40) -> str:
@@ -622,8 +675,10 @@ class _Builder:
     def _pyyaml_scalar(self, parser: Any, event: Any, plain: bool) -> Any:
         """A scalar under ``yaml.safe_load``'s rules (timestamps stay text, as written)."""
         tag = event.tag
-        if tag is None or tag == "!":
+        if tag is None:
             tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
+        elif tag == "!":  # PyYAML's parser marks a "!" scalar implicit, even an empty one (libyaml does not)
+            tag = parser.resolve(yaml.ScalarNode, event.value, (True, False))
         if tag == _TAG + "merge" and not self.exact:
             return _MERGE
         if tag not in (_SAFE_LOAD_TAGS if self.exact else _PLAIN_TAGS):
@@ -636,8 +691,8 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             value = getattr(_scalar_maker, "construct_yaml_" + kind)(node)
-        except (ValueError, yaml.YAMLError) as error:
-            reason = str(error).split(":")[0]
+        except Exception as error:  # PyYAML's own IndexError ('!!int ""'), KeyError ('!!bool foo') too
+            reason = str(error).split(":")[0] or type(error).__name__
             raise self.fail(f"invalid {kind} {_short(event.value)}: {reason}", event.start_mark) from None
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(f"{_short(event.value)} is not a finite number", event.start_mark)

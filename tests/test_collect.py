@@ -110,8 +110,9 @@ def test_counts_each_kind_of_result(capsys, tmp_path):
     found = collect(sweep, read_results([tmp_path / "r"]), Plan.parse(plan), keep=True)
     assert (found.points, found.done, found.duplicated, found.unknown, found.stale) == (10, 6, 4, 11, 1)
     assert str(found.missing) == "2-4,6" and found.missing.count == 4
-    assert [index for index, _ in found.results] == [0, 1, 5, 7, 8, 9]
-    assert json.loads(found.results[0][1]) == {"_index": 0, "model": "a", "n": 0, "ok": True}
+    results = list(found.results)
+    assert [index for index, _ in results] == [0, 1, 5, 7, 8, 9]
+    assert json.loads(results[0][1]) == {"_index": 0, "model": "a", "n": 0, "ok": True}
     assert not found.complete
     locations = [location for location, _ in found.problems]
     assert locations[:3] == [f"{tmp_path}/r/a.jsonl:6", f"{tmp_path}/r/a.jsonl:7", f"{tmp_path}/r/a.jsonl:8"]
@@ -130,7 +131,7 @@ def test_counts_each_kind_of_result(capsys, tmp_path):
 def test_duplicates_alone_still_complete(capsys, tmp_path):
     sweep = from_matrix({"n": [1, 2]})
     found = collect(sweep, [({"_index": 1}, "a"), ({"n": 1}, "b"), ({"_index": 1, "retry": 1}, "c")], keep=True)
-    assert found.complete and found.duplicated == 1 and found.results == [(0, '{"n":1}'), (1, '{"_index":1}')]
+    assert found.complete and found.duplicated == 1 and list(found.results) == [(0, '{"n":1}'), (1, '{"_index":1}')]
 
 
 def test_refusals(capsys, tmp_path, write):

@@ -242,9 +242,15 @@ def test_yaml_problems_are_one_line_errors(tmp_path, monkeypatch):
     (tmp_path / "dup.yaml").write_text("k:\n  image: a\n  image: b\n")
     (tmp_path / "list.yaml").write_text("- 1\n")
     (tmp_path / "syntax.yaml").write_text("k: [1\n")
-    for name, message in (("dup.yaml", "dup.yaml:3:3: duplicate key 'image' (first at line 2)"),
+    (tmp_path / "tab.yaml").write_text("k:\t1\n")
+    (tmp_path / "int.yaml").write_text("k: !!int ''\n")
+    # upstream's yaml.safe_load decides: a repeated key keeps its last value, PyYAML's own errors
+    for name, message in (("dup.yaml", "Missing required field 'model' for key 'k'"),
                           ("list.yaml", "Config file 'list.yaml' must contain a dictionary"),
-                          ("syntax.yaml", "syntax.yaml:2:1: invalid YAML")):
+                          ("syntax.yaml", 'ParserError: while parsing a flow sequence in "syntax.yaml", line 1'),
+                          ("tab.yaml", "ScannerError: while scanning for the next token found character '\\t' "
+                                       'that cannot start any token in "tab.yaml", line 1, column 3'),
+                          ("int.yaml", "IndexError: string index out of range")):
         status, out, err = run_inferencemax(["full-sweep", "--config-files", name])
         assert (status, out) == (1, "") and message in err and err.count("\n") == 1
 

@@ -366,3 +366,50 @@ def test_the_lax_conversions_are_pydantics(annotation, convert, value):
     assert got[0] == expected[0]
     if got[0] == "accepted" and expected[1] == expected[1]:  # NaN is never equal to itself
         assert (type(got[1]), got[1]) == (type(expected[1]), expected[1])
+
+
+def _twin(key):
+    """The other spelling of a field: its alias (``dp-attn``) for its name (``dp_attn``), and back."""
+    return key.replace("-", "_") if "-" in key else key.replace("_", "-")
+
+
+DATES = st.sampled_from([__import__("datetime").date(2024, 1, 1),
+                         __import__("datetime").datetime(2024, 1, 1, 10, 30)])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_the_models_agree_with_the_drop_in_on_twins_dates_and_odd_keys(data):
+    """Mutations the loose values above do not make: a field given by alias and by name at once (pydantic
+    refuses the name as an extra input), YAML 1.1 dates (``2024-01-01``), non-string and renamed keys."""
+    entry = copy.deepcopy(data.draw(st.sampled_from(ENTRIES)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [path for path in _paths(entry)]
+        *parents, key = data.draw(st.sampled_from(paths))
+        node = entry
+        for parent in parents:
+            node = node[parent]
+        mutation = data.draw(st.sampled_from(["twin", "date", "int key", "rename", "twin only"]))
+        if isinstance(node, dict) and isinstance(key, str) and mutation == "twin" and _twin(key) != key:
+            node[_twin(key)] = data.draw(st.one_of(st.just(node[key]), LOOSE))
+        elif isinstance(node, dict) and isinstance(key, str) and mutation == "twin only" and _twin(key) != key:
+            node[_twin(key)] = node.pop(key)
+        elif isinstance(node, dict) and mutation == "int key":
+            node[data.draw(st.sampled_from([8, 1.5, True, None]))] = node[key]
+        elif isinstance(node, dict) and mutation == "rename":
+            node[data.draw(st.sampled_from(["tp ", "TP", "conc_list", "extra"]))] = node.pop(key)
+        else:
+            node[key] = data.draw(DATES)
+    config = {"k": entry}
+    assert verdict(models.validate_master_config, config) == verdict(validation.validate_master_config, config)
+
+
+@pytest.mark.parametrize("twin", ["dp_attn", "conc_list"])
+def test_a_field_by_alias_and_by_name_is_refused_as_pydantic_does(twin):
+    config = master()
+    item = config["scenarios"]["fixed-seq-len"][0]["search-space"][0]
+    item.update({"dp-attn": False, "conc-list": [1]})
+    item[twin] = item[twin.replace("_", "-")]
+    for check in (validation.validate_master_config, models.validate_master_config):
+        with pytest.raises(ValueError, match="Extra inputs are not permitted"):
+            check({"k": config})

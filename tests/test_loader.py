@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from lazysweep import Limits, SweepError
 from lazysweep._errors import UsageError
-from lazysweep._loader import PYYAML, github_scalar, load_document, parse_document, safe_load, yaml11_note
+from lazysweep._loader import (PYYAML, github_scalar, libyaml_agrees, load_document, load_file, parse_document, safe_load,
+                               yaml11_note)
 
 
 def error_of(text, limits=None):
@@ -303,7 +304,8 @@ def outcome(load, data):
 
 
 def pyyaml_safe_load(data):
-    return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """The drop-ins' upstreams' loader: PyYAML's pure-Python SafeLoader (what ``yaml.safe_load`` is)."""
+    return yaml.load(data, Loader=yaml.SafeLoader)
 
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(COMPAT).as_posix() for p in COMPAT.glob("compat*/**/*.yaml")))
@@ -341,3 +343,65 @@ def test_safe_load_refuses_a_repeated_anchor_as_pyyaml_does(text):
 def test_safe_load_shares_aliased_values_as_pyyaml_does():
     value = safe_load("a: &x [1]\nb: *x\n")
     assert value["a"] is value["b"]
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(COMPAT).as_posix() for p in COMPAT.glob("compat*/**/*.yaml")))
+def test_load_file_is_upstreams_safe_load_of_the_open_file(path):
+    def upstream(name):
+        with open(name) as stream:
+            return yaml.safe_load(stream)
+
+    assert outcome(load_file, COMPAT / path) == outcome(upstream, COMPAT / path)
+
+
+# --- differential fuzz against PyYAML's pure-Python loader (issue: libyaml reads some text differently) ----
+
+# Where libyaml and PyYAML's own reader part: each of these was a held-out difference.
+LIBYAML_DIFFERS = ["a:\t1\n", "a: 1\n\ufeffb: 2\n", "a: 1\x85b: 2\n", "a: [1,\u2028 2]\n", "- a\u2029- b\n",
+                   "a: |2#c\n", "a: >+#\n", "!\n", "a: !\n", "a: \r\n b\r\n"]
+
+
+@pytest.mark.parametrize("text", LIBYAML_DIFFERS)
+def test_where_libyaml_differs_the_pure_loader_decides(text):
+    assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
+
+
+def test_the_precheck_lets_ordinary_configs_take_the_fast_path():
+    assert all(libyaml_agrees((COMPAT / p).read_text()) for p in ("compat-ix/real/nvidia-master.yaml",
+                                                                    "compat/real/amd-master.yaml"))
+
+
+@pytest.mark.parametrize("text", ["a: !!bool foo\nb: [\n", "a: !!int ''\nb: {\n", "- !!bool foo\n- &x 1\n- &x 2\n- {\n",
+                                  "a: !!int ''\n", "a: !!bool foo\n", "a: !!float x\n"])
+def test_construction_errors_wait_for_the_parse_as_pyyaml_does(text):
+    """PyYAML parses the whole document before it constructs a value: a parse error later in the text
+    wins over a scalar it cannot construct, and an unconstructible scalar is its own KeyError/IndexError."""
+    assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
+
+
+FRAGMENTS = ["a", "b", "<<", "1", "yes", "~", "", " ", "  ", "\t", "\ufeff", "\x85", "\u2028", "\u2029", "\r", "\n",
+             "\n  ", "\n- ", "- ", ": ", ":", "? ", ",", "[", "]", "{", "}", "'", '"', "#", " #c", "&x ", "*x", "&y ",
+             "*y", "!!int ", "!!bool ", "!!str ", "!!float ", "!!null ", "!!map ", "!!seq ", "!x ", "!", "|", ">", "|-",
+             ">+", "|2", "---", "...", "%YAML 1.1\n", "%YAML 1.3\n", "%TAG ! tag:x,2000:\n", "010", "0x1F", "1_000",
+             "1:30", "2024-01-01", ".inf", ".nan", "\\", "\\x41", "\\u2028", "\\/", "\\N", "é", "\U0001F600", "-",
+             "=", "%", "@", "0b11", "1e3", "x" * 1030, "é" * 600]
+KEYS = ["a", "b", "<<", "? a", "'q'", "1", "[1]", "{a: 1}", "&x a", "*x", "!!str k", "- a", "-", "a b", "a#b"]
+SEPARATORS = [": ", ":", ": &x ", ": *x", ":\n", ": !!int ", ": !!bool ", ": !", ": |", ": >-", ":\t", ":\n  - ", ": ["]
+VALUES = ["", "1", "yes", "~", "[1, 2]", "{a: 1, b: [2]}", "[a: 1]", "{a: b: c}", "'x''y'", '"a\\tb"', '"\\/"', "*x",
+          "&y [1]", "2024-01-01", "1:30", "0x1F", "1_0", ".inf", "!!float 1", "!!int '1'", "!!int ''", "!!bool foo",
+          "{<<: *x}", "[*x]", "a # c", "a#c", "'", "]", "!!set {a}", "!!binary aGk=", "\ufeff", "a\u2028b"]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=14))
+def test_safe_load_is_pure_pyyaml_on_random_fragments(fragments):
+    text = "".join(fragments)
+    assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["", "  ", "- ", "  - "]), st.sampled_from(KEYS), st.sampled_from(SEPARATORS),
+                          st.sampled_from(VALUES)), min_size=1, max_size=6),
+       st.sampled_from(["", "---\n", "%YAML 1.1\n---\n", "\ufeff"]), st.sampled_from(["", "\n", "\n...\n", "\n---\n"]))
+def test_safe_load_is_pure_pyyaml_on_random_documents(lines, head, tail):
+    text = head + "\n".join("".join(line) for line in lines) + tail
+    assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
+    assert outcome(safe_load, text.encode()) == outcome(pyyaml_safe_load, text.encode())

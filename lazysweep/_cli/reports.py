@@ -106,7 +106,7 @@ def _summary(target: Target, plan: str | None) -> str:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from .._collect import collect, read_results  # lazily: 0.78x `import yaml` (measured), collect only
+    from .._collect import collect, read_results, where_missing  # lazily: 0.78x `import yaml` (measured), collect only
 
     if not args.files and not args.axis and len(args.results) > 1:
         raise UsageError(f"did --results take {args.results[-1][:60]!r}? put the sweep first or repeat --results")
@@ -125,17 +125,21 @@ def run_collect(args: argparse.Namespace) -> int:
         only = Ranges((index, index + 1) for index in map(target.sweep.source_index, range(target.sweep.count)))
     found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
-        write_file(args.output, (f"{text}\n" for _, text in found.results))
+        write_file(args.output, (f"{text}\n" for _, text in found.results))  # streamed from collect's spill
+        found.close()
+    misses = where_missing(target.whole, found.missing, only) if found.missing.count else None
     if args.missing is not None:
         write_file(args.missing, [f"{found.missing}\n"])
     if args.github_output:
         set_output(args.github_output, str(found.missing), "too many gaps for one output: use --missing FILE")
         set_output(f"{args.github_output}-count", str(found.missing.count))
     if os.environ.get("GITHUB_STEP_SUMMARY"):
-        append_step_summary(found.table())
+        append_step_summary(found.table() + ("" if misses is None else "\n" + misses.table()))
     write(f"{found}\n")
     for location, problem in found.problems:  # where to look, on stderr: stdout holds the one summary line
         sys.stderr.write(f"lazysweep: {location}: {problem}\n")
+    if misses is not None:  # where the misses are
+        sys.stderr.write(f"lazysweep: {misses}\n")
     return 0 if found.complete else 1
 
 

@@ -119,7 +119,18 @@ def _run(arguments: list[str], prog: str) -> Any:
 def command_line(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:
     """:func:`main` for a shell: errors are one line on stderr; exit 1 (bad configs) or 2 (bad usage)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    return dropin.run(prog, arguments, lambda: _run(arguments, prog))
+    return dropin.run(prog, arguments, lambda: _run_on_configs(arguments, prog))
+
+
+def _run_on_configs(arguments: list[str], prog: str) -> Any:
+    """:func:`_run`, where what upstream's ``yaml.safe_load`` raises (bad YAML, ``!!int ''``,
+    ``!!bool foo``) is reported as a bad config, as ``Type: message``."""
+    import yaml
+
+    try:
+        return _run(arguments, prog)
+    except (LookupError, yaml.YAMLError) as error:
+        raise ValueError(f"{type(error).__name__}: {error}") from error
 
 
 def _package() -> Any:

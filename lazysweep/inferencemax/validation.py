@@ -1,8 +1,10 @@
 """Loading and checking InferenceMAX's (2025) master configs, with upstream's messages.
 
-Configs are read with lazysweep's loader (duplicate keys inside one file are
-an error, with file:line); every check raises ValueError as upstream does.
-O(size of the configs).
+Configs are read exactly as upstream's ``yaml.safe_load(open(path))`` reads
+them (:func:`lazysweep._loader.load_file`): the same values (a key repeated
+in one mapping keeps its last value, ``2024-01-01`` is a date, which the
+checks then refuse where a string is due) and the same exceptions, PyYAML's
+own. Every check raises ValueError as upstream does. O(size of the configs).
 """
 
 from __future__ import annotations
@@ -14,19 +16,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from .._errors import SweepError
-from .._loader import PYYAML, load_document
+from .._loader import load_file
 
 __all__ = ["load_config_files", "load_runner_config", "validate_master_configs_structure"]
 
 def _load_yaml(path: str, missing_message: str) -> Any:
     if not os.path.exists(path):
         raise ValueError(missing_message)
-    try:
-        # upstream reads with yaml.safe_load: its YAML 1.1 rules; its messages carry no positions
-        return load_document(path, positions=False, dialect=PYYAML).value
-    except SweepError as error:
-        raise ValueError(str(error)) from None
+    return load_file(path)
 
 
 def load_config_files(config_files: Sequence[str]) -> dict[str, Any]:

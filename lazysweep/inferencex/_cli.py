@@ -132,5 +132,5 @@ def _run_on_configs(arguments: list[str], prog: str) -> Any:
 
     try:
         return _run(arguments, prog)
-    except (TypeError, KeyError, AttributeError, AssertionError, ArithmeticError, yaml.YAMLError) as error:
+    except (TypeError, LookupError, AttributeError, AssertionError, ArithmeticError, yaml.YAMLError) as error:
         raise ValueError(f"{type(error).__name__}: {error}") from error

@@ -188,7 +188,9 @@ class Model:
     """A pydantic model with ``extra='forbid'`` and ``populate_by_name=True``.
 
     Calling it on a mapping returns the :class:`Validated` values or raises
-    :class:`Invalid`; ``after`` validators run once every field passed.
+    :class:`Invalid`; ``after`` validators run once every field passed. A
+    field given by its alias (``dp-attn``) and its name (``dp_attn``) at once
+    is refused as pydantic refuses it: the name is then an extra input.
     """
 
     def __init__(self, name: str, fields: dict[str, Field],
@@ -202,10 +204,10 @@ class Model:
         given: dict[str, Any] = {}
         for key, item in value.items():
             attr = self._by_key.get(key) if isinstance(key, str) else None
-            if attr is None:
+            alias = self.fields[attr].alias if attr is not None else None
+            if attr is None or (key != alias and alias in value):  # the alias wins; the name beside it is extra
                 raise Invalid(f"{self.name}.{key}: Extra inputs are not permitted")
-            if attr not in given or key == self.fields[attr].alias:
-                given[attr] = item
+            given[attr] = item
         values: dict[str, Any] = {}
         for attr, field in self.fields.items():
             if attr in given:

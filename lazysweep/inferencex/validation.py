@@ -1,9 +1,9 @@
 """InferenceX's config checks (upstream ``validation.py`` at 843c6254f), without pydantic.
 
-:func:`load_config_files` and :func:`load_runner_file` read YAML with
-PyYAML's ``safe_load`` rules (the C loader when present), so a key repeated
-in one mapping keeps its last value, exactly as upstream. They then check
-every entry as upstream's pydantic models would (lax mode: ``tp: "8"``
+:func:`load_config_files` and :func:`load_runner_file` read YAML exactly as
+upstream's ``yaml.safe_load`` (PyYAML's pure-Python loader) reads it: a key
+repeated in one mapping keeps its last value, a tab after ``key:`` is PyYAML's
+ScannerError. They then check every entry as upstream's pydantic models would (lax mode: ``tp: "8"``
 passes) and raise ``ValueError`` with upstream's message. The generator
 copies the raw values, never the converted ones.
 
@@ -207,12 +207,11 @@ def validate_runner_config(runner_configs: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_yaml(path: str) -> Any:
-    """``yaml.safe_load`` of a file, exactly (duplicate keys keep the last value), through the
-    faster :func:`lazysweep._loader.safe_load`."""
-    from .._loader import safe_load
+    """``yaml.safe_load(open(path))``, exactly (the same value, or PyYAML's pure-Python loader's
+    exception), through the faster :func:`lazysweep._loader.load_file`."""
+    from .._loader import load_file
 
-    with open(path, "rb") as stream:
-        return safe_load(stream.read())
+    return load_file(path)
 
 
 def load_config_files(config_files: list[str], validate: bool = True) -> dict[str, Any]:

@@ -162,5 +162,9 @@ def test_only_numbers_have_a_digit_limit_and_errors_a_bounded_excerpt(tmp_path):
 
 
 def test_an_index_variable_has_a_digit_limit():
+    assert lazysweep("get", SWEEP, LAZYSWEEP_INDEX="9" * 50_001) == error(
+        2, "$LAZYSWEEP_INDEX has 50001 characters: an index has at most 50000 digits")
     assert lazysweep("get", SWEEP, LAZYSWEEP_INDEX="9" * 5000) == error(
-        2, "$LAZYSWEEP_INDEX has 5000 characters: an index has at most 4300 digits")
+        2, f"index {'9' * 40}... (5000 digits) is out of range: valid range is 0 to 29999 (or -30000 to -1 from the end)")
+    status, _, err = lazysweep("get", SWEEP, "--index", "9" * 50_001)
+    assert status == 2 and "invalid integer '9999999999999999999999999999999999999999...': more than 50000 digits" in err

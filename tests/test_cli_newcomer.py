@@ -164,5 +164,25 @@ def test_only_numbers_have_a_digit_limit_and_errors_a_bounded_excerpt(tmp_path):
 
 
 def test_an_index_variable_has_a_digit_limit():
+    assert lazysweep("get", SWEEP, LAZYSWEEP_INDEX="9" * 50_001) == error(
+        2, "$LAZYSWEEP_INDEX has 50001 characters: an index has at most 50000 digits")
     assert lazysweep("get", SWEEP, LAZYSWEEP_INDEX="9" * 5000) == error(
-        2, "$LAZYSWEEP_INDEX has 5000 characters: an index has at most 4300 digits")
+        2, f"index {'9' * 40}... (5000 digits) is out of range: valid range is 0 to 29999 (or -30000 to -1 from the end)")
+    status, _, err = lazysweep("get", SWEEP, "--index", "9" * 50_001)
+    assert status == 2 and "invalid integer '9999999999999999999999999999999999999999...': more than 50000 digits" in err
+
+
+def test_collect_expects_just_the_sample(tmp_path):
+    sample = ["--sample", "20", "--seed", "42"]
+    for shard in range(8):
+        status, out, _ = lazysweep("stream", "-a", "n=0..99", *sample, "--shards", "8", "--shard", str(shard),
+                                   "--with-index")
+        assert status == 0
+        if shard != 5:  # one worker's results are lost
+            (tmp_path / f"{shard}.jsonl").write_text(out)
+    lost = lazysweep("stream", "-a", "n=0..99", *sample, "--shards", "8", "--shard", "5", "--with-index")[1]
+    missing = ",".join(sorted((line.split('"_index":')[1].rstrip("}") for line in lost.splitlines()), key=int))
+    status, out, err = lazysweep("collect", "-a", "n=0..99", *sample, "--results", str(tmp_path),
+                                 "--missing", str(tmp_path / "missing.txt"))
+    assert (status, out, err) == (1, "20 points, 18 done, 2 missing, 0 duplicated, 0 unknown, 0 stale: incomplete\n", "")
+    assert (tmp_path / "missing.txt").read_text() == missing + "\n"

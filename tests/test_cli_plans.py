@@ -154,3 +154,10 @@ def test_the_shards_union_is_the_sample_without_repeats(capsys, case):
     for shard in range(shards):
         union += indices(capsys, "stream", *options, "--shards", shards, "--shard", shard, *plan)
     assert union == want and len(set(union)) == len(union)
+
+
+def test_collect_takes_a_selections_plan_for_the_whole_sweep(capsys, tmp_path):
+    token = run(capsys, "plan", *AXES, "--only", "0-3").strip()
+    (tmp_path / "r.jsonl").write_text('{"_index": 1}\n')
+    assert main(["collect", *AXES, "--results", str(tmp_path / "r.jsonl"), "--plan", token]) == 1
+    assert capsys.readouterr().out == "100 points, 1 done, 99 missing, 0 duplicated, 0 unknown, 0 stale: incomplete\n"

@@ -87,7 +87,7 @@ CASES = [
     ("too many batches to list", "matrix:\n  a: {start: 0, stop: 1000000000000}\n", ["batches", "{f}"], 2, "too many to list"),
     ("unknown command", GOOD, ["explode", "{f}"], 2, "invalid choice: 'explode'"),
     ("unknown flag", GOOD, ["count", "{f}", "--frobnicate"], 2, "unrecognized arguments: --frobnicate"),
-    ("no command", None, [], 2, "the following arguments are required: COMMAND"),
+    # A bare `lazysweep` prints the help, exit 2 (#23): tests/test_cli_newcomer.py.
     ("inferencemax bad batch size", GOOD, ["inferencemax", "full-sweep", "--config-files", "{f}", "--max-batch-size", "0"], 2,
      "max-batch-size must be at least 1"),
     ("inferencemax not a config", GOOD, ["inferencemax", "full-sweep", "--config-files", "{f}"], 1,

@@ -77,10 +77,12 @@ def _position(index: int, count: int, what: str, target: Target) -> int:
     """``index`` (negative counts from the end) as a position below ``count``; UsageError outside."""
     position = index + count if index < 0 else index
     if not 0 <= position < count:
+        text = str(index)
+        shown = text if len(text) <= 60 else f"{text[:40]}... ({len(text)} digits)"  # a bounded excerpt
         if not count:
-            raise UsageError(f"{what} {index} is out of range: the {'selection' if target.steps else 'sweep'} is empty")
+            raise UsageError(f"{what} {shown} is out of range: the {'selection' if target.steps else 'sweep'} is empty")
         raise UsageError(
-            f"{what} {index} is out of range: valid range is 0 to {count - 1} (or {-count} to -1 from the end)"
+            f"{what} {shown} is out of range: valid range is 0 to {count - 1} (or {-count} to -1 from the end)"
         )
     return position
 

@@ -111,6 +111,7 @@ def run_collect(args: argparse.Namespace) -> int:
     if not args.files and not args.axis and len(args.results) > 1:
         raise UsageError(f"did --results take {args.results[-1][:60]!r}? put the sweep first or repeat --results")
     options = TargetOptions(args)
+    options.plan = None  # the library checks the plan's sweep; the selection may differ (all of it, after a re-run)
     target = resolve(options)
     plan = None
     if args.plan is not None:

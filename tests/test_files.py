@@ -106,3 +106,10 @@ def test_github_output_through_a_symlink_appends_to_its_target_and_refuses_a_dev
     result = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env={**env, "GITHUB_OUTPUT": "/dev/null"})
     assert (result.returncode, result.stdout, result.stderr) == (
         1, "", "lazysweep: error: /dev/null: cannot write $GITHUB_OUTPUT: not a regular file\n")
+
+
+def test_a_character_device_is_written_through_never_replaced():
+    import stat
+
+    write_file(os.devnull, ["discarded\n"])
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

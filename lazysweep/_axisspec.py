@@ -41,10 +41,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-    from ._space import Sweep
-
 from ._axes import ArithmeticRange, Axis, GeometricRange, ValuesAxis
-from ._errors import UsageError
+from ._errors import SweepError, UsageError
+from ._loader import github_scalar, parse_document
+from ._space import Product, Sweep
 
 __all__ = ["parse_axis", "sweep_from_axes", "plain_scalar"]
 
@@ -67,8 +67,6 @@ def plain_scalar(text: str) -> Any:
     >>> [plain_scalar(t) for t in ("1e-4", "8", "0x10", "true", "~", "llama-3", "1_000")]
     [0.0001, 8, 16, True, None, 'llama-3', '1_000']
     """
-    from ._loader import github_scalar
-
     value = github_scalar(text)
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{text} cannot be written as JSON")
@@ -195,9 +193,6 @@ def _value(item: str) -> Any:
         raise ValueError(f"{item[:40]!r} is not a range: {_GRAMMAR}")
     if item[0] not in "[{'\"":
         return plain_scalar(item)
-    from ._loader import parse_document  # flow values only: the command's start-up
-    from ._errors import SweepError
-
     try:
         value = parse_document(item, positions=False).value
     except SweepError as error:
@@ -221,8 +216,6 @@ def sweep_from_axes(options: Sequence[str]) -> Sweep:
     >>> sweep.count, sweep[0]
     (2700, {'lr': 0.0001, 'seed': 0, 'conc': 4})
     """
-    from ._space import Product
-
     axes = [parse_axis(option) for option in options]
     names = [axis.name for axis in axes]
     for position, name in enumerate(names):

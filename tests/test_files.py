@@ -92,3 +92,24 @@ def test_dev_stdout_is_written_through_a_pipe_and_a_redirected_file(tmp_path):
     assert (redirected.returncode, redirected.stderr) == (1, "")
     assert (tmp_path / "out.txt").read_text() == "0-9\n" + summary
     assert os.path.islink("/dev/stdout")
+
+
+def test_github_output_through_a_symlink_appends_to_its_target_and_refuses_a_device(tmp_path):
+    target, link = tmp_path / "out", tmp_path / "link"
+    target.write_text("a=1\n")
+    link.symlink_to(target)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GITHUB_OUTPUT": str(link)}
+    argv = [sys.executable, "-m", "lazysweep", "count", "-a", "n=0..9", "--github-output", "n"]
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "10\n", "")
+    assert link.is_symlink() and target.read_text() == "a=1\nn=10\n"
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env={**env, "GITHUB_OUTPUT": "/dev/null"})
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", "lazysweep: error: /dev/null: cannot write $GITHUB_OUTPUT: not a regular file\n")
+
+
+def test_a_character_device_is_written_through_never_replaced():
+    import stat
+
+    write_file(os.devnull, ["discarded\n"])
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

@@ -79,21 +79,23 @@ def drop_in(*argv: str, cwd: Path = EXAMPLE) -> subprocess.CompletedProcess[str]
 
 
 def test_collect_names_missing_rows_and_writes_upstreams_aggregate(tmp_path):
-    base = ["full-sweep", "--config-files", "master.yaml", "--runner-config", "runners.yaml"]
+    base = ["full-sweep", "--config-files", str(EXAMPLE / "master.yaml"), "--runner-config",
+            str(EXAMPLE / "runners.yaml")]
     rows = json.loads(drop_in(*base, "--family", "single-node").stdout)
     agentic = json.loads(drop_in(*base, "--family", "agentic").stdout)
     results = tmp_path / "results"
     write_results(results, "single-node", [row for index, row in enumerate(rows) if index not in (2, 5)])
     write_results(results, "agentic", agentic)
     (results / "server_logs_x").mkdir()  # other artifacts are not results
-    report = drop_in(*base, "--collect", str(results), "--aggregate", "bmk", cwd=EXAMPLE)
+    report = drop_in(*base, "--collect", str(results), "--aggregate", "bmk", cwd=tmp_path)
     assert report.returncode == 1, report.stderr
     lines = report.stdout.splitlines()
     assert "single-node: 7 rows, 5 done, 2 missing, 0 duplicated" in lines
     assert "  missing single-node 2: dsr1-fp8-h200-sglang dsr1_8k1k conc=16 runner=h200" in lines
     assert "agentic: 3 rows, 3 done, 0 missing, 0 duplicated" in lines
     assert lines[-1] == 'rerun-json: {"single-node":"2,5"}'
-    (EXAMPLE / "agg_bmk.json").unlink()  # written in the working directory, as upstream's script does
+    # written in the working directory, as upstream's script writes it
+    assert len(json.loads((tmp_path / "agg_bmk.json").read_text())) == 8
 
     extra = tmp_path / "rerun"
     write_results(extra, "single-node", [rows[2], rows[5], rows[5]][:2])

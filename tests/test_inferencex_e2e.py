@@ -198,3 +198,21 @@ def test_guide_examples(command, expected):
     assert argv[0] == "lazysweep"
     result = subprocess.run([sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True)
     assert (result.returncode, result.stdout + result.stderr) == (status, expected)
+
+
+def test_the_guides_count_of_rows_sharing_an_artifact_name(monkeypatch):
+    """48 jobs of a real full sweep (24 pairs) share their artifact name with another row of their family."""
+    from collections import Counter
+
+    from lazysweep.inferencex import FAMILIES, family_rows
+    from lazysweep.inferencex._cli import generate, parse_args
+
+    monkeypatch.chdir(REAL)
+    rows = generate(parse_args(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]))
+    shared = 0
+    for family in FAMILIES:
+        names = Counter(artifact_prefix(family, row) + result_name(family, row, "@") for row in family_rows(rows, family))
+        shared += sum(count for count in names.values() if count > 1)
+        assert all(count <= 2 for count in names.values())
+    assert shared == 48
+    assert "48 of the 2,137" in GUIDE.read_text() and "(24 pairs" in GUIDE.read_text()

@@ -201,18 +201,26 @@ def test_guide_examples(command, expected):
 
 
 def test_the_guides_count_of_rows_sharing_an_artifact_name(monkeypatch):
-    """48 jobs of a real full sweep (24 pairs) share their artifact name with another row of their family."""
-    from collections import Counter
+    """48 jobs of a real full sweep (24 pairs) can get the artifact name of another row of their family:
+    the same name but for the machine, and runner labels sharing a node."""
+    from collections import defaultdict
 
     from lazysweep.inferencex import FAMILIES, family_rows
     from lazysweep.inferencex._cli import generate, parse_args
 
     monkeypatch.chdir(REAL)
+    labels = yaml.safe_load((REAL / "configs" / "runners.yaml").read_text())["labels"]
     rows = generate(parse_args(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]))
-    shared = 0
+    groups = []
     for family in FAMILIES:
-        names = Counter(artifact_prefix(family, row) + result_name(family, row, "@") for row in family_rows(rows, family))
-        shared += sum(count for count in names.values() if count > 1)
-        assert all(count <= 2 for count in names.values())
-    assert shared == 48
+        by_name = defaultdict(list)
+        for row in family_rows(rows, family):
+            by_name[artifact_prefix(family, row) + result_name(family, row, "@")].append(row["runner"])
+        for runners in by_name.values():
+            machines = [{runner, *labels.get(runner, [])} for runner in runners]
+            shared = [i for i, mine in enumerate(machines)
+                      if any(i != j and mine & theirs for j, theirs in enumerate(machines))]
+            if shared:
+                groups.append(len(shared))
+    assert sum(groups) == 48 and groups == [2] * 24
     assert "48 of the 2,137" in GUIDE.read_text() and "(24 pairs" in GUIDE.read_text()

@@ -79,21 +79,23 @@ def drop_in(*argv: str, cwd: Path = EXAMPLE) -> subprocess.CompletedProcess[str]
 
 
 def test_collect_names_missing_rows_and_writes_upstreams_aggregate(tmp_path):
-    base = ["full-sweep", "--config-files", "master.yaml", "--runner-config", "runners.yaml"]
+    base = ["full-sweep", "--config-files", str(EXAMPLE / "master.yaml"), "--runner-config",
+            str(EXAMPLE / "runners.yaml")]
     rows = json.loads(drop_in(*base, "--family", "single-node").stdout)
     agentic = json.loads(drop_in(*base, "--family", "agentic").stdout)
     results = tmp_path / "results"
     write_results(results, "single-node", [row for index, row in enumerate(rows) if index not in (2, 5)])
     write_results(results, "agentic", agentic)
     (results / "server_logs_x").mkdir()  # other artifacts are not results
-    report = drop_in(*base, "--collect", str(results), "--aggregate", "bmk", cwd=EXAMPLE)
+    report = drop_in(*base, "--collect", str(results), "--aggregate", "bmk", cwd=tmp_path)
     assert report.returncode == 1, report.stderr
     lines = report.stdout.splitlines()
     assert "single-node: 7 rows, 5 done, 2 missing, 0 duplicated" in lines
     assert "  missing single-node 2: dsr1-fp8-h200-sglang dsr1_8k1k conc=16 runner=h200" in lines
     assert "agentic: 3 rows, 3 done, 0 missing, 0 duplicated" in lines
     assert lines[-1] == 'rerun-json: {"single-node":"2,5"}'
-    (EXAMPLE / "agg_bmk.json").unlink()  # written in the working directory, as upstream's script does
+    # written in the working directory, as upstream's script writes it
+    assert len(json.loads((tmp_path / "agg_bmk.json").read_text())) == 8
 
     extra = tmp_path / "rerun"
     write_results(extra, "single-node", [rows[2], rows[5], rows[5]][:2])
@@ -196,3 +198,29 @@ def test_guide_examples(command, expected):
     assert argv[0] == "lazysweep"
     result = subprocess.run([sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True)
     assert (result.returncode, result.stdout + result.stderr) == (status, expected)
+
+
+def test_the_guides_count_of_rows_sharing_an_artifact_name(monkeypatch):
+    """48 jobs of a real full sweep (24 pairs) can get the artifact name of another row of their family:
+    the same name but for the machine, and runner labels sharing a node."""
+    from collections import defaultdict
+
+    from lazysweep.inferencex import FAMILIES, family_rows
+    from lazysweep.inferencex._cli import generate, parse_args
+
+    monkeypatch.chdir(REAL)
+    labels = yaml.safe_load((REAL / "configs" / "runners.yaml").read_text())["labels"]
+    rows = generate(parse_args(["full-sweep", "--config-files", "nvidia-master.yaml", "amd-master.yaml"]))
+    groups = []
+    for family in FAMILIES:
+        by_name = defaultdict(list)
+        for row in family_rows(rows, family):
+            by_name[artifact_prefix(family, row) + result_name(family, row, "@")].append(row["runner"])
+        for runners in by_name.values():
+            machines = [{runner, *labels.get(runner, [])} for runner in runners]
+            shared = [i for i, mine in enumerate(machines)
+                      if any(i != j and mine & theirs for j, theirs in enumerate(machines))]
+            if shared:
+                groups.append(len(shared))
+    assert sum(groups) == 48 and groups == [2] * 24
+    assert "48 of the 2,137" in GUIDE.read_text() and "(24 pairs" in GUIDE.read_text()

@@ -485,7 +485,8 @@ def where_missing(sweep: Sweep, missing: Ranges, expected: Ranges | None = None,
     (an axis of more than ``bound`` values is left uncounted); otherwise not
     counted. Never expands a sweep past ``bound`` points.
 
-    >>> sweep = Sweep.from_matrix({"runner": ["a", "b"], "conc": [1, 2, 4]})
+    >>> from lazysweep import from_matrix
+    >>> sweep = from_matrix({"runner": ["a", "b"], "conc": [1, 2, 4]})
     >>> str(where_missing(sweep, Ranges([(3, 6), (0, 1)])))
     '4 missing: runner=b 3/3, conc=1 2/2'
     """

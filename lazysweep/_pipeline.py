@@ -21,8 +21,8 @@ index in the whole sweep. Each step is written down as a JSON-able item
 (:mod:`lazysweep._plan`). Making the selection is O(runs of ``only``); nothing
 grows with the number of points.
 
->>> from lazysweep._sweepfile import sweep_from_matrix
->>> sweep = sweep_from_matrix({"n": {"start": 0, "stop": 99}})
+>>> from lazysweep import from_matrix
+>>> sweep = from_matrix({"n": {"start": 0, "stop": 99}})
 >>> parts = [select_points(sweep, Selection(sample=20, seed=42, shards=8, shard=i)) for i in range(8)]
 >>> [part.sweep.count for part in parts], parts[0].steps
 ([3, 3, 3, 3, 2, 2, 2, 2], [['shuffle', 42], ['sample', 20], ['shards', 8]])

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, SweepError
+from lazysweep import SweepError, from_matrix
 from lazysweep import _collect
 from lazysweep._cli import main
 from lazysweep._collect import collect, read_results, where_missing
@@ -31,7 +31,7 @@ def run(capsys, *argv):
 @given(st.lists(st.integers(-1, 30), max_size=60))
 def test_kept_results_stream_in_index_order_first_wins(indices):
     """Through many tiny runs and merges of runs, the output is the plain oracle's: sorted, first read wins."""
-    sweep = Sweep.from_matrix({"n": {"start": 0, "stop": 29}})
+    sweep = from_matrix({"n": {"start": 0, "stop": 29}})
     results = [({"_index": i, "seq": k}, f"r{k}") for k, i in enumerate(indices)]
     old = _collect.RUN_SIZE, _collect.MERGE_WIDTH
     _collect.RUN_SIZE, _collect.MERGE_WIDTH = 3, 2  # many runs, merged into one along the way
@@ -51,7 +51,7 @@ def test_kept_results_stream_in_index_order_first_wins(indices):
 
 
 def test_gc_is_paused_while_matching_and_restored():
-    sweep = Sweep.from_matrix({"n": [1, 2]})
+    sweep = from_matrix({"n": [1, 2]})
     seen = []
 
     def results():
@@ -84,7 +84,7 @@ def test_a_two_million_digit_index_is_refused_fast_and_quoted_short(capsys, tmp_
 
 
 def test_a_huge_index_from_python_is_quoted_short():
-    found = collect(Sweep.from_matrix({"n": [1]}), [({"_index": 10**4000}, "x"), ({"_index": "9" * 5000}, "y")])
+    found = collect(from_matrix({"n": [1]}), [({"_index": 10**4000}, "x"), ({"_index": "9" * 5000}, "y")])
     assert found.unknown == 2 and all(len(reason) < 200 for _, reason in found.problems)
 
 
@@ -119,7 +119,7 @@ SWEEPS = [
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from(SWEEPS), st.sets(st.integers(0, 17)), st.booleans())
 def test_where_missing_against_an_eager_count(matrix, missing, selected):
-    sweep = Sweep.from_matrix(matrix)
+    sweep = from_matrix(matrix)
     missing = {i for i in missing if i < sweep.count}
     expected = list(range(0, sweep.count, 2)) if selected else list(range(sweep.count))
     missing &= set(expected)
@@ -133,20 +133,20 @@ def test_where_missing_against_an_eager_count(matrix, missing, selected):
 
 
 def test_where_missing_names_the_failed_runner_pool():
-    sweep = Sweep.from_matrix({"runner": ["h100", "h200-dgxc", "mi300x"], "conc": [4, 8, 512]})
+    sweep = from_matrix({"runner": ["h100", "h200-dgxc", "mi300x"], "conc": [4, 8, 512]})
     missing = Ranges([(3, 6), (8, 9)])  # all of h200-dgxc, and mi300x at 512
     assert str(where_missing(sweep, missing)) == "4 missing: runner=h200-dgxc 3/3, conc=512 2/3"
 
 
 def test_where_missing_on_a_huge_product_counts_from_the_axes_and_stays_bounded():
-    sweep = Sweep.from_matrix({"a": {"start": 0, "stop": 10**9}, "b": ["x", "y"], "c": {"start": 0, "stop": 10**9}})
+    sweep = from_matrix({"a": {"start": 0, "stop": 10**9}, "b": ["x", "y"], "c": {"start": 0, "stop": 10**9}})
     missing = Ranges([(0, 10**12)])  # every point with a=0..499 (b=x, y; all c)
     found = where_missing(sweep, missing, bound=1000)
     assert found.counted == 1000 and "counted over the first 1000" in str(found)
     by_value = {(field, value): (m, t) for field, value, m, t in found.rows}
     assert by_value[("b", "x")] == (1000, (10**9 + 1) ** 2)  # from the axes' sizes
     assert by_value[("a", 0)] == (1000, None)  # an axis of more values than the bound: not listed
-    big = Sweep.from_matrix({"a": {"start": 0, "stop": 10**9}, "include": [{"z": 1}]})
+    big = from_matrix({"a": {"start": 0, "stop": 10**9}, "include": [{"z": 1}]})
     assert all(total is None for *_, total in where_missing(big, Ranges([(0, 5)]), bound=1000).rows)
 
 

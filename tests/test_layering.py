@@ -16,14 +16,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lazysweep"
 
 #: Bottom to top. A module may import any module of a layer below its own, nothing else.
 LAYERS = [
-    ["lazysweep._errors", "lazysweep._lanes", "lazysweep._batching", "lazysweep._axes"],
+    ["lazysweep._errors", "lazysweep._lanes", "lazysweep._batching", "lazysweep._axes", "lazysweep._home"],
     ["lazysweep._permutation", "lazysweep._floatranges", "lazysweep._loader", "lazysweep._console",
-     "lazysweep._github"],
-    ["lazysweep._encode"],                                   # JSON fragments, templates, _index
+     "lazysweep._files", "lazysweep._equality"],            # ... files written whole; GitHub's `==`
+    ["lazysweep._encode", "lazysweep._github"],              # JSON fragments, templates, _index; GitHub's files
     ["lazysweep._formats", "lazysweep._space"],              # program formats; the sweeps
     ["lazysweep._selection", "lazysweep._matrix", "lazysweep._jobarray"],
+    ["lazysweep._pipeline"],                                 # only -> shuffle -> sample -> shards
     ["lazysweep._sweepfile", "lazysweep._axisspec", "lazysweep._plan", "lazysweep._writer"],
-    ["lazysweep._collect", "lazysweep._workflow", "lazysweep._dropin"],
+    ["lazysweep._collect", "lazysweep._workflow", "lazysweep._dropin", "lazysweep._split"],
     ["lazysweep._cli"],
     ["lazysweep.inferencex", "lazysweep.inferencemax"],      # the drop-ins
     ["lazysweep", "lazysweep.__main__"],                     # the public API, the entry point
@@ -33,9 +34,10 @@ LAYERS = [
 EXCEPTIONS = {
     # The version is written once, in the package's __init__, where the build reads it.
     ("lazysweep._cli", "lazysweep"): "__version__",
-    ("lazysweep._workflow", "lazysweep"): "__version__",
+    ("lazysweep._home", "lazysweep"): "__version__",
     # Upstream's tests monkeypatch the package's loaders: generate() looks them up there, at call time.
     ("lazysweep.inferencex._cli", "lazysweep.inferencex"): "load_config_files, load_runner_file",
+    ("lazysweep.inferencex._workflow_rows", "lazysweep.inferencex"): "load_runner_file, as generate() does",
 }
 
 

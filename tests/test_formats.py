@@ -3,6 +3,7 @@ values that come back intact through bash and through Hydra's own parser and com
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import subprocess
@@ -211,3 +212,18 @@ def test_keys_of_mixed_types_have_one_order():
                                                           "include": [{"m": {"name": "a", 8: "fast"}, "x": 1}]}))
     assert field_names(sweep) == {"m", "x"}
     assert list(iter_encoded(sweep, with_index=True)) == ['{"m":{"name":"a","8":"fast"},"x":1,"_index":0}']
+
+
+@pytest.mark.parametrize("name", ["json", "args", "hydra"])
+@pytest.mark.parametrize("with_index", [False, True])
+def test_a_long_random_order_is_decoded_by_groups_of_axes(name, with_index):
+    """From a first chunk of 512 indices on, small neighbouring axes are decoded as one (their
+    fragments joined once); an axis past BLOCK_VALUES stays alone. The bytes stay the points'."""
+    sweep = Product([ValuesAxis("a", ["x", "it's", None]), ArithmeticRange("big", 0, 10**6), ValuesAxis("b", [1.5, True]),
+                     ValuesAxis("c", list(range(40))), ValuesAxis("d", [[1], {"k": "v"}, "z"])]).shuffled(11)
+    format = None if name == "json" else program_format(name)
+    write = (lambda point: json.dumps(point, separators=(",", ":"))) if format is None else format.point
+    for start, stop in ((0, 3000), (10**6, 10**6 + 700), (5, 300)):
+        expected = [write({**sweep[i], **({"_index": sweep.source_index(i)} if with_index else {})})
+                    for i in range(start, stop)]
+        assert list(iter_encoded(sweep, start, stop, format=format, with_index=with_index)) == expected

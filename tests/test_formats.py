@@ -236,3 +236,14 @@ def test_a_long_random_order_is_decoded_by_groups_of_axes(name, with_index):
         expected = [write({**sweep[i], **({"_index": sweep.source_index(i)} if with_index else {})})
                     for i in range(start, stop)]
         assert list(iter_encoded(sweep, start, stop, format=format, with_index=with_index)) == expected
+
+
+def test_inf_and_nan_from_a_sweep_file_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "floats.yaml"
+    path.write_text("matrix:\n  x: [.inf, -.inf, .nan]\n")
+    assert main(["stream", str(path), "--format", "args"]) == 0
+    assert capsys.readouterr().out == "--x=inf\n--x=-inf\n--x=nan\n"
+    assert main(["stream", str(path), "--format", "hydra", "--with-index"]) == 0
+    assert capsys.readouterr().out == "x=inf _index=0\nx=-inf _index=1\nx=nan _index=2\n"
+    assert main(["get", str(path), "-i", "0"]) == 1
+    assert capsys.readouterr().err.startswith("lazysweep: error: a value is .inf, -.inf or .nan, which JSON cannot write")

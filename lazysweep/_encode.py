@@ -334,11 +334,12 @@ class Encoding:
         self.suffixes = None if sources is None else _index_texts(*self._affixes, sources)
         self._templates: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
 
-    def fragments(self, keys: Sequence[Any], axes: Sequence[Axis], more: bool = False) -> Fragments | None:
+    def fragments(self, keys: Sequence[Any], axes: Sequence[Axis], more: Sequence[Any] = ()) -> Fragments | None:
         """The fragments of a product of ``axes`` named ``keys``, or None when its points must go
-        as dicts (a key that is not a string, an ``_index`` the added one would repeat). With
-        ``more``, fields follow the last axis's (the last fragments never close the point)."""
-        if not self.format.check_keys(keys, axes) or (not self.closed and INDEX_FIELD in keys):
+        as dicts (a key that is not a string, an ``_index`` the added one would repeat). ``more``:
+        the names of fields that may follow the last axis's (then its fragments never close the
+        point), checked with the axes' by the format."""
+        if not self.format.check_keys([*keys, *more], axes) or (not self.closed and INDEX_FIELD in keys):
             return None
         return Fragments(self.format, keys, axes, self.closed and not more)
 

@@ -134,7 +134,8 @@ class HydraFormat(_WordsFormat):
 
     ``flatten``: a mapping value is spread into its own overrides
     (``pair: {model: vit, bs: 64}`` gives ``model=vit bs=64``, what a Hydra
-    user writes, rather than ``pair={model:vit,bs:64}``). ``add``: the names
+    user writes, rather than ``pair={model:vit,bs:64}``; one level: a mapping
+    inside it stays a value). ``add``: the names
     written ``+name=value``, Hydra's form for a key the config does not have
     (``True``: every name).
 
@@ -153,7 +154,10 @@ class HydraFormat(_WordsFormat):
         if self.flatten and isinstance(value, Mapping):
             if not value:
                 raise SweepError(f"field {str(key)!r} is an empty mapping, which flattens to no override")
-            return " ".join(self.field(inner, item) for inner, item in value.items())
+            return " ".join(self._override(inner, item) for inner, item in value.items())  # one level
+        return self._override(key, value)
+
+    def _override(self, key: Any, value: Any) -> str:
         text = hydra_value(value)
         if "\0" in text:
             raise SweepError(f"field {str(key)!r} holds a NUL character, which no argument can hold")

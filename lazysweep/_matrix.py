@@ -1005,7 +1005,8 @@ class _IncludeExtras:
         different include entries, or a value of a listed axis is one the format refuses (the
         points then go as dicts, which refuse it when a point holds it)."""
         # Without extras the last axis closes the point (unless an _index follows), as in a product.
-        fragments = encoding.fragments(sweep.keys, sweep.axes, more=bool(sweep._extras))
+        extra_keys = list(dict.fromkeys(key for extras in sweep._extras.values() for key in extras))
+        fragments = encoding.fragments(sweep.keys, sweep.axes, more=extra_keys)
         if fragments is None:
             return None
         made = cls(sweep, encoding, fragments)

@@ -27,6 +27,7 @@ import operator
 import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from itertools import chain, islice, product, repeat
 
 TYPE_CHECKING = False
@@ -34,15 +35,20 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     from typing import Any, TypeVar, overload
 
     from ._axes import Axis
-    from ._encode import Encoding, Templated
+    from ._encode import Encoding, Fragments, Templated
 
     T = TypeVar("T")
 
     Point = dict[str, Any]
 
+from ._axes import ArithmeticRange
 from ._equality import ambiguous
 from ._batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
 from ._encode import BLOCK_VALUES, describe_axes
+
+#: A random order of a product is decoded by groups of axes (:meth:`Product._texts_at`) from a first
+#: chunk this long on: a shorter first chunk is the whole output, too short to pay for the groups.
+GROUPED_FROM = 512
 
 __all__ = ["Sweep", "Product", "Chain", "View", "SweepSlice", "Shuffled", "BLOCK_VALUES"]
 
@@ -322,6 +328,10 @@ def _as_index(value: Any, what: str) -> int:
         raise TypeError(f"{what} must be an integer, not {type(value).__name__}") from None
 
 
+def _applied(function: Callable[[T], Any], argument: T) -> Any:
+    return function(argument)
+
+
 def _range_count(indices: range) -> int:
     """len(indices) without the sys.maxsize limit."""
     start, stop, step = indices.start, indices.stop, indices.step
@@ -527,15 +537,58 @@ class Product(Sweep):
 
     def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
         """A chunk at a time: its digits column by column (:meth:`_digit_columns`), each column's
-        fragments, then one ``str.join`` per point. O(points * axes) C-level steps, no dict."""
+        fragments, then one ``str.join`` per point. O(points * axes) C-level steps, no dict.
+
+        From a first chunk of :data:`GROUPED_FROM` indices on, neighbouring axes of at most
+        :data:`BLOCK_VALUES` values together are decoded as one: their joined fragments are
+        made once (O(BLOCK_VALUES) per group), and each chunk has fewer columns to divide out."""
         fragments = encoding.fragments(self.keys, self.axes)
         if fragments is None:
             return super()._texts_at(chunks, encoding)
-        levels = range(len(self.axes))
+        chunks = iter(chunks)
+        first = next(chunks, None)
+        if first is None:
+            return iter(())
+        chunks = chain([first], chunks)
+        if len(first) < GROUPED_FROM:
+            levels = range(len(self.axes))
+            texts = chain.from_iterable(
+                map("".join, zip(*map(fragments.at, levels, self._digit_columns(chunk)))) for chunk in chunks
+            )
+            return encoding.indexed(texts)
+        groups, lookups = self._grouped(fragments)
         texts = chain.from_iterable(
-            map("".join, zip(*map(fragments.at, levels, self._digit_columns(chunk)))) for chunk in chunks
+            map("".join, zip(*map(_applied, lookups, groups._digit_columns(chunk)))) for chunk in chunks
         )
         return encoding.indexed(texts)
+
+    def _grouped(self, fragments: Fragments) -> tuple[Product, list[Callable[[Iterable[int]], Iterator[str]]]]:
+        """The axes in groups, from the last: each run of neighbours whose sizes multiply to at most
+        :data:`BLOCK_VALUES` is one axis of a product of their sizes, its values the group's joined
+        fragments; a larger axis stays alone, its fragments made as looked up. Returns that product
+        (to decode digits with) and each group's look-up of a digit column."""
+        spans: list[tuple[int, int]] = []
+        stop = len(self.axes)
+        while stop:
+            start, size = stop - 1, self._sizes[stop - 1]
+            while start and size * self._sizes[start - 1] <= BLOCK_VALUES:
+                start -= 1
+                size *= self._sizes[start]
+            spans.append((start, stop))
+            stop = start
+        spans.reverse()
+        lookups: list[Callable[[Iterable[int]], Iterator[str]]] = []
+        sizes = []
+        for start, stop in spans:
+            if stop - start == 1 and self._sizes[start] > BLOCK_VALUES:
+                lookups.append(partial(fragments.at, start))
+                sizes.append(self._sizes[start])
+                continue
+            table = list(map("".join, product(*(fragments.segment(level, 0, self._sizes[level])
+                                                for level in range(start, stop)))))
+            lookups.append(partial(map, table.__getitem__))
+            sizes.append(len(table))
+        return Product([ArithmeticRange(str(number), 0, size - 1) for number, size in enumerate(sizes)]), lookups
 
     def _describe(self) -> list[Any]:
         return ["product", describe_axes(self.axes)]

@@ -63,3 +63,47 @@ def test_the_subclass_hooks_are_declared_on_sweep():
         method = getattr(Sweep, hook)
         assert method.__doc__ and inspect.signature(method).return_annotation != inspect.Signature.empty, hook
     # mypy --strict (tests/test_typing.py) checks the drop-ins' overrides against these signatures.
+
+
+def test_a_new_kind_of_sweep_is_one_class():
+    """The writer and the plan ask the sweep itself (Sweep._texts, Sweep._describe): a kind defined
+    here, nowhere else, is written, fingerprinted and refused as its hooks say."""
+    from lazysweep import Product, fingerprint
+    from lazysweep._axes import ValuesAxis
+    from lazysweep._writer import iter_encoded
+
+    class Doubled(Sweep):
+        """Each point of a product twice."""
+
+        def __init__(self, base):
+            self.base = base
+
+        @property
+        def count(self):
+            return 2 * self.base.count
+
+        def _point(self, index):
+            return self.base[index // 2]
+
+        def _iter_range(self, start, stop):
+            return map(self._point, range(start, stop))
+
+        def _describe(self):
+            return ["doubled", self.base._describe()]
+
+    base = Product([ValuesAxis("x", [1, "a"])])
+    doubled = Doubled(base)
+    assert list(iter_encoded(doubled, with_index=True)) == [
+        '{"x":1,"_index":0}', '{"x":1,"_index":1}', '{"x":"a","_index":2}', '{"x":"a","_index":3}']
+    assert fingerprint(doubled) != fingerprint(base)
+
+    class Renamed(Product):
+        """A product whose points are its own: defining _point without _texts means the dict path."""
+
+        def _point(self, index):
+            return {"renamed": super()._point(index)["x"]}
+
+        def _iter_range(self, start, stop):
+            return map(self._point, range(start, stop))
+
+    assert list(iter_encoded(Renamed([ValuesAxis("x", [1])]))) == ['{"renamed":1}']

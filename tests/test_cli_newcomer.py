@@ -184,5 +184,6 @@ def test_collect_expects_just_the_sample(tmp_path):
     missing = ",".join(sorted((line.split('"_index":')[1].rstrip("}") for line in lost.splitlines()), key=int))
     status, out, err = lazysweep("collect", "-a", "n=0..99", *sample, "--results", str(tmp_path),
                                  "--missing", str(tmp_path / "missing.txt"))
-    assert (status, out, err) == (1, "20 points, 18 done, 2 missing, 0 duplicated, 0 unknown, 0 stale: incomplete\n", "")
+    assert (status, out) == (1, "20 points, 18 done, 2 missing, 0 duplicated, 0 unknown, 0 stale: incomplete\n")
+    assert err.startswith("lazysweep: 2 missing: n=") and err.count("\n") == 1  # where the misses are
     assert (tmp_path / "missing.txt").read_text() == missing + "\n"

@@ -4,10 +4,13 @@ The rules, GitHub's own including the undocumented corners:
 
 * the product of the axes in the order written, first axis slowest;
 * an entry *matches* a combination when every scalar leaf of the entry equals
-  the value at the same path in the combination: keys left out are
-  wildcards (inside nested objects too), lists compare by position, ``{}``
-  and ``[]`` match anything, a missing path reads as null, and scalars
-  compare by type and value (``1`` is not ``true``, ``"1"`` is not ``1``);
+  the value at the same path in the combination under GitHub's expression
+  ``==`` (:mod:`lazysweep._equality`): keys left out are wildcards (inside
+  nested objects too), lists compare by position, ``{}`` and ``[]`` match
+  anything, a missing path reads as null; strings compare ignoring case,
+  other kinds as doubles (``"3.10"`` is ``3.1``, ``"0"`` is ``0``, null is
+  ``0``, ``true`` is ``1``); keys (of axes, entries and nested objects)
+  compare ignoring case;
 * a combination is dropped when any ``exclude`` entry matches it;
 * ``include`` entries apply after exclusion, in order. An entry's axis keys
   are its filter and its other keys are extras: the extras are added to every
@@ -44,9 +47,18 @@ bounded, by counting operations rather than seconds (the same file gets the
 same answer on any machine). Each operation (building the matrix, one
 ``sweep[i]`` or ``index``, the step to each next block of a batch) may create
 at most :data:`STATE_BUDGET` states and work over at most :data:`WORK_BUDGET`
-entries in them (each state adds the entries alive in it); past either,
-:class:`~lazysweep._errors.SweepError` says so in one line (the command line
-exits 1). Both are reached in about a second of CPU.
+entries in them (each state adds the entries alive in it). Past either:
+
+* a matrix of at most :data:`ENUMERATION_LIMIT` combinations switches to plain
+  dynamic programming over (axis, entries alive): exact, O(product of the
+  class counts) time at worst, states kept on the first axes only (about
+  2^16), so memory stays bounded; it is never refused;
+* a larger one is refused: :class:`~lazysweep._errors.SweepError` says so in
+  one line (the command line exits 1), after about a second of CPU.
+
+Matching follows GitHub's own rules (:mod:`lazysweep._equality`: loose
+``==``, keys ignoring case); a scalar leaf costs one dictionary look-up per
+value of a list axis and O(1) integer arithmetic on a range axis.
 """
 
 from __future__ import annotations
@@ -78,7 +90,7 @@ from ._equality import ambiguous, fold, int_interval, literal_number, matches, p
 from ._errors import SweepError
 from ._space import Product, Sweep
 
-__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "WORK_BUDGET"]
+__all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "WORK_BUDGET", "ENUMERATION_LIMIT"]
 
 #: The most counting states one operation may create (building the matrix, one
 #: ``sweep[i]`` or ``index``, the step to the next block of a batch). A state
@@ -89,6 +101,14 @@ STATE_BUDGET = 20_000
 #: number of exclude entries alive in it (its bit operations and loops follow them). An operation
 #: count, not seconds: the same file gets the same answer on any machine, under any load.
 WORK_BUDGET = 200_000
+
+#: A matrix of at most this many combinations is never refused: past the budget, it is counted by
+#: plain dynamic programming over (axis, entries alive) instead (see :meth:`MatrixSweep._enumerated`).
+ENUMERATION_LIMIT = 10**7
+
+#: In that enumeration, states are kept only on the axes above which at most this many states can
+#: exist; deeper ones are recomputed, so memory stays bounded whatever the entries.
+_ENUMERATION_MEMO = 1 << 16
 
 #: The most entries that one class may keep for the counter to use inclusion-exclusion over them
 #: (2^this many terms) rather than a node of its own.
@@ -209,6 +229,7 @@ def _range_runs(axis: ArithmeticRange | GeometricRange, relevant: list[tuple[int
     for bit, subs in relevant:
         allowed: list[tuple[int, int]] | None = None  # None: every position
         for sub in subs:
+            found: list[tuple[int, int]] | None
             if _is_container(sub):
                 found = None if matches(sub, 0) else []
             else:
@@ -278,6 +299,10 @@ class _AxisClasses:
         return self.run_classes[bisect_right(self.run_starts, position) - 1]
 
 
+class _Enumerate(Exception):
+    """Raised inside the solver when the budget runs out on a matrix small enough to enumerate."""
+
+
 class _Witness:
     """A quick proof that an include filter matches a survivor: on every axis take the class
     that leaves the fewest exclude entries alive (among the classes the filter allows, on the
@@ -315,8 +340,12 @@ class MatrixSweep(Sweep):
     ``count`` is O(1) after construction. Construction costs O(patterns + runs)
     plus the counting states, which are O(entries) when the exclusions are
     independent or overlap on shared axes, and bounded by :data:`STATE_BUDGET`
-    in general. ``sweep[i]`` and ``index`` are O(axes) look-ups and bisects in
-    cached states; a batch costs that plus its own points, whatever its position.
+    and :data:`WORK_BUDGET` in general (past them, a matrix of at most
+    :data:`ENUMERATION_LIMIT` combinations is enumerated instead: O(product of
+    class counts), bounded memory). ``sweep[i]`` and ``index`` are O(axes)
+    look-ups and bisects in cached states (the first access to a state builds
+    its layout: O(classes its entries name) counts); a batch costs that plus
+    its own points, whatever its position.
 
     >>> from lazysweep._axes import ValuesAxis
     >>> sweep = MatrixSweep([ValuesAxis("os", ["linux", "mac"]), ValuesAxis("py", [3.11, 3.12])],
@@ -327,7 +356,8 @@ class MatrixSweep(Sweep):
 
     __slots__ = ("axes", "keys", "_excludes", "_includes", "_classes", "_entry_axes", "_ends", "_suffix",
                  "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
-                 "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras")
+                 "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras",
+                 "_enumerate", "_memo_depth")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -352,9 +382,9 @@ class MatrixSweep(Sweep):
         for entry in include:
             if not isinstance(entry, Mapping):
                 raise ValueError("an include entry must be a mapping")
-            extras = [fold(key) if isinstance(key, str) else key for key in entry
-                      if not isinstance(key, str) or fold(key) not in column]
-            if len(set(extras)) != len(extras):  # MatrixInclude adds each extra to a DictionaryExpressionData
+            extra_keys = [fold(key) if isinstance(key, str) else key for key in entry
+                          if not isinstance(key, str) or fold(key) not in column]
+            if len(set(extra_keys)) != len(extra_keys):  # MatrixInclude adds each extra to a DictionaryExpressionData
                 raise ValueError("an include entry's extra keys must differ in more than letter case "
                                  "(GitHub compares them ignoring case)")
         self._counts: dict[tuple[int, int], int] = {}
@@ -395,6 +425,13 @@ class MatrixSweep(Sweep):
         for axis in reversed(self.axes):
             tails.append(tails[-1] * axis.size)
         self._tails = tails[::-1]  # _tails[k]: the product of the sizes of axes k..
+        self._enumerate = False  # past the budget on a small matrix: plain dynamic programming
+        states, self._memo_depth = 1, 0
+        for classes in self._classes:
+            states *= len(classes.signatures) + 1
+            if states > _ENUMERATION_MEMO:
+                break
+            self._memo_depth += 1
         self._survivors = self._count(0, self._everyone) if self.axes else 0
         self._appended: list[dict[str, Any]] = []
         self._extras: dict[int, dict[str, Any]] = {}  # include bit (as a power of two) -> its extras
@@ -435,7 +472,11 @@ class MatrixSweep(Sweep):
             self._layouts.clear()
 
     def _charge(self, alive: int = 0) -> None:
-        """Count one state, with ``alive`` the exclude entries it works over."""
+        """Count one state, with ``alive`` the exclude entries it works over. Past the budget, a
+        matrix of at most :data:`ENUMERATION_LIMIT` combinations switches to enumeration
+        (:class:`_Enumerate` stops the solver once); a larger one is refused."""
+        if self._enumerate:
+            return
         self._spent += 1
         self._work += alive.bit_count()
         if self._spent > STATE_BUDGET:
@@ -444,6 +485,9 @@ class MatrixSweep(Sweep):
             why = f"more than {WORK_BUDGET} entries worked over (lazysweep._matrix.WORK_BUDGET)"
         else:
             return
+        if self._tails[0] <= ENUMERATION_LIMIT:
+            self._enumerate = True
+            raise _Enumerate
         raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
                          f"complex to count: its exclude entries overlap so much that it needs {why}")
 
@@ -457,8 +501,69 @@ class MatrixSweep(Sweep):
         key = (k, alive)
         found = self._counts.get(key)
         if found is None:
-            found = self._counts[key] = self._free_count(alive, self._suffix[k], self._tails[k])
+            if self._enumerate:
+                return self._enumerated(k, alive)
+            try:
+                found = self._counts[key] = self._free_count(alive, self._suffix[k], self._tails[k])
+            except _Enumerate:
+                return self._enumerated(k, alive)
         return found
+
+    def _enumerated(self, k: int, alive: int) -> int:
+        """:meth:`_count` by plain dynamic programming: each class of axis ``k`` times the count
+        below it. Exact for any entries; its cost is the number of (axis, entries alive) states,
+        at most the product of the class counts, so it is used only on matrices of at most
+        :data:`ENUMERATION_LIMIT` combinations. States are kept on the first axes only (at most
+        about 2^16 of them), deeper ones recomputed: memory stays bounded. No recursion."""
+        counts, tails, ends = self._counts, self._tails, self._ends
+        last = len(self.axes)
+        if k == last:
+            return 0 if alive else 1
+        # A frame: [axis, entries alive, the branches (size, alive after) left, total so far].
+        stack: list[list[Any]] = [[k, alive, self._dense_branches(k, alive), 0]]
+        result = 0
+        while stack:
+            frame = stack[-1]
+            axis, branches = frame[0], frame[2]
+            step = next(branches, None)
+            if step is None:
+                stack.pop()
+                value = frame[3]
+                if frame[0] < self._memo_depth:
+                    counts[frame[0], frame[1]] = value
+                if stack:
+                    parent = stack[-1]
+                    parent[3] += parent[4] * value
+                else:
+                    result = value
+                continue
+            size, following = step
+            if following & ends[axis]:
+                continue  # an entry matched on its last axis: the branch is excluded
+            if not following:
+                frame[3] += size * tails[axis + 1]
+                continue
+            if axis + 1 == last:
+                continue  # entries matched on every axis (the ends check catches them first)
+            known = counts.get((axis + 1, following))
+            if known is not None:
+                frame[3] += size * known
+                continue
+            frame[4:] = [size]
+            stack.append([axis + 1, following, self._dense_branches(axis + 1, following), 0])
+        return result
+
+    def _dense_branches(self, k: int, alive: int) -> Iterator[tuple[int, int]]:
+        """``(values, entries alive after)`` for the classes of axis ``k`` that entries ``alive``
+        name, then one for all the values none of them names."""
+        classes = self._classes[k]
+        naming = alive & classes.named
+        touched = {klass for bit in _bits(naming) for klass in classes.hits[bit]}
+        for klass in sorted(touched):
+            yield classes.sizes[klass], alive & classes.signatures[klass]
+        lump = classes.size - sum(classes.sizes[klass] for klass in touched)
+        if lump:
+            yield lump, alive & ~classes.named
 
     def _free_count(self, alive: int, free: int, total: int) -> int:
         """Assignments of the axes ``free`` (``total`` of them) that no entry ``alive`` matches,
@@ -481,6 +586,14 @@ class MatrixSweep(Sweep):
         """Survivors below one value of axis ``k`` that leaves ``following`` alive."""
         if following & self._ends[k]:
             return 0
+        if self._enumerate:
+            return self._count(k + 1, following)
+        try:
+            return self._split_weight(k, following)
+        except _Enumerate:
+            return self._count(k + 1, following)
+
+    def _split_weight(self, k: int, following: int) -> int:
         terms = self._split(1, following, following & self._classes[k].named, self._suffix[k + 1])
         if terms == [(1, following, self._suffix[k + 1])]:
             return self._count(k + 1, following)
@@ -668,7 +781,10 @@ class MatrixSweep(Sweep):
             return found
         classes = self._classes[k]
         naming = alive & classes.named
-        self._charge(naming)  # its loops follow the entries naming this axis
+        try:
+            self._charge(naming)  # its loops follow the entries naming this axis
+        except _Enumerate:
+            pass  # the weights below are enumerated from now on
         starts: list[int] = []
         follows: list[int] = []
 
@@ -716,7 +832,10 @@ class MatrixSweep(Sweep):
             elif not following or k > last:
                 return True  # every completion survives, or the filter's last axis is passed
             elif (k, following) not in seen:
-                self._charge()  # the layouts it reads charge their own work
+                try:
+                    self._charge()  # the layouts it reads charge their own work
+                except _Enumerate:
+                    pass
                 seen.add((k, following))
                 stack.append((k + 1, self._branches(k, following, bit)))
         return False
@@ -789,7 +908,8 @@ class MatrixSweep(Sweep):
             if not isinstance(axis, (ArithmeticRange, GeometricRange)):  # a list: every value listed
                 found.append((k, [(p, marks[classes.class_at(p)]) for p in range(axis.size)], 0))
                 continue
-            listed, rest = [], classes.rest & self._extras_mask
+            listed: list[tuple[int, int]] = []
+            rest = classes.rest & self._extras_mask
             for run, klass in enumerate(classes.run_classes):
                 start, stop = classes.run_starts[run], classes.run_starts[run + 1]
                 if classes.signatures[klass] == classes.rest:

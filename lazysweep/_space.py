@@ -42,7 +42,6 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     Point = dict[str, Any]
 
 from ._axes import ArithmeticRange
-from ._equality import ambiguous
 from ._batching import DEFAULT_BATCH_SIZE, batch_bounds, batch_count, check_batch_size, shard_bounds
 from ._encode import BLOCK_VALUES, describe_axes
 
@@ -521,8 +520,6 @@ class Product(Sweep):
             choices = [axis.positions(point[axis.name], reverse) for axis in self.axes]
         except KeyError:
             return
-        if any(len(found) > 1 for found in choices):  # equal values (1 and 1.0): see MatrixSweep._matches
-            raise ambiguous(point)
         for digits in product(*choices):
             yield sum(map(operator.mul, digits, self._strides))
 

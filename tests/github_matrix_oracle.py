@@ -66,6 +66,19 @@ class CIDict:
         return {k: to_plain(v) for k, v in self.pairs}
 
 
+class Number(float):
+    """A double, as GitHub holds every number, that remembers the number as written (for output)."""
+
+    def __new__(cls, written):
+        try:
+            double = float(written)
+        except OverflowError:
+            double = math.inf if written > 0 else -math.inf
+        number = super().__new__(cls, double)
+        number.written = written
+        return number
+
+
 def to_data(value):
     """ToExpressionData: mappings become CIDicts (a duplicate key throws); numbers doubles."""
     if isinstance(value, dict):
@@ -78,10 +91,7 @@ def to_data(value):
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
-        try:
-            return float(value)
-        except OverflowError:
-            return math.inf if value > 0 else -math.inf
+        return Number(value)
     raise TypeError(value)
 
 
@@ -90,7 +100,7 @@ def to_plain(value):
         return value.to_plain()
     if isinstance(value, list):
         return [to_plain(v) for v in value]
-    return value
+    return value.written if isinstance(value, Number) else value
 
 
 def upper(text):

@@ -52,7 +52,10 @@ def test_batches_are_the_sweep_exactly(sweep, size, data):
     assert list(sweep.batches(size)) == batches
     for i in range(sweep.count):
         assert sweep[i] == points[i] and sweep[i - sweep.count] == points[i]
-        assert sweep.index(points[i]) == first(points, points[i])
+        try:
+            assert sweep.index(points[i]) == first(points, points[i])
+        except SweepError as error:  # equal points of a matrix (in a view, of its base): only _index tells them apart (#19)
+            assert "match results by '_index'" in str(error)
     cut = slice(data.draw(st.none() | st.integers(-9, 9)), data.draw(st.none() | st.integers(-9, 9)),
                 data.draw(st.none() | st.integers(-3, 3).filter(bool)))
     assert list(sweep[cut]) == points[cut] and sweep[cut].count == len(points[cut])

@@ -5,6 +5,12 @@ on random matrices, and laziness over ranges."""
 from __future__ import annotations
 
 import math
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
 
 import github_matrix_oracle as oracle
 import pytest
@@ -209,3 +215,43 @@ def github_matrices(draw):
 @given(github_matrices(), st.integers(1, 5))
 def test_loose_matching_agrees_with_the_oracle(matrix, size):
     check_against_the_oracle(matrix, size)
+
+
+# -- docs/github-matching.md: its console blocks run as written ------------------------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "github-matching.md"
+
+
+def doc_examples():
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", DOC.read_text(), flags=re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output))
+    return found
+
+
+@pytest.mark.parametrize("command, expected", doc_examples())
+def test_the_docs_console_blocks_run_as_written(command, expected):
+    status = 0
+    ended = re.search(r"^\(exit status (\d+)\)\n\Z", expected, flags=re.M)
+    if ended:
+        status, expected = int(ended.group(1)), expected[: ended.start()]
+    argv = shlex.split(command)
+    assert argv[0] == "lazysweep"
+    root = DOC.parent.parent
+    result = subprocess.run([sys.executable, "-m", "lazysweep", *argv[1:]], cwd=root, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    assert (result.returncode, result.stdout, result.stderr) == (status, expected, "")
+
+
+def test_the_docs_refusals_are_the_commands_words(tmp_path, monkeypatch):
+    """The text blocks of refusals: the same lines the commands print on stderr."""
+    text = DOC.read_text()
+    root = DOC.parent.parent
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    for argv in (["count", "examples/github-matching.yml", "--job", "skip"],
+                 ["batches", "-a", "i=1..65536", "--github-output", "batches"]):
+        result = subprocess.run([sys.executable, "-m", "lazysweep", *argv], cwd=root, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(root)})
+        assert result.returncode in (1, 2) and result.stderr.strip() in text

@@ -171,9 +171,7 @@ def test_release_notes_are_the_versions_changelog_section(tmp_path):
 
 
 # The installation and GitHub Action section of the GitHub Actions guide.
-SECTION = "## Use it from any repository
-" + (ROOT / "docs" / "ci.md").read_text().split("## Use it from any repository
-", 1)[1]
+SECTION = "## Use it from any repository\n" + (ROOT / "docs" / "ci.md").read_text().split("## Use it from any repository\n", 1)[1]
 SECTION = SECTION.split("\n## ", 1)[0]
 
 

@@ -170,7 +170,7 @@ def github_matrices(draw, sizes=st.integers(0, 5)):
 
     matrix["exclude"] = [filters(1) for _ in range(draw(st.integers(0, 4)))]
     extras = st.dictionaries(st.sampled_from(["x", "\u00ff", "t"]), values, max_size=2)
-    matrix["include"] = [{**filters(0), **draw(extras)} for _ in range(draw(st.integers(0, 5)))]
+    matrix["include"] = [entry for entry in ({**filters(0), **draw(extras)} for _ in range(draw(st.integers(0, 5)))) if entry]
     return matrix
 
 

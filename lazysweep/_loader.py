@@ -371,7 +371,7 @@ def load_file(path: str | os.PathLike[str]) -> Any:
 
     OSError (FileNotFoundError for a missing file) as ``open`` raises it.
     """
-    with open(path) as stream:  # noqa: SIM115 -- upstream's own call: text mode, default encoding
+    with open(path) as stream:  # upstream's own call: text mode, the default encoding
         try:
             text = stream.read()
         except UnicodeDecodeError:
@@ -411,7 +411,7 @@ def _exact_value(text: str) -> Any:
     return _Builder(text, "<string>", _UNBOUNDED, positions=False, github=False, exact=True).build().value
 
 
-class gc_paused:  # noqa: N801 -- used as a function: `with gc_paused():`
+class gc_paused:  # named as a function: `with gc_paused():`
     """Cyclic garbage collection off while in it (as it was after): for building millions of new,
     acyclic containers, where the collector's passes over them are wasted time. Nests. (A class,
     not contextlib's decorator: contextlib is not otherwise imported on the command path.)"""

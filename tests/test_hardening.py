@@ -64,7 +64,8 @@ CASES = [
      "index 0 is out of range: the sweep is empty"),
     ("empty sweep batch", "matrix:\n  a: [1]\n  exclude: [{a: 1}]\n", ["batch", "{f}", "--index", "0"], 2,
      "the sweep is empty"),
-    ("huge index variable", GOOD, ["get", "{f}"], 2, "is out of range: valid range is 0 to 2"),  # LAZYSWEEP_INDEX of 5,000 digits: set for every case
+    # LAZYSWEEP_INDEX of 5,000 digits (set for every case): read (up to 50,000), then out of range
+    ("huge index variable", GOOD, ["get", "{f}"], 2, "is out of range: valid range is 0 to 2"),
     ("env NUL", "matrix:\n  a: [\"x\\0y\"]\n", ["get", "{f}", "--index", "0", "--format", "env"], 1, "NUL character"),
     ("env PATH", "matrix:\n  PATH: [/evil]\n", ["get", "{f}", "--index", "0", "--format", "env"], 1,
      "would set the shell variable PATH"),

@@ -137,6 +137,8 @@ def run_collect(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         append_step_summary(found.table() + ("" if misses is None else "\n" + misses.table()))
     write(f"{found}\n")
+    if found.problems or misses is not None:
+        flush()  # the summary line first, then the details on stderr, in that order on a terminal or a pipe
     for location, problem in found.problems:  # where to look, on stderr: stdout holds the one summary line
         sys.stderr.write(f"lazysweep: {location}: {problem}\n")
     if misses is not None:  # where the misses are

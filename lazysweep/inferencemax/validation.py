@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
     from typing import Any
 
-from .._loader import load_file
+from .._loader import gc_paused, load_file
 
 __all__ = ["load_config_files", "load_runner_config", "validate_master_configs_structure"]
 
@@ -27,7 +27,13 @@ def _load_yaml(path: str, missing_message: str) -> Any:
 
 
 def load_config_files(config_files: Sequence[str]) -> dict[str, Any]:
-    """Load master config files and merge them in order; a key in two files is an error."""
+    """Load master config files and merge them in order; a key in two files is an error
+    (garbage collection paused: the values are acyclic)."""
+    with gc_paused():
+        return _load_config_files(config_files)
+
+
+def _load_config_files(config_files: Sequence[str]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for config_file in config_files:
         data = _load_yaml(config_file, f"Input file '{config_file}' does not exist.")

@@ -215,7 +215,15 @@ def load_yaml(path: str) -> Any:
 
 
 def load_config_files(config_files: list[str], validate: bool = True) -> dict[str, Any]:
-    """Load master config files, merge them in order, and validate the result."""
+    """Load master config files, merge them in order, and validate the result (garbage collection
+    paused: the values are acyclic, and the collector's passes made large configs superlinear)."""
+    from .._loader import gc_paused
+
+    with gc_paused():
+        return _load_config_files(config_files, validate)
+
+
+def _load_config_files(config_files: list[str], validate: bool) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for config_file in config_files:
         try:

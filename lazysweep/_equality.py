@@ -30,6 +30,8 @@ All functions are O(size of the value); none recurses.
 
 from __future__ import annotations
 
+import json
+
 import math
 import re
 from collections.abc import Mapping
@@ -166,7 +168,9 @@ def lookup(value: Any, key: str | int) -> Any:
         name = key if isinstance(key, str) else format(float(key), ".15g")
         folded = fold(name)
         for item_key, item in value.items():
-            if isinstance(item_key, str) and (item_key == name or fold(item_key) == folded):
+            if not isinstance(item_key, str):  # a key YAML read as a scalar: its name in the JSON written
+                item_key = json.dumps(item_key)
+            if item_key == name or fold(item_key) == folded:
                 return item
         return None
     if isinstance(value, (list, tuple)):

@@ -226,7 +226,7 @@ def hydra_line(point: Mapping[str, Any]) -> str:
 _BARE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./\-+@:%]*")
 _KEYWORDS = {"null", "true", "false", "inf", "nan"}
 # Hydra's quoted strings: the backslashes before a quote or the closing quote are doubled.
-_BEFORE_QUOTE = re.compile(r"(\\*)('|$)")
+_BEFORE_QUOTE = re.compile(r"(\\*)('|\Z)")  # \Z, not $: $ also matches before a final newline
 # OmegaConf's interpolations: the backslashes before `${` are doubled, and one more escapes it.
 _INTERPOLATION = re.compile(r"(\\*)\$\{")
 

@@ -152,6 +152,14 @@ def test_hydra_values_are_data(value):
 
 
 @needs_hydra
+@pytest.mark.parametrize("value", ["\\\n", "x\\\n", "it's\n"])
+def test_a_backslash_before_a_final_line_break_is_kept(value):
+    """The backslashes before the closing quote are doubled, and only those: a regular expression's
+    `$` also matches before a final newline, which once doubled a backslash that stood there."""
+    assert resolved(f"x={hydra_value(value)}") == value
+
+
+@needs_hydra
 def test_inf_and_nan_are_floats_for_hydra_and_args():
     sweep = Product([ValuesAxis("x", [math.inf, -math.inf]), ValuesAxis("y", [math.nan])])
     assert list(iter_encoded(sweep, format=program_format("args"))) == ["--x=inf --y=nan", "--x=-inf --y=nan"]

@@ -30,7 +30,6 @@ All functions are O(size of the value); none recurses.
 
 from __future__ import annotations
 
-import json
 
 import math
 import re
@@ -169,7 +168,7 @@ def lookup(value: Any, key: str | int) -> Any:
         folded = fold(name)
         for item_key, item in value.items():
             if not isinstance(item_key, str):  # a key YAML read as a scalar: its name in the JSON written
-                item_key = json.dumps(item_key)
+                item_key = _json_name(item_key)
             if item_key == name or fold(item_key) == folded:
                 return item
         return None
@@ -180,6 +179,15 @@ def lookup(value: Any, key: str | int) -> Any:
         position = int(number)  # floor: number is not negative
         return value[position] if position < len(value) else None
     return None
+
+
+def _json_name(key: Any) -> str:
+    """The name JSON writes for a mapping key that YAML read as a scalar other than a string.
+
+    >>> _json_name(8), _json_name(True), _json_name(None), _json_name(1.5)
+    ('8', 'true', 'null', '1.5')
+    """
+    return "true" if key is True else "false" if key is False else "null" if key is None else repr(key)
 
 
 def matches(pattern: Any, value: Any) -> bool:

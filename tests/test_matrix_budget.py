@@ -207,7 +207,7 @@ def test_the_issue_case_is_counted_not_refused(monkeypatch):
     matrix["exclude"] = [{f"x{i}": generator.randrange(100) for i in range(3)} for _ in range(300)]
     matrix["exclude"] += [{f"x{i}": generator.randrange(10) for i in generator.sample(range(3), 2)} for _ in range(300)]
     monkeypatch.setattr(matrix_module, "STATE_BUDGET", 50)  # force the enumeration
-    sweep = Sweep.from_matrix(matrix)
+    sweep = from_matrix(matrix)
     assert sweep._enumerate
     # eagerly, with sets: the combinations each entry excludes
     gone: set[tuple[int, int, int]] = set()

@@ -443,10 +443,13 @@ class Misses:
 
     def concentrated(self) -> list[tuple[str, Any, int, int | None]]:
         """The rows whose share of missing points is above the whole's (``share``), at most
-        :data:`MISSES_SHOWN`; without totals, the values most missing points have."""
+        :data:`MISSES_SHOWN`; without totals, the values most missing points have. A concentration
+        takes two missing points at least: a value only one of them has (a name, a seed of its own,
+        or any value of a lone miss, which collect lists anyway) is left out."""
+        rows = [row for row in self.rows if row[2] > 1]
         if self.share is None:
-            return self.rows[:MISSES_SHOWN]
-        return [row for row in self.rows if row[3] and row[2] / row[3] > self.share][:MISSES_SHOWN]
+            return rows[:MISSES_SHOWN]
+        return [row for row in rows if row[3] and row[2] / row[3] > self.share][:MISSES_SHOWN]
 
     def __str__(self) -> str:
         """``37 missing: runner=h200-dgxc 31/40, conc=512 12/60`` (the values the misses concentrate on)."""

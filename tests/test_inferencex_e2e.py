@@ -92,8 +92,12 @@ def test_collect_names_missing_rows_and_writes_upstreams_aggregate(tmp_path):
     lines = report.stdout.splitlines()
     assert "single-node: 7 rows, 5 done, 2 missing, 0 duplicated" in lines
     assert "  missing single-node 2: dsr1-fp8-h200-sglang dsr1_8k1k conc=16 runner=h200" in lines
+    assert any(line.startswith("  single-node: 2 missing") for line in lines)  # where the misses are
     assert "agentic: 3 rows, 3 done, 0 missing, 0 duplicated" in lines
     assert lines[-1] == 'rerun-json: {"single-node":"2,5"}'
+    missing_folder = drop_in(*base, "--collect", str(tmp_path / "no-such-folder"))
+    assert missing_folder.returncode == 1 and missing_folder.stderr.count("\n") == 1
+    assert "no-such-folder: cannot read the results folder: No such file or directory" in missing_folder.stderr
     # written in the working directory, as upstream's script writes it
     assert len(json.loads((tmp_path / "agg_bmk.json").read_text())) == 8
 

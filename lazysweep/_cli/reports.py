@@ -137,11 +137,11 @@ def run_collect(args: argparse.Namespace) -> int:
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         append_step_summary(found.table() + ("" if misses is None else "\n" + misses.table()))
     write(f"{found}\n")
-    if found.problems or misses is not None:
+    if found.problems or (misses is not None and misses.concentrated()):
         flush()  # the summary line first, then the details on stderr, in that order on a terminal or a pipe
     for location, problem in found.problems:  # where to look, on stderr: stdout holds the one summary line
         sys.stderr.write(f"lazysweep: {location}: {problem}\n")
-    if misses is not None:  # where the misses are
+    if misses is not None and misses.concentrated():  # where the misses are
         sys.stderr.write(f"lazysweep: {misses}\n")
     return 0 if found.complete else 1
 

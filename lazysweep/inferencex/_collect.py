@@ -30,6 +30,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._errors import SweepError
 from .._selection import Ranges
 
 TYPE_CHECKING = False
@@ -174,6 +175,10 @@ def aggregate(results_dir: str | os.PathLike[str], name: str, into: str | os.Pat
 
 
 def artifact_names(results_dir: str | os.PathLike[str]) -> list[str]:
-    """The artifact folders under ``results_dir`` (download-artifact writes one folder per artifact)."""
-    return sorted(entry.name for entry in os.scandir(results_dir) if entry.is_dir())
+    """The artifact folders under ``results_dir`` (download-artifact writes one folder per artifact);
+    a folder that cannot be read is a :class:`~lazysweep._errors.SweepError` naming it."""
+    try:
+        return sorted(entry.name for entry in os.scandir(results_dir) if entry.is_dir())
+    except OSError as error:
+        raise SweepError(f"cannot read the results folder: {error.strerror}", path=os.fspath(results_dir)) from None
 

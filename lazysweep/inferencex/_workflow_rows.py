@@ -26,6 +26,8 @@ the output lazy: batches and counts cost what they do without them.
 
 from __future__ import annotations
 
+import os
+
 from .._space import Sweep
 
 TYPE_CHECKING = False
@@ -149,7 +151,9 @@ def _identity(index: int) -> int:
 def collect_rows(args: argparse.Namespace, rows: Sweep) -> int:
     """``--collect``: report each family's rows against the artifacts; 0 when all ran once, else 1."""
     from .. import inferencex as package
+    from .._collect import where_missing
     from .._console import write
+    from .._github import append_step_summary
     from ._collect import aggregate, artifact_names, collect, config_keys, rerun_json
     from ._families import FAMILIES, family_rows
 
@@ -157,7 +161,8 @@ def collect_rows(args: argparse.Namespace, rows: Sweep) -> int:
     runner_data = package.load_runner_file(args.runner_config)
     config_files = getattr(args, "config_files", None)
     chosen = [args.family] if args.family else list(FAMILIES)
-    reports, unknown = collect({name: family_rows(rows, name) for name in chosen}, names, runner_data)
+    families = {name: family_rows(rows, name) for name in chosen}
+    reports, unknown = collect(families, names, runner_data)
     if args.family:  # the other families' artifacts are expected: only all seven can tell an unknown one
         unknown = []
     configs = package.load_config_files(config_files) if config_files else {}
@@ -167,6 +172,12 @@ def collect_rows(args: argparse.Namespace, rows: Sweep) -> int:
             keys = "|".join(config_keys(row, configs, runner_data)) or "?"
             write(f"  missing {report.family} {index}: {keys} {row.get('exp-name')} conc={row.get('conc')} "
                   f"runner={row.get('runner')}\n")
+        if report.missing:  # where the misses are: one runner pool, one concurrency...
+            misses = where_missing(families[report.family], report.missing_ranges)
+            if misses.concentrated():
+                write(f"  {report.family}: {misses}\n")
+            if os.environ.get("GITHUB_STEP_SUMMARY"):
+                append_step_summary(f"### {report.family}\n\n{misses.table()}")
         for name in report.duplicated:
             write(f"  duplicated {report.family}: {name}\n")
     for name in unknown:

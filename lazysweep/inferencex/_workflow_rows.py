@@ -161,7 +161,7 @@ def collect_rows(args: argparse.Namespace, rows: Sweep) -> int:
     runner_data = package.load_runner_file(args.runner_config)
     config_files = getattr(args, "config_files", None)
     chosen = [args.family] if args.family else list(FAMILIES)
-    families = {name: family_rows(rows, name) for name in chosen}
+    families: dict[str, Sweep] = {name: family_rows(rows, name) for name in chosen}
     reports, unknown = collect(families, names, runner_data)
     if args.family:  # the other families' artifacts are expected: only all seven can tell an unknown one
         unknown = []

@@ -183,7 +183,7 @@ def over_limit_advice(count: int, batches: int) -> str:
         f"{message}, and {count} points as one job each are beyond GitHub's limits "
         f"({GITHUB_MATRIX_LIMIT} jobs per matrix, {GITHUB_RUN_JOB_LIMIT:,} jobs per workflow run): "
         f"use --size {fits} or more with batch jobs that each loop over their points "
-        "('lazysweep batch ... --format jsonl', see the README)"
+        "('lazysweep batch ... --format jsonl', see docs/ci.md)"
     )
 
 

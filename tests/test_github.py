@@ -106,7 +106,7 @@ def test_batches_refuses_more_than_a_matrix_takes(output, write, capsys):
     assert err == (
         "lazysweep: error: 391 batches are more than a GitHub matrix takes (256), and 100000 points as one job each "
         "are beyond GitHub's limits (256 jobs per matrix, 50,000 jobs per workflow run): use --size 391 or more "
-        "with batch jobs that each loop over their points ('lazysweep batch ... --format jsonl', see the README)\n"
+        "with batch jobs that each loop over their points ('lazysweep batch ... --format jsonl', see docs/ci.md)\n"
     )
     assert not output.exists()
 

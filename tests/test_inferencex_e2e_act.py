@@ -44,7 +44,7 @@ pytestmark = pytest.mark.act
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "inferencex" / "workflows"
 REAL = ROOT / "tests" / "compat-ix" / "real"
-INSTALL = '            - name: Install lazysweep\n              run: python3 -m pip install "lazysweep[inferencex]"\n'
+INSTALL = '            - name: Install lazysweep\n              run: python3 -m pip install "lazysweep[inferencex] @ git+https://github.com/lazysweep/lazysweep@v1.0.0"\n'
 # the changelog mode's steps (not run here: they need uv and the network) and its uv setup
 CHANGELOG_STEPS = re.compile(r"            - name: (?:Upload|Download) the changelog's rows\n(?:              [^\n]*\n)+"
                              r"|            - uses: astral-sh/setup-uv@[^\n]*\n")

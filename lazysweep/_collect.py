@@ -37,7 +37,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 from ._axes import value_key
 from ._errors import SweepError
 from ._encode import INDEX_FIELD, refuse_index_field
+from ._equality import ambiguous
 from ._plan import Plan, field_names, fingerprint
 from ._selection import Ranges
 from ._space import Sweep
@@ -345,12 +346,16 @@ def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tupl
             return None, f"stale: made for the sweep with fingerprint {made.fingerprint}, not {fingerprint}"
     own = [key for key in value if key in fields]
     if INDEX_FIELD not in value:
-        try:
-            return sweep.index({key: value[key] for key in own}), None
-        except SweepError as error:  # two points with these values (a matrix listing 1 and 1.0)
+        point = {key: value[key] for key in own}
+        try:  # two points with these values (a value listed twice, a matrix's 1 and 1.0): never one of them
+            found = list(islice(sweep._matches(point), 2))
+        except SweepError as error:
             return None, f"unknown: {error.message}"
-        except ValueError:
+        if len(found) > 1:
+            return None, f"unknown: {ambiguous(point).message}"
+        if not found:
             return None, "unknown: no point has these fields" if own else "unknown: no _index and no field of a point"
+        return found[0], None
     index = value[INDEX_FIELD]
     if type(index) is not int or not 0 <= index < sweep.count:
         return None, f"unknown: {INDEX_FIELD} {_number_excerpt(index)} is not an index of the {sweep.count} points"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, SweepError, from_matrix
+from lazysweep import Chain, Sweep, SweepError, from_matrix
 from lazysweep._cli import main
 from lazysweep._collect import collect, read_results, result_files
 from lazysweep._plan import Plan
@@ -157,6 +157,25 @@ def test_an_include_sweep_matches_by_fields():
     assert found.complete and [json.loads(text)["time"] for _, text in found.results] == list(range(5))
     found = collect(sweep, [({"os": "mac", "n": 1}, "x")])  # the arm extra is part of the point
     assert found.unknown == 1
+
+
+@pytest.mark.parametrize("sweep", [
+    from_matrix({"os": ["linux", "linux"], "n": [1, 2]}),  # a value listed twice: two jobs
+    from_matrix({"n": [1, 1.0]}),  # equal as GitHub compares, and as a result's JSON reads them back
+    from_matrix({"os": ["linux"], "n": [1, 2], "include": [{"os": "linux", "n": 2}]}),  # no: include extends
+    Chain([from_matrix({"n": [1, 2]}), from_matrix({"n": [2, 3]})]),  # a union of two files
+], ids=["listed-twice", "one-and-one-point-zero", "include-extends", "union"])
+def test_a_result_whose_fields_two_points_have_is_credited_to_neither(sweep):
+    """Matched by fields, a result that fits two points could be either job's: it is unknown, with
+    the advice to match by _index; never credited to the first one silently."""
+    points = list(sweep)
+    shared = [point for point in points if sum(value == point for value in points) > 1]
+    found = collect(sweep, [(dict(point), "r") for point in shared] or [({"n": 2, "os": "linux"}, "r")])
+    if shared:
+        assert found.done == 0 and found.unknown == len(shared)
+        assert all("match results by '_index'" in problem for _, problem in found.problems)
+    else:  # the include only extends the one point: one match, credited
+        assert found.done == 1 and found.unknown == 0
 
 
 @settings(max_examples=50)

@@ -13,7 +13,7 @@ from conftest import (
 )
 
 import lazysweep
-from lazysweep import Sweep, from_matrix
+from lazysweep import from_matrix
 
 ALL = list(SHAPES)
 STREAM = 100_000

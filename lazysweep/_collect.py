@@ -261,7 +261,6 @@ class _Runs:
             runs = self.runs
             self.runs = []
             merged_indices: list[int] = []
-            merged_texts: list[str] = []
             handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
             for index, text in self._pairs(runs):
                 merged_indices.append(index)

@@ -34,7 +34,7 @@ swapped where one of them has a single value, an ``exclude`` that removes
 nothing) get different fingerprints: the plan then refuses a run it could
 have allowed, never the other way round.
 
->>> from lazysweep._axes import ArithmeticRange, ValuesAxis
+>>> from lazysweep import ArithmeticRange, Product, ValuesAxis
 >>> a = Product([ValuesAxis("n", [0, 5, 10]), ValuesAxis("os", [{"name": "linux", "arm": False}])])
 >>> b = Product([ArithmeticRange("n", 0, 10, 5), ValuesAxis("os", [{"arm": False, "name": "linux"}])])
 >>> fingerprint(a) == fingerprint(b), len(fingerprint(a))
@@ -57,7 +57,7 @@ from ._batching import DEFAULT_BATCH_SIZE, check_batch_size
 from ._encode import INDEX_FIELD, canonical
 from ._errors import SweepError, UsageError
 from ._pipeline import options_of
-from ._space import Product, Sweep
+from ._space import Sweep
 
 __all__ = ["INDEX_FIELD", "fingerprint", "describe", "field_names", "selection_fingerprint", "Plan", "check_plan"]
 
@@ -91,7 +91,7 @@ def describe(sweep: Sweep) -> list[Any]:
     Each kind of sweep gives its own (:meth:`lazysweep.Sweep._describe`). TypeError for a
     sweep whose kind has none (a shuffled one: its order is not content).
 
-    >>> from lazysweep._axes import GeometricRange, ValuesAxis
+    >>> from lazysweep import GeometricRange, Product, ValuesAxis
     >>> describe(Product([ValuesAxis("os", ["linux"]), GeometricRange("n", 1, 9, 2)]))
     ['product', [['os', ['values', ['"linux"']]], ['n', ['geometric', 1, 2, 5, 9]]]]
     """

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, UsageError, from_matrix
+from lazysweep import UsageError, from_matrix
 from lazysweep._axisspec import parse_axis, plain_scalar, sweep_from_axes
 from lazysweep._formats import args_line, hydra_line, hydra_value
 

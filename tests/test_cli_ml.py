@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from lazysweep import Sweep, from_matrix
+from lazysweep import from_matrix
 from lazysweep._cli import main
 from lazysweep._jobarray import INDEX_VARIABLES
 

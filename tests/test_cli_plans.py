@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, from_matrix, select
+from lazysweep import from_matrix, select
 from lazysweep._cli import main
 from lazysweep._jobarray import INDEX_VARIABLES
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Chain, Sweep, SweepError, from_matrix
+from lazysweep import Chain, SweepError, from_matrix
 from lazysweep._cli import main
 from lazysweep._collect import collect, read_results, result_files
 from lazysweep._plan import Plan

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lazysweep import SweepError, from_matrix
 from lazysweep import _collect
 from lazysweep._cli import main
-from lazysweep._collect import collect, read_results, where_missing
+from lazysweep._collect import collect, where_missing
 from lazysweep._jobarray import index_from_environment
 from lazysweep._selection import Ranges
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, SweepError, load, from_matrix
+from lazysweep import SweepError, load, from_matrix
 from lazysweep._floatranges import LinearRange, LogRange, RangeSpecError, StepRange, float_range
 
 

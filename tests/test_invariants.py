@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_matrix import matrices
 
 import lazysweep
-from lazysweep import Chain, Sweep, SweepError, from_matrix
+from lazysweep import Chain, SweepError, from_matrix
 from lazysweep._axes import value_key
 from lazysweep._cli import main
 from lazysweep._loader import Limits, parse_document

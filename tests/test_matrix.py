@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 
 import pytest
 from conftest import eager_axis
@@ -10,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lazysweep
-from lazysweep import Sweep, SweepError, from_matrix
+from lazysweep import SweepError, from_matrix
 from lazysweep._axes import ArithmeticRange, ValuesAxis, value_key
 from lazysweep import _matrix as matrix_module
 from lazysweep._equality import matches

@@ -13,7 +13,7 @@ import pytest
 from test_hardening import ROOT, cap_memory
 
 import lazysweep
-from lazysweep import Sweep, SweepError, from_matrix
+from lazysweep import SweepError, from_matrix
 from lazysweep import _matrix as matrix_module
 
 SECONDS = 10  # the refusal itself comes in well under a second of CPU; this is slack for a loaded machine

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_matrix import check_against_the_oracle, same
 
-from lazysweep import Sweep, SweepError, from_matrix
+from lazysweep import SweepError, from_matrix
 from lazysweep import _matrix as matrix_module
 from lazysweep._axes import ArithmeticRange, GeometricRange, ValuesAxis
 from lazysweep._equality import int_interval, literal_number, loose_equal, parse_number

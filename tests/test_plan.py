@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, load, from_matrix
+from lazysweep import load, from_matrix
 from lazysweep._plan import Plan, describe, field_names, fingerprint, selection_fingerprint
 from lazysweep._selection import select
 

@@ -7,7 +7,7 @@ from conftest import eager_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lazysweep import Sweep, from_matrix
+from lazysweep import from_matrix
 from lazysweep._selection import IndexSelection, Ranges, select
 
 MATRIX = {"x": [1, 2, 3], "y": ["a", "b"], "n": {"start": 0, "stop": 4}}

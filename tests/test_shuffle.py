@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lazysweep._permutation as shuffle
-from lazysweep import Chain, Product, Sweep, from_matrix
+from lazysweep import Chain, Product, from_matrix
 from lazysweep._axes import ArithmeticRange, ValuesAxis
 from lazysweep._batching import balanced_batch_count, shard_bounds
 from lazysweep._permutation import Permutation

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import lazysweep._space as space
 from lazysweep._lanes import LANE_BITS
-from lazysweep import Chain, Product, Sweep, SweepSlice, from_matrix
+from lazysweep import Chain, Product, SweepSlice, from_matrix
 from lazysweep._axes import ArithmeticRange, ValuesAxis, value_key
 
 MATRIX = {"os": ["linux", "mac"], "py": [3.10, 3.11, 3.12], "n": {"start": 1, "stop": 7, "step": 3}}

@@ -6,7 +6,7 @@ import pytest
 from conftest import eager_points
 
 import lazysweep
-from lazysweep import Chain, Product, Sweep, SweepError, from_matrix
+from lazysweep import Chain, Product, SweepError, from_matrix
 from lazysweep._sweepfile import SweepWarning
 
 

@@ -76,7 +76,7 @@ def listed_rows(path: str) -> Sweep:
     """The rows of a JSON list file, as a sweep (the list is read whole: it already exists)."""
     import json
 
-    from .._space import Chain, Sweep
+    from .._space import Chain
 
     try:
         with open(path) as source:

@@ -49,11 +49,10 @@ INSTALL = '            - name: Install lazysweep\n              run: python3 -m 
 CHANGELOG_STEPS = re.compile(r"            - name: (?:Upload|Download) the changelog's rows\n(?:              [^\n]*\n)+"
                              r"|            - uses: astral-sh/setup-uv@[^\n]*\n")
 CHECKOUT = re.compile(r"            - name: Checkout[^\n]*\n(?:              [^\n]*\n|                [^\n]*\n)+")
-# Three config-key prefixes of the real configs, 61 rows in the five families a full sweep fills. The
-# whole real set (2,137 jobs) ran here too, in 356 s on a loaded machine: longer than a test should take,
-# so it is left to the non-act tests, which compare every family of every config set with upstream's.
-GENERATE = ("full-sweep --config-files configs/nvidia-master.yaml configs/amd-master.yaml "
-            "--model-prefix qwen3.5-fp4-mi355x glm5.2-fp8-h200 kimik2.6-fp4-b200")
+# The whole real sweep (every family of upstream's configs at 843c6254f), and three of its config-key
+# prefixes, 61 rows in the five families a full sweep fills, for the run with lost results and a re-run.
+WHOLE = "full-sweep --config-files configs/nvidia-master.yaml configs/amd-master.yaml"
+GENERATE = f"{WHOLE} --model-prefix qwen3.5-fp4-mi355x glm5.2-fp8-h200 kimik2.6-fp4-b200"
 RUN_ID = "4242"
 JOB_OF = {"single-node": "test-sweep-single-node", "multi-node": "test-sweep-multi-node",
           "multi-node-eval": "test-sweep-multi-node-evals", "agentic": "test-sweep-agentic",
@@ -182,17 +181,17 @@ class Repository:
         assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
         return time.monotonic() - started
 
-    def collect(self) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "lazysweep.inferencex", *GENERATE.split(), "--collect",
+    def collect(self, generate: str = GENERATE) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "lazysweep.inferencex", *generate.split(), "--collect",
                                str(self.results)], cwd=self.repo, capture_output=True, text=True)
 
     def recorded(self) -> list[dict]:
         return [json.loads(path.read_text()) for path in sorted(self.records.iterdir())]
 
 
-def check_inputs(recorded: list[dict], families: dict[str, list[dict]]) -> None:
+def check_inputs(recorded: list[dict], families: dict[str, list[dict]], generate: str = GENERATE) -> None:
     """Each family's rows reached the templates once each, with upstream's inputs."""
-    workflow_inputs = {"generate-cli-command": GENERATE, "duration-override": "", "require-power": False,
+    workflow_inputs = {"generate-cli-command": generate, "duration-override": "", "require-power": False,
                        "power-producer-sha": "", "agentx-fast": False, "eval-limit": "", "swebench-gen-mode": "",
                        "fail-fast": False, "ref": None}
     tokens = Counter(record["queue-token"] for record in recorded)
@@ -204,6 +203,22 @@ def check_inputs(recorded: list[dict], families: dict[str, list[dict]]) -> None:
         expected = [normalized(expected_inputs(family, row, defaults, workflow_inputs)) for row in rows]
         assert [normalized(by_token.get(row["queue-token"])) for row in rows] == expected, family
     assert len(recorded) == sum(len(rows) for rows in families.values())
+
+
+def test_the_whole_real_sweep_in_batches_of_256_runs_each_row_once_with_upstreams_inputs(act, tmp_path):  # noqa: F811
+    """Every family of the real configs, past 256 rows each, at the default batch size."""
+    upstream_folder()
+    repo = Repository(act, tmp_path)
+    seconds = repo.run("4545", **{"generate-cli-command": WHOLE})
+    print(f"act ran the whole batched e2e workflow in {seconds:.0f} s")
+    listed = json.loads(subprocess.run([sys.executable, "-m", "lazysweep.inferencex", *WHOLE.split()],
+                                       cwd=repo.repo, capture_output=True, text=True, check=True).stdout)
+    families = upstream_families(listed, namespace="4545:1", event="workflow_dispatch")
+    assert max(len(rows) for rows in families.values()) > 256  # a family one matrix could not hold
+    check_inputs(repo.recorded(), families, WHOLE)
+    assert len(repo.recorded()) == sum(map(len, families.values()))
+    report = repo.collect(WHOLE)
+    assert report.returncode == 0 and report.stdout.endswith("complete\n"), report.stdout + report.stderr
 
 
 def test_batched_e2e_passes_each_row_upstreams_inputs_exactly_once_and_reruns_the_missing(act, tmp_path):  # noqa: F811

@@ -13,14 +13,14 @@ import resource
 import sys
 import time
 
-from lazysweep import Sweep
+from lazysweep import Sweep, from_matrix
 from lazysweep._axes import value_key
 from lazysweep._collect import collect, read_results
 
 
 def sweep_for(results: int) -> Sweep:
     """100 models x 100 concurrencies x results/10^4 seeds: one point per result."""
-    return Sweep.from_matrix({"model": [f"m{i}" for i in range(100)], "conc": {"start": 0, "stop": 99},
+    return from_matrix({"model": [f"m{i}" for i in range(100)], "conc": {"start": 0, "stop": 99},
                               "seed": {"start": 0, "stop": results // 10_000 - 1}})
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -180,28 +179,6 @@ def test_process_changelog_runs_with_the_drop_in_as_its_generator(tmp_path):
     assert all(within(row, plain) for row in benchmarks)
     assert all(within(row, marked) for row in evals)
     assert len(benchmarks) == len(plain)
-
-
-def guide_examples() -> list[tuple[str, str]]:
-    examples = []
-    for block in re.findall(r"```console\n(.*?)```", GUIDE.read_text(), flags=re.S):
-        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
-            command, _, output = chunk.partition("\n")
-            examples.append((command, output))
-    return examples
-
-
-@pytest.mark.parametrize("command, expected", guide_examples())
-def test_guide_examples(command, expected):
-    """Each ``$ lazysweep ...`` line of the guide prints what follows it (stdout, then stderr)."""
-    status = 0
-    found = re.search(r"^\(exit status (\d+)\)\n\Z", expected, flags=re.M)
-    if found:
-        status, expected = int(found.group(1)), expected[: found.start()]
-    argv = shlex.split(command)
-    assert argv[0] == "lazysweep"
-    result = subprocess.run([sys.executable, "-m", "lazysweep", *argv[1:]], cwd=ROOT, capture_output=True, text=True)
-    assert (result.returncode, result.stdout + result.stderr) == (status, expected)
 
 
 def test_the_guides_count_of_rows_sharing_an_artifact_name(monkeypatch):

@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 import lazysweep
+from act_runs import run_act
 from conftest import documented_block as readme_block
 from conftest import require_engine_host
 from lazysweep._home import MAJOR, RELEASE, REPOSITORY
@@ -184,19 +185,10 @@ class Runner:
             argv += ["--input", f"{key}={value}"]
         if jobs is not None:
             argv += ["--concurrent-jobs", str(jobs)]
-        for attempt in range(3):
-            result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True,
-                                    env={**os.environ, "PATH": programs()})
-            log = result.stdout + result.stderr
-            # act 0.2.89 can crash on its own data race when called workflows get secrets
-            # (nektos/act#6030, "concurrent map iteration and map write"): that run proves nothing
-            # either way, so it starts again, without what it uploaded.
-            if "fatal error: concurrent map" not in log:
-                break
-            (self.folder / f"act-{run_id}-crash-{attempt}.log").write_text(log)
-            shutil.rmtree(self.store / str(run_id), ignore_errors=True)
-        (self.folder / f"act-{run_id}.log").write_text(log)
-        assert (result.returncode == 0) == succeed, log[-6000:]
+        status, log = run_act(argv, cwd=self.repo, env={**os.environ, "PATH": programs()},
+                              log=self.folder / f"act-{run_id}.log",
+                              reset=lambda: shutil.rmtree(self.store / str(run_id), ignore_errors=True))
+        assert (status == 0) == succeed, log[-6000:]
         return log
 
     def artifacts(self, run_id: int, name: str, kind: str = "point-") -> list[Path]:

@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from act_runs import run_act
 from github_expressions import evaluate, normalized
 from inferencex_upstream import upstream_families, upstream_folder, workflow_text
 from lazysweep._selection import Ranges
@@ -174,11 +175,20 @@ class Repository:
                 "--action-cache-path", str(self.folder / "act-cache"), "--env", f"GITHUB_RUN_ID={run_id}"]
         for name, value in inputs.items():
             argv += ["--input", f"{name}={value}"]
+        before = {folder: set(folder.iterdir()) for folder in (self.records, self.results)}
+
+        def reset() -> None:  # what a crashed or hung run wrote goes before it starts again
+            for folder, kept in before.items():
+                for path in set(folder.iterdir()) - kept:
+                    if path.is_dir():
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
+
         started = time.monotonic()
-        result = subprocess.run(argv, cwd=self.repo, capture_output=True, text=True,
-                                env={"PATH": programs(), "HOME": str(self.folder)})
-        (self.folder / f"act-{run_id}.log").write_text(result.stdout + result.stderr)
-        assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+        status, log = run_act(argv, cwd=self.repo, env={"PATH": programs(), "HOME": str(self.folder)},
+                              log=self.folder / f"act-{run_id}.log", reset=reset)
+        assert status == 0, log[-6000:]
         return time.monotonic() - started
 
     def collect(self, generate: str = GENERATE) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,10 @@ after the command name) shows the traceback.
 
 The parts: :mod:`.options` (every option), :mod:`.target` (files -> selection
 -> plan check, once for every command), :mod:`.points` (``batch``, ``get``,
-``stream``) and :mod:`.reports` (``count``, ``batches``, ``plan``,
-``fingerprint``, ``collect``, ``lint``, ``split``). To add a command: its options in
-:mod:`.options`, its body in one of the two, and a row in :data:`COMMANDS`.
+``stream``), :mod:`.reports` (``count``, ``batches``, ``plan``,
+``fingerprint``) and :mod:`.checks` (``collect``, ``lint``, ``split``). To add a
+command: its options in :mod:`.options`, its body in one of the three, and a row
+in :data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ COMMANDS: dict[str, Command] = {
     "get": ("in a job: print ONE point, I, as a JSON object (or shell assignments)", setup_get, "points:run_get"),
     "stream": ("print points START..STOP-1, one per line, streamed", setup_stream, "points:run_stream"),
     "collect": ("match results to points: print what is done, missing, duplicated, unknown or stale; "
-                "exit 1 unless complete", setup_collect, "reports:run_collect"),
+                "exit 1 unless complete", setup_collect, "checks:run_collect"),
     "lint": (f"report every workflow job's matrix size; exit 1 if one exceeds {GITHUB_MATRIX_LIMIT}",
-             setup_lint, "reports:run_lint"),
+             setup_lint, "checks:run_lint"),
     "split": (f"rewrite a workflow job whose matrix exceeds {GITHUB_MATRIX_LIMIT} into a fan-out that keeps the job; "
-              "print the diff (or --write)", setup_split, "reports:run_split"),
+              "print the diff (or --write)", setup_split, "checks:run_split"),
 }
 
 _DROP_INS = ("inferencemax", "inferencex")
@@ -90,7 +91,7 @@ def _main(arguments: list[str]) -> int:
         only = arguments[0] if arguments[0] in COMMANDS else None
         args = parse(lambda: build_parser(COMMANDS, __version__, only), arguments)
         module, function = args.run.split(":")
-        # One module of commands per run: the point commands never load the reports' imports (start-up).
+        # One module of commands per run: a command never loads the other modules' imports (start-up).
         status: int = getattr(import_module(f".{module}", __name__), function)(args)
         return status
 

@@ -1,0 +1,76 @@
+"""tests/act_runs.py: a run of act that crashes on act's own race or goes silent starts again, and
+nothing it started outlives it. Stand-in programs play act here, so this runs everywhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+import act_runs
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="act_runs reads /proc (Linux), as act runs here")
+
+
+def program(tmp_path, script: str) -> list[str]:
+    path = tmp_path / "fake-act"
+    path.write_text("#!/bin/bash\n" + script)
+    path.chmod(0o755)
+    return [str(path)]
+
+
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch):
+    monkeypatch.setattr(act_runs, "POLL", 0.05)
+
+
+def run(tmp_path, script: str, **kwargs):
+    resets = []
+    status, log = act_runs.run_act(program(tmp_path, script), cwd=tmp_path, env=dict(os.environ),
+                                   log=tmp_path / "act-1.log", reset=lambda: resets.append(1), **kwargs)
+    return status, log, len(resets)
+
+
+def test_a_run_that_ends_is_returned_as_it_ended(tmp_path):
+    assert run(tmp_path, "echo hello; exit 3\n") == (3, "hello\n", 0)
+    assert (tmp_path / "act-1.log").read_text() == "hello\n"
+
+
+def test_a_crash_on_acts_race_starts_again_after_reset(tmp_path):
+    script = f"""\
+if [ ! -e {tmp_path}/crashed ]; then touch {tmp_path}/crashed; echo 'fatal error: concurrent map writes'; exit 2; fi
+echo done
+"""
+    assert run(tmp_path, script) == (0, "done\n", 1)
+    assert (tmp_path / "act-1-crashed-1.log").read_text() == "fatal error: concurrent map writes\n"
+
+
+def test_a_silent_run_is_killed_with_what_it_started_and_starts_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(act_runs, "SILENCE", 0.5)
+    script = f"""\
+if [ ! -e {tmp_path}/hung ]; then
+  touch {tmp_path}/hung
+  (sleep 600; touch {tmp_path}/outlived) &
+  echo $! > {tmp_path}/child
+  echo started; sleep 600
+fi
+echo done
+"""
+    assert run(tmp_path, script) == (0, "done\n", 1)
+    assert (tmp_path / "act-1-hung-1.log").read_text() == "started\n"
+    child = int((tmp_path / "child").read_text())
+    assert not os.path.exists(f"/proc/{child}") or "Z" in open(f"/proc/{child}/stat").read().split(")")[1][:3]
+
+
+def test_a_run_that_always_hangs_fails_the_test_naming_its_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(act_runs, "SILENCE", 0.3)
+    with pytest.raises(pytest.fail.Exception, match=r"hung in each of 3 runs .*act-1-hung-3\.log"):
+        run(tmp_path, "echo started; sleep 600\n")
+
+
+def test_a_run_past_its_limit_counts_as_hung_even_while_it_talks(tmp_path, monkeypatch):
+    monkeypatch.setattr(act_runs, "LIMIT", 0.5)
+    monkeypatch.setattr(act_runs, "ATTEMPTS", 1)
+    with pytest.raises(pytest.fail.Exception, match="act-1-hung-1.log"):
+        run(tmp_path, "while true; do echo tick; sleep 0.2; done\n")

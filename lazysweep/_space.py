@@ -336,7 +336,8 @@ def _picked(table: Sequence[T], positions: list[int]) -> Sequence[T]:
     (0.6x the time of ``map(table.__getitem__, ...)`` for a chunk of 1,024, measured)."""
     if len(positions) < 2:  # itemgetter of one position returns the item, not a tuple
         return [table[position] for position in positions]
-    return operator.itemgetter(*positions)(table)
+    picked: Sequence[T] = operator.itemgetter(*positions)(table)
+    return picked
 
 
 def _range_count(indices: range) -> int:
@@ -567,7 +568,7 @@ class Product(Sweep):
         )
         return encoding.indexed(texts)
 
-    def _grouped(self, fragments: Fragments) -> tuple[Product, list[Callable[[Iterable[int]], Iterator[str]]]]:
+    def _grouped(self, fragments: Fragments) -> tuple[Product, list[Callable[[list[int]], Iterable[str]]]]:
         """The axes in groups, from the last: each run of neighbours whose sizes multiply to at most
         :data:`BLOCK_VALUES` is one axis of a product of their sizes, its values the group's joined
         fragments; a larger axis stays alone, its fragments made as looked up. Returns that product
@@ -582,7 +583,7 @@ class Product(Sweep):
             spans.append((start, stop))
             stop = start
         spans.reverse()
-        lookups: list[Callable[[Iterable[int]], Iterator[str]]] = []
+        lookups: list[Callable[[list[int]], Iterable[str]]] = []
         sizes = []
         for start, stop in spans:
             if stop - start == 1 and self._sizes[start] > BLOCK_VALUES:

@@ -83,13 +83,14 @@ class Lanes:
     are kept (a few per caller), so a chunk after the first costs no set-up.
     """
 
-    __slots__ = ("width", "count", "ones", "_step", "_replicas")
+    __slots__ = ("width", "count", "ones", "_step", "_replicas", "_positions")
 
     def __init__(self, width: int, count: int) -> None:
         self.width, self.count, self._step = width, count, width // WORD
         #: 1 in every lane: ``value * ones`` is ``value`` in every lane.
         self.ones = int.from_bytes((b"\x01" + bytes(width // 8 - 1)) * count, "little")
         self._replicas: dict[int, int] = {}
+        self._positions: list[int] | None = None  # 0 .. count-1, made by the first at_least
 
     def replicate(self, value: int) -> int:
         """``value`` (below ``2**width``) in every lane, made once per value (the last
@@ -119,8 +120,14 @@ class Lanes:
         # bound or more exactly when the lane's top bit is set after adding 2**(width-1) - bound
         top = 1 << (self.width - 1)
         flags = (packed + self.replicate(top - bound)) & self.replicate(top)
-        words = memoryview(flags.to_bytes(8 * self.count * self._step, "little")).cast("Q")
-        return list(compress(range(self.count), words[self._step - 1 :: self._step]))  # any byte order: 0 or not
+        if not flags:
+            return []
+        positions = self._positions
+        if positions is None:  # kept: compress then hands out these ints instead of making new ones
+            positions = self._positions = list(range(self.count))
+        lane_bytes = self.width // 8
+        # each lane's top byte, read little-endian: 0x80 or 0 (a bytes slice, iterated without making ints)
+        return list(compress(positions, flags.to_bytes(lane_bytes * self.count, "little")[lane_bytes - 1 :: lane_bytes]))
 
     def pack(self, values: list[int]) -> int:
         """``count`` numbers (each below ``2**width``), one to a lane, in order.
@@ -128,7 +135,10 @@ class Lanes:
         >>> Lanes(128, 2).pack([1, 2**70]) == 1 + (2**70 << 128)
         True
         """
-        words, step = self._zeros(), self._step
+        step = self._step
+        if step == 1:  # one word a lane: each value fits a word, no maximum to look for
+            return self._to_int(array("Q", values))
+        words = self._zeros()
         top = _words_needed(max(values, default=0).bit_length())
         if top == 1:
             words[::step] = array("Q", values)

@@ -57,6 +57,10 @@ SCALAR_BELOW = 16
 #: Chunks kept by :meth:`Permutation.chunks` after they are made.
 RECENT = 4
 
+#: The lanes of a cycle-walking pass are rounded up to a multiple of this, so a few networks,
+#: made once, serve every pass of every chunk (at most ``CHUNK / LANE_STEP`` of them).
+LANE_STEP = 128
+
 
 def _round_keys(seed: int, bits: int) -> list[tuple[int, int, int, int]]:
     """The round keys, two rounds to a tuple ``(k_even, m_even, k_odd, m_odd)``."""
@@ -157,7 +161,7 @@ class Permutation:
     [329, 47, 707, 307, 827]
     """
 
-    __slots__ = ("count", "seed", "_bits", "_keys", "_forward", "_backward", "_chunk_network", "_recent")
+    __slots__ = ("count", "seed", "_bits", "_keys", "_forward", "_backward", "_networks", "_recent")
 
     def __init__(self, count: int, seed: int) -> None:
         if count < 0:
@@ -168,7 +172,7 @@ class Permutation:
         self._keys = keys = _round_keys(seed, bits)
         self._forward = _network(bits // 2, bits - bits // 2, keys)
         self._backward = _inverse_network(bits // 2, bits - bits // 2, keys)
-        self._chunk_network: _LaneNetwork | None = None  # made on the first whole chunk
+        self._networks: dict[int, _LaneNetwork] = {}  # by lane count, each made on first use
         self._recent: dict[tuple[int, int], list[int]] = {}
 
     def __getitem__(self, index: int) -> int:
@@ -216,21 +220,24 @@ class Permutation:
                 for at in outside:
                     images[at] = self[images[at]]
                 break
-            network = self._network_of(len(outside))
-            walked, still = network.run(network.lanes.pack([images[at] for at in outside]), self.count)
+            lanes = -(-len(outside) // LANE_STEP) * LANE_STEP  # the lanes past the outside ones hold 0
+            network = self._network_of(lanes)
+            packed = network.lanes.pack([images[at] for at in outside] + [0] * (lanes - len(outside)))
+            walked, still = network.run(packed, self.count)
             for at, image in zip(outside, walked):
                 images[at] = image
-            outside = [outside[at] for at in still]
+            outside = [outside[at] for at in still if at < len(outside)]
         return images
 
     def _network_of(self, lanes: int) -> _LaneNetwork:
-        """The lane network for ``lanes`` lanes (the whole-chunk one made once)."""
-        if lanes == CHUNK and self._chunk_network is not None:
-            return self._chunk_network
-        bits = self._bits
-        network = _LaneNetwork(bits // 2, bits - bits // 2, self._keys, Lanes(lane_width(bits), lanes))
-        if lanes == CHUNK:
-            self._chunk_network = network
+        """The lane network for ``lanes`` lanes, kept when they are a multiple of :data:`LANE_STEP`
+        (:data:`CHUNK` is one): a run's last, shorter chunk makes its first pass's network anew."""
+        network = self._networks.get(lanes)
+        if network is None:
+            bits = self._bits
+            network = _LaneNetwork(bits // 2, bits - bits // 2, self._keys, Lanes(lane_width(bits), lanes))
+            if lanes % LANE_STEP == 0:
+                self._networks[lanes] = network
         return network
 
 

@@ -35,7 +35,13 @@ pattern. Survivors are counted over the set of exclude entries still alive:
   from the node of the other entries, which all such values share: the
   states follow the values the entries name, not their combinations;
 * ``sweep[i]`` and ``index`` go axis by axis over a cached table per state
-  (segment starts and the survivors before each), one ``bisect`` per axis;
+  (segment starts and the survivors before each), one ``bisect`` per axis.
+  A state is the entries naming no axis yet (the same on every path) plus
+  those matched on the axes before; ``sweep[i]`` counts the survivors before
+  a digit by inclusion-exclusion over the few matched ones, each subset a
+  table of the others with the axes it names fixed. Those tables are shared
+  by all the states whose entries fix the same classes, so a cold access
+  rarely builds one, where a table per state was built at nearly every one;
 * a batch walks those tables like an odometer, and an include's extras are
   found by AND-ing one bitmask per axis its filter names;
 * whether an include matches a survivor is a depth-first search with an
@@ -83,6 +89,10 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
     Layout = tuple[list[int], list[int], list[int], list[int]]
     #: A counting node: (exclude entries alive, axes still free that they name).
     Node = tuple[int, int]
+    #: One inclusion-exclusion term of a state's survivors before a digit (see
+    #: ``MatrixSweep._partial_terms``): (coefficient, class, layout); with a class, the term
+    #: counts the values of that class before the digit, else the layout's survivors before it.
+    Term = tuple[int, int, Layout | None]
 
 from ._axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, _powers_below, value_key
 from ._encode import INDEX_FIELD, canonical, describe_axes
@@ -113,6 +123,21 @@ _ENUMERATION_MEMO = 1 << 16
 #: The most entries that one class may keep for the counter to use inclusion-exclusion over them
 #: (2^this many terms) rather than a node of its own.
 _SPLIT_ENTRIES = 3
+
+#: The most inclusion-exclusion terms one state's random access sums (see
+#: ``MatrixSweep._partial_terms``) before it builds the state's own layout instead.
+_PARTIAL_TERMS = 16
+
+#: The digits that such an access tries one by one before it gallops.
+_STEPS = 3
+
+#: A random access first tries inclusion-exclusion within 1/_TRIAL_SHARE of the budget; past
+#: it, it walks the states' own layouts with the whole budget, as it would without the trial.
+_TRIAL_SHARE = 4
+
+#: A state whose terms have served this many random accesses has them summed into one table,
+#: as its own layout would be (one bisect per access from then on, no count to make).
+_SUMMED_AFTER = 64
 
 #: The longest run of a range's values that one double stands for which an include with extras may
 #: name (each of its values is listed in a table).
@@ -260,7 +285,8 @@ class _AxisClasses:
     ``relevant`` holds each pattern's values under the keys naming this axis (two keys that
     differ only in case name the same axis, and both must match)."""
 
-    __slots__ = ("size", "run_starts", "run_classes", "signatures", "sizes", "class_runs", "hits", "named", "rest")
+    __slots__ = ("size", "run_starts", "run_classes", "signatures", "sizes", "class_runs", "hits", "named", "rest",
+                 "class_index")
 
     def __init__(self, axis: Axis, relevant: list[tuple[int, list[Any]]], neutral: int) -> None:
         self.size = axis.size
@@ -287,6 +313,7 @@ class _AxisClasses:
             self.sizes[klass] += self.run_starts[run + 1] - self.run_starts[run]
             self.class_runs[klass].append(run)
         self.hits: dict[int, list[int]] = {bit: [] for bit, _ in relevant}  # pattern bit -> classes it allows
+        self.class_index: dict[int, tuple[list[int], list[int]]] = {}  # see below()
         for klass, mark in enumerate(self.signatures):
             for bit in _bits(mark & self.named):
                 self.hits[bit].append(klass)
@@ -298,9 +325,57 @@ class _AxisClasses:
     def class_at(self, position: int) -> int:
         return self.run_classes[bisect_right(self.run_starts, position) - 1]
 
+    def below(self, klass: int, position: int) -> int:
+        """How many values before ``position`` are of class ``klass``: one bisect over the
+        class's runs, after O(its runs) once (kept per class: bounded by the runs)."""
+        found = self.class_index.get(klass)
+        if found is None:  # (the starts of the class's runs, the class's values before each)
+            starts, before = [], [0]
+            for run in self.class_runs[klass]:
+                starts.append(self.run_starts[run])
+                before.append(before[-1] + self.run_starts[run + 1] - self.run_starts[run])
+            found = self.class_index[klass] = (starts, before)
+        starts, before = found
+        r = bisect_right(starts, position) - 1
+        if r < 0:
+            return 0
+        return before[r] + min(position - starts[r], before[r + 1] - before[r])
+
+
+def _ranks(starts: list[int], weights: list[int]) -> list[int]:
+    """The survivors before each segment of a layout, then the total."""
+    ranks = [0]
+    for s, weight in enumerate(weights):
+        ranks.append(ranks[-1] + weight * (starts[s + 1] - starts[s]))
+    return ranks
+
+
+def _term_counts(classes: _AxisClasses, terms: list[Term], digit: int) -> tuple[int, int]:
+    """A state's survivors before ``digit`` of axis ``classes`` and those at it, from its
+    inclusion-exclusion terms (``MatrixSweep._partial_terms``). O(terms) bisects."""
+    before = own = 0
+    klass_at = -1
+    for coefficient, klass, layout in terms:
+        if layout is None:
+            before += coefficient * classes.below(klass, digit)
+            if klass_at < 0:
+                klass_at = classes.class_at(digit)
+            if klass == klass_at:
+                own += coefficient
+        else:
+            starts, ranks, weights, _ = layout
+            s = bisect_right(starts, digit) - 1
+            before += coefficient * (ranks[s] + (digit - starts[s]) * weights[s])
+            own += coefficient * weights[s]
+    return before, own
+
 
 class _Enumerate(Exception):
     """Raised inside the solver when the budget runs out on a matrix small enough to enumerate."""
+
+
+class _Retry(Exception):
+    """Raised when a trial's share of the budget runs out (``MatrixSweep._digits``)."""
 
 
 class _Witness:
@@ -344,8 +419,10 @@ class MatrixSweep(Sweep):
     :data:`ENUMERATION_LIMIT` combinations is enumerated instead: O(product of
     class counts), bounded memory). ``sweep[i]`` and ``index`` are O(axes)
     look-ups and bisects in cached states (the first access to a state builds
-    its layout: O(classes its entries name) counts); a batch costs that plus
-    its own points, whatever its position.
+    its layout: O(classes its entries name) counts; ``sweep[i]`` builds one only
+    for the entries naming no axis yet, or those with a few axes fixed, and sums
+    O(2^entries matched) of them per axis); a batch costs that plus its own
+    points, whatever its position.
 
     >>> from lazysweep._axes import ValuesAxis
     >>> sweep = MatrixSweep([ValuesAxis("os", ["linux", "mac"]), ValuesAxis("py", [3.11, 3.12])],
@@ -357,7 +434,7 @@ class MatrixSweep(Sweep):
     __slots__ = ("axes", "keys", "_excludes", "_includes", "_classes", "_entry_axes", "_ends", "_suffix",
                  "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
                  "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras",
-                 "_enumerate", "_memo_depth")
+                 "_enumerate", "_memo_depth", "_untested", "_partials", "_free_layouts", "_free_weights", "_trial", "_uses")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -390,6 +467,11 @@ class MatrixSweep(Sweep):
         self._counts: dict[tuple[int, int], int] = {}
         self._memo: dict[Node, int] = {}
         self._layouts: dict[tuple[int, int], Layout] = {}
+        self._partials: dict[tuple[int, int], list[Term] | None] = {}  # see _partial_terms
+        self._free_layouts: dict[tuple[int, int, int], Layout] = {}
+        self._free_weights: dict[tuple[int, int], int] = {}
+        self._trial = False
+        self._uses: dict[tuple[int, int], int] = {}  # see _partial_terms
         self._begin()
         # Pattern bit b: exclude entries first, then include filters.
         self._excludes = [dict(entry) for entry in exclude]
@@ -421,6 +503,9 @@ class MatrixSweep(Sweep):
         for bit in _bits(self._everyone):
             self._ends[max(patterns[bit])] |= 1 << bit
         self._suffix = [((1 << len(self.axes)) - 1) >> k << k for k in range(len(self.axes) + 1)]
+        self._untested = [self._everyone]  # _untested[k]: the exclude entries naming no axis before k
+        for classes in self._classes:
+            self._untested.append(self._untested[-1] & ~classes.named)
         tails = [1]
         for axis in reversed(self.axes):
             tails.append(tails[-1] * axis.size)
@@ -466,25 +551,31 @@ class MatrixSweep(Sweep):
     def _begin(self) -> None:
         """Start one operation's allowance of states and work."""
         self._spent = self._work = 0
-        if len(self._memo) + len(self._counts) + len(self._layouts) > _CACHE_LIMIT:
-            self._memo.clear()
-            self._counts.clear()
-            self._layouts.clear()
+        if (len(self._memo) + len(self._counts) + len(self._layouts) + len(self._partials) + len(self._free_layouts)
+                + len(self._free_weights) + len(self._uses)) > _CACHE_LIMIT:
+            for cache in (self._memo, self._counts, self._layouts, self._partials, self._free_layouts,
+                          self._free_weights, self._uses):
+                cache.clear()
 
     def _charge(self, alive: int = 0) -> None:
         """Count one state, with ``alive`` the exclude entries it works over. Past the budget, a
         matrix of at most :data:`ENUMERATION_LIMIT` combinations switches to enumeration
-        (:class:`_Enumerate` stops the solver once); a larger one is refused."""
+        (:class:`_Enumerate` stops the solver once); a larger one is refused. A trial (see
+        :meth:`_digits`) has :data:`_TRIAL_SHARE` times less, and past it only stops
+        (:class:`_Retry`)."""
         if self._enumerate:
             return
         self._spent += 1
         self._work += alive.bit_count()
-        if self._spent > STATE_BUDGET:
+        share = _TRIAL_SHARE if self._trial else 1
+        if self._spent * share > STATE_BUDGET:
             why = f"more than {STATE_BUDGET} states (lazysweep._matrix.STATE_BUDGET)"
-        elif self._work > WORK_BUDGET:
+        elif self._work * share > WORK_BUDGET:
             why = f"more than {WORK_BUDGET} entries worked over (lazysweep._matrix.WORK_BUDGET)"
         else:
             return
+        if self._trial:
+            raise _Retry
         if self._tails[0] <= ENUMERATION_LIMIT:
             self._enumerate = True
             raise _Enumerate
@@ -773,23 +864,32 @@ class MatrixSweep(Sweep):
         return self._size_of(free) - prod(self._classes[k].hit_size(bit) for k in _bits(free))
 
     def _layout(self, k: int, alive: int) -> Layout:
-        """The segments of axis ``k`` for the entries ``alive``: values that no entry alive
-        names form the gaps between the runs that one does."""
+        """The segments of axis ``k`` for the entries ``alive`` (:meth:`_segments`), each
+        weighed by its survivors below it."""
         key = (k, alive)
         found = self._layouts.get(key)
         if found is not None:
             return found
-        classes = self._classes[k]
-        naming = alive & classes.named
         try:
-            self._charge(naming)  # its loops follow the entries naming this axis
+            self._charge(alive & self._classes[k].named)  # its loops follow the entries naming this axis
         except _Enumerate:
             pass  # the weights below are enumerated from now on
+        starts, follows = self._segments(k, alive)
+        weights = [self._weight(k, following) for following in follows]
+        found = self._layouts[key] = (starts, _ranks(starts, weights), weights, follows)
+        return found
+
+    def _segments(self, k: int, alive: int) -> tuple[list[int], list[int]]:
+        """The segments of axis ``k`` for the entries ``alive``: their starts (then the axis
+        size) and the entries each leaves alive. Values that no entry alive names form the gaps
+        between the runs that one does; adjacent segments alike are one. O(runs named)."""
+        classes = self._classes[k]
+        naming = alive & classes.named
         starts: list[int] = []
         follows: list[int] = []
 
         def add(start: int, following: int) -> None:
-            if not follows or follows[-1] != following:  # adjacent segments alike are one
+            if not follows or follows[-1] != following:
                 starts.append(start)
                 follows.append(following)
 
@@ -807,12 +907,163 @@ class MatrixSweep(Sweep):
                 position = classes.run_starts[run + 1]
             if position < classes.size:
                 add(position, gap)
-        weights = [self._weight(k, following) for following in follows]
         starts.append(classes.size)
-        ranks = [0]
-        for s, weight in enumerate(weights):
-            ranks.append(ranks[-1] + weight * (starts[s + 1] - starts[s]))
-        found = self._layouts[key] = (starts, ranks, weights, follows)
+        return starts, follows
+
+    def _partial_terms(self, k: int, matched: int) -> list[Term] | None:
+        """The survivors of the state at axis ``k`` whose entries alive are those naming no axis
+        before ``k`` (every path has them) and ``matched`` (matched on every axis they name
+        before ``k``), as terms of survivors before a digit, by inclusion-exclusion over
+        ``matched``: each subset of it fixes the axes its entries name to the classes they all
+        allow, and counts the others' survivors there. A term's layout is keyed by the entries
+        alive in it and the axes left free, so the states share a few of them: the points a
+        random access reaches have entries matched on one or two values, and those values are
+        rarely named by another entry. None when more than :data:`_SPLIT_ENTRIES` are matched
+        or the subsets fix more than :data:`_PARTIAL_TERMS` combinations of classes. Kept per
+        state: O(2^matched) look-ups once; after :data:`_SUMMED_AFTER` uses, summed into one
+        term (:meth:`_summed`)."""
+        key = (k, matched)
+        if key not in self._partials:
+            self._partials[key] = self._inclusion_exclusion(k, matched) if matched.bit_count() <= _SPLIT_ENTRIES else None
+        found = self._partials[key]
+        if found is not None and len(found) > 1:
+            uses = self._uses[key] = self._uses.get(key, 0) + 1
+            if uses >= _SUMMED_AFTER:
+                found = self._partials[key] = [(1, -1, self._summed(k, self._untested[k] | matched, found))]
+                del self._uses[key]
+        return found
+
+    def _summed(self, k: int, alive: int, terms: list[Term]) -> Layout:
+        """The layout of axis ``k`` for the entries ``alive`` from their ``terms`` (weights
+        summed over the union of their segments and of the runs of their classes), made
+        without a count. Within such a segment no entry alive starts or stops matching (each
+        run one names is a segment of some term), so all its values leave alive what its
+        first does. O(segments x terms)."""
+        classes = self._classes[k]
+        points: set[int] = set()
+        for _, klass, layout in terms:
+            if layout is None:
+                points.update(classes.run_starts[run + step] for run in classes.class_runs[klass] for step in (0, 1))
+            else:
+                points.update(layout[0])
+        starts = sorted(points)  # 0 and the axis size among them: every layout has both
+        weights = [_term_counts(classes, terms, start)[1] for start in starts[:-1]]
+        follows = [alive & classes.signatures[classes.class_at(start)] for start in starts[:-1]]
+        return starts, _ranks(starts, weights), weights, follows
+
+    def _inclusion_exclusion(self, k: int, matched: int) -> list[Term] | None:
+        """:meth:`_partial_terms`, made: the first term has no entry matched (the sign of a
+        subset is that of its size), each other a subset's classes on the axes it names."""
+        terms: list[Term] = [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1]))]
+        if not matched & (matched - 1):  # one entry (the usual case): no subsets to combine
+            bit = matched.bit_length() - 1
+            fixing = {}
+            for y in _bits(self._entry_axes[bit] & self._suffix[k]):
+                hits = self._classes[y].hits[bit]
+                if len(hits) != 1:
+                    break
+                fixing[y] = hits[0]
+            else:  # one class on each axis: one term
+                terms.append(self._fixed_term(k, -1, fixing))
+                return terms
+        choices = [self._fixings(k, bit) for bit in _bits(matched)]
+        for subset in range(1, 1 << len(choices)):
+            fixings: list[dict[int, int]] = [{}]  # axis -> class, for the chosen entries together
+            for i, options in enumerate(choices):
+                if subset >> i & 1:
+                    fixings = [{**a, **b} for a in fixings for b in options
+                               if all(a.get(y, klass) == klass for y, klass in b.items())]
+            if len(terms) + len(fixings) > _PARTIAL_TERMS:
+                return None
+            sign = -1 if subset.bit_count() % 2 else 1
+            for fixing in fixings:
+                terms.append(self._fixed_term(k, sign, fixing))
+        return terms
+
+    def _fixings(self, k: int, bit: int) -> list[dict[int, int]]:
+        """The combinations of classes that entry ``bit`` allows on its axes from ``k`` on."""
+        hits, single = {}, True
+        for y in _bits(self._entry_axes[bit] & self._suffix[k]):
+            hits[y] = found = self._classes[y].hits[bit]
+            single = single and len(found) == 1
+        if single:  # the usual case: one class on each axis
+            return [{y: found[0] for y, found in hits.items()}]
+        return [dict(zip(hits, combination)) for combination in product(*hits.values())]
+
+    def _fixed_term(self, k: int, sign: int, fixing: dict[int, int]) -> Term:
+        """The term of the survivors of the entries naming no axis before ``k`` with the axes
+        of ``fixing`` fixed to its classes: ``sign`` x their sizes x a layout of axis ``k``
+        (or, when ``k`` is fixed, x the weight of each of its values of that class)."""
+        alive, coefficient, free = self._untested[k], sign, self._suffix[k + 1]
+        for y, klass in fixing.items():
+            classes = self._classes[y]
+            alive &= classes.signatures[klass]
+            if y != k:
+                coefficient *= classes.sizes[klass]
+                free &= ~(1 << y)
+        at_k = fixing.get(k, -1)
+        if at_k < 0:
+            return coefficient, at_k, self._free_layout(k, alive, free)
+        return coefficient * self._free_weight(k, alive, free), at_k, None
+
+    def _partial_digit(self, k: int, terms: list[Term], rank: int) -> tuple[int, int]:
+        """The digit of axis ``k`` at which survivor ``rank`` of a state lies, and its rank
+        among that digit's: the last digit with at most ``rank`` survivors before it. The
+        state's survivors are among the first term's (no entry matched), so that digit is at
+        least the first term's own, one bisect; the search goes on from there a digit at a time
+        (:data:`_STEPS`), then galloping, each step summing ``terms`` (:meth:`_partial_terms`).
+        O(log distance x terms x log segments), and the distance is small (often none) when the
+        entries matched exclude few points."""
+        classes = self._classes[k]
+        base = terms[0][2]  # the entries naming no axis before k, alone
+        assert base is not None
+        starts, ranks, weights, _ = base
+        s = bisect_right(ranks, rank) - 1
+        low = starts[s] + (rank - ranks[s]) // weights[s]
+        for _ in range(_STEPS):  # the entries matched exclude few points: a digit or two further
+            before, own = _term_counts(classes, terms, low)
+            if before + own > rank:
+                return low, rank - before
+            low += 1
+        step, high = 1, classes.size - 1
+        while low < high:  # gallop: the last digit is in low..high
+            probe = min(low + step, high)
+            if _term_counts(classes, terms, probe)[0] > rank:
+                high = probe - 1
+                break
+            low, step = probe, step * 2
+        while low < high:
+            middle = (low + high + 1) >> 1
+            if _term_counts(classes, terms, middle)[0] <= rank:
+                low = middle
+            else:
+                high = middle - 1
+        return low, rank - _term_counts(classes, terms, low)[0]
+
+    def _free_layout(self, k: int, alive: int, free: int) -> Layout:
+        """:meth:`_layout` of axis ``k`` for entries ``alive`` when only the axes ``free`` are
+        left below it (the others are fixed to classes that the entries alive allow)."""
+        if free == self._suffix[k + 1]:
+            return self._layout(k, alive)
+        key = (k, alive, free)
+        found = self._free_layouts.get(key)
+        if found is None:
+            self._charge(alive & self._classes[k].named)
+            starts, follows = self._segments(k, alive)
+            weights = [self._free_weight(k, following, free) for following in follows]
+            found = self._free_layouts[key] = (starts, _ranks(starts, weights), weights, follows)
+        return found
+
+    def _free_weight(self, k: int, following: int, free: int) -> int:
+        """Assignments of the axes ``free`` (after ``k``) that no entry ``following`` matches,
+        the entries' other axes being matched already (:meth:`_split`, then
+        :meth:`_free_count`); kept per (entries, axes)."""
+        key = (following, free)
+        found = self._free_weights.get(key)
+        if found is None:
+            terms = self._split(1, following, following & self._classes[k].named, free)
+            found = self._free_weights[key] = sum(weight * self._free_count(alive, axes, self._size_of(axes))
+                                                  for weight, alive, axes in terms)
         return found
 
     def _reachable(self, bit: int, named: list[int]) -> bool:
@@ -867,7 +1118,24 @@ class MatrixSweep(Sweep):
     # -- the product part ------------------------------------------------------------
 
     def _digits(self, rank: int) -> list[int]:
-        """The digits of the ``rank``-th surviving combination: one bisect per axis."""
+        """The digits of the ``rank``-th surviving combination: one bisect per axis in the state's
+        layout, or (:meth:`_partial_digit`) a search over a few layouts shared by many states.
+        That is a trial, with a :data:`_TRIAL_SHARE`-th of the budget; past it, the layouts of
+        the states themselves are used instead, with the whole budget: the answer (a point or
+        a refusal) is theirs, in at most 1 + 1/:data:`_TRIAL_SHARE` times their work."""
+        if not self._enumerate:
+            self._trial = True
+            try:
+                return self._walk(rank, partial=True)
+            except _Retry:
+                self._begin()
+            finally:
+                self._trial = False
+        return self._walk(rank, partial=False)
+
+    def _walk(self, rank: int, partial: bool) -> list[int]:
+        """:meth:`_digits`, with ``partial`` whether states with entries partly matched are
+        decoded by :meth:`_partial_digit`."""
         digits, alive = [], self._everyone
         for k in range(len(self.axes)):
             if not alive:  # every completion survives: plain mixed radix
@@ -875,7 +1143,16 @@ class MatrixSweep(Sweep):
                     digit, rank = divmod(rank, tail)
                     digits.append(digit)
                 break
-            starts, ranks, weights, follows = self._layout(k, alive)
+            matched = alive & ~self._untested[k]
+            terms = self._partial_terms(k, matched) if matched and partial else None
+            if terms is not None and len(terms) > 1:
+                digit, rank = self._partial_digit(k, terms, rank)
+                digits.append(digit)
+                classes = self._classes[k]
+                alive &= classes.signatures[classes.class_at(digit)]
+                continue
+            summed = terms[0][2] if terms else None  # the state's terms summed into one (see _partial_terms)
+            starts, ranks, weights, follows = summed or self._layout(k, alive)
             s = bisect_right(ranks, rank) - 1
             digit, rank = divmod(rank - ranks[s], weights[s])
             digits.append(starts[s] + digit)

@@ -54,6 +54,7 @@ import yaml
 from yaml import events as ev
 
 from ._errors import SweepError, UsageError
+from ._flowlists import FlowList, blank_flow_lists
 
 __all__ = [
     "GITHUB", "PYYAML", "Limits", "LIMIT_RANGES", "Document", "Position",
@@ -184,6 +185,39 @@ def github_scalar(text: str) -> Any:
         except ValueError:  # 1e, 1.5.2, +-1: text
             return text
     return _CORE_SPECIAL.get(text, text)
+
+
+def github_words(words: list[str], source: str) -> list[Any]:
+    """``[github_scalar(word) for word in words]``, for the plain words of a flow sequence written
+    as ``source`` (brackets included, no quotes in it): ValueError as github_scalar raises it. O(len(source)).
+
+    Numbers in JSON's syntax (and true, false, null) are read by ``json.loads``, whose values are
+    the core schema's for them: JSON's integers and floats are a subset of its, read by ``int`` and
+    ``float`` alike; NaN and Infinity, words to GitHub, are refused there. Words not starting
+    like a number are strings, unless one of the null and boolean words.
+
+    >>> github_words(["1", "-2.5e3", "true"], "[1, -2.5e3, true]"), github_words(["017", "NaN", "~"], "[017, NaN, ~]")
+    ([1, -2500.0, True], [17, 'NaN', None])
+    """
+    if words[0][0] in _JSON_NUMBER_START and max(map(len, words)) <= _MAX_DIGITS:
+        import json
+
+        try:
+            values: list[Any] = json.loads(source, parse_constant=_not_json)
+            return values
+        except ValueError:
+            pass
+    values = [word if word[0] not in _NUMBER_START else github_scalar(word) for word in words]
+    if not _CORE_WORDS.keys().isdisjoint(words):
+        values = [_CORE_WORDS[word] if word in _CORE_WORDS else value for word, value in zip(words, values)]
+    return values
+
+
+_JSON_NUMBER_START = frozenset("-0123456789")
+
+
+def _not_json(word: str) -> Any:
+    raise ValueError(f"{word} is a string to GitHub")
 
 
 def yaml11_note(value: Any) -> str:
@@ -468,7 +502,7 @@ class _Frame:
         self.is_map = isinstance(container, dict)
         self.anchor = anchor
         self.own = own
-        self.children: dict[Any, Any] = {}
+        self.children: Any = {}  # {index or key: mark}; for a flow list read from the text, its marks (get only)
         self.keys: dict[Any, Any] = {}
         self.key: Any = _NO_KEY
         self.key_mark = own
@@ -478,6 +512,10 @@ class _Frame:
 
 _NO_KEY = object()
 _MERGE = object()  # the value of a plain ``<<`` scalar: a merge key
+
+
+class _NotAFlowList(Exception):
+    """A blanked flow list the parser did not read as one sequence: load the original text."""
 
 
 class _Builder:
@@ -492,13 +530,30 @@ class _Builder:
         self.positions: dict[int, Any] = {}
         self.nodes = 0
         self.plain: dict[str, Any] = {}  # plain scalar text -> its value: resolving is the slow part
+        self.flow_lists: dict[int, FlowList] = {}  # long flow sequences read from the text (_flowlists)
+        self.flow_lists_read = 0
 
     def fail(self, message: str, mark: Any) -> SweepError:
         where = _position(mark)
         return SweepError(message, path=self.path, line=where.line, column=where.column)
 
     def build(self) -> Document:
-        parser = _Parser(self.text)
+        """The document, its long flow sequences of plain words read from the text (GitHub's rules
+        only) when the parser confirms each of them; else, and for any error, the ordinary way."""
+        if self.github:
+            blanked, self.flow_lists = blank_flow_lists(self.text, github_words)
+            if self.flow_lists:
+                try:
+                    document = self._parse(blanked)
+                    if self.flow_lists_read == len(self.flow_lists):
+                        return document
+                except (SweepError, _NotAFlowList):
+                    pass
+                self.flow_lists, self.flow_lists_read, self.anchors, self.positions, self.nodes = {}, 0, {}, {}, 0
+        return self._parse(self.text)
+
+    def _parse(self, text: str) -> Document:
+        parser = _Parser(text)
         try:
             with gc_paused():  # every container is new and acyclic: the collector's passes are waste
                 return self._build(parser)
@@ -543,6 +598,7 @@ class _Builder:
         scalar_event, alias_event, mapping_start = ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent
         sequence_start = ev.SequenceStartEvent
         named: set[str] | None = set() if self.exact else None  # the anchors so far, for safe_load's refusal
+        flow_lists = self.flow_lists
         while True:
             event = get_event()
             kind = type(event)
@@ -573,6 +629,8 @@ class _Builder:
                 if self.nodes > limits.max_nodes:
                     raise self._too_big(event)
                 stack.append(_Frame({} if kind is mapping_start else [], event.anchor, event.start_mark))
+                if flow_lists and kind is sequence_start and event.end_mark.index in flow_lists:
+                    self._fill(parser, stack[-1], flow_lists[event.end_mark.index], event.end_mark)
                 continue
             else:  # SequenceEndEvent or MappingEndEvent
                 frame = stack.pop()
@@ -613,6 +671,20 @@ class _Builder:
                 if keep_positions:
                     frame.children[frame.key] = where
                 frame.key = _NO_KEY
+
+    def _fill(self, parser: Any, frame: _Frame, flow: FlowList, after_bracket: Any) -> None:
+        """Put a flow list's items into the sequence just opened at its ``[``, whose end must
+        follow at its ``]`` (else _NotAFlowList). O(1): the items' positions are computed on demand."""
+        following = parser.peek_event()
+        where: Any = following.start_mark
+        if type(following) is not ev.SequenceEndEvent or where.index != flow.close:
+            raise _NotAFlowList
+        frame.container = flow.values
+        frame.nodes += len(flow.values)
+        self.nodes += len(flow.values)
+        if self.keep_positions:
+            frame.children = flow.marks(after_bracket.line, after_bracket.column - 1)
+        self.flow_lists_read += 1
 
     def _merge_pairs(self, value: Any, where: Any) -> list[tuple[Any, Any]]:
         """The pairs a merge key brings, in PyYAML's order up to 6.0.3: for a list of

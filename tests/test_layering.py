@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lazysweep"
 
 #: Bottom to top. A module may import any module of a layer below its own, nothing else.
 LAYERS = [
-    ["lazysweep._errors", "lazysweep._lanes", "lazysweep._batching", "lazysweep._axes", "lazysweep._home"],
+    ["lazysweep._errors", "lazysweep._lanes", "lazysweep._batching", "lazysweep._axes", "lazysweep._home",
+     "lazysweep._flowlists"],                                # long flow sequences read from the text
     ["lazysweep._permutation", "lazysweep._floatranges", "lazysweep._loader", "lazysweep._console",
      "lazysweep._files", "lazysweep._equality"],            # ... files written whole; GitHub's `==`
     ["lazysweep._encode", "lazysweep._github"],              # JSON fragments, templates, _index; GitHub's files

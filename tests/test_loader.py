@@ -405,3 +405,71 @@ def test_safe_load_is_pure_pyyaml_on_random_documents(lines, head, tail):
     text = head + "\n".join("".join(line) for line in lines) + tail
     assert outcome(safe_load, text) == outcome(pyyaml_safe_load, text)
     assert outcome(safe_load, text.encode()) == outcome(pyyaml_safe_load, text.encode())
+
+
+# -- long flow sequences read from the text (lazysweep._flowlists) ------------------------------------
+
+FLOW_WORDS = ["1", "-2", "0", "-0", "-0.0", "017", "0x1F", "0o17", "0xFFFFFFFF", "0x1FFFFFFFF", "0o8", "1e-4", "1E5",
+              "1e400", "1.", ".5", "-.5", "+1", "+", "1.5.2", ".inf", "-.inf", "+.INF", ".nan", ".NaN", "NaN",
+              "Infinity", "-Infinity", "true", "True", "TRUE", "false", "FALSE", "null", "Null", "~", "yes", "on",
+              "1_000", "1:30", "a", "-a", "--a", "v1.0", "ubuntu-latest", "a/b", "~x", "_", "9" * 4301,
+              # not plain words: their sequence is left to the parser
+              "'q'", '"d"', "a b", "&a x", "*a", "!!str 1", "!!int 3", "[1]", "{k: 1}", "k: v", "x #c", "<<", "-",
+              "a\u00e9", ""]
+FLOW_SEPARATORS = [", ", ",", " , ", ",  "]
+#: Where a sequence sits: a value, nested, anchored and aliased, tagged; and where brackets are not one
+#: (a quoted string, a comment, a block or plain scalar); and errors around it.
+FLOW_PLACES = ["x: @\n", "- @\n", "x:\n  y: @\n", "x: {k: @}\n", "x: [@, @]\n", "x: &a @\ny: *a\n",
+               "x: !!seq @\n", "x: ! @\n", "x: !!map @\n", "\u00e9\u00e9: @\n", "x: @ # c\n",
+               "x: \"s @\"\n", "x: 's @'\n", "# @\nx: 1\n", "x: |\n  @\n", "x: s @\n", "x: s\n  @\n",
+               "@: 1\n", "x: @]\n", "x: @\nx: 1\n", "\"k @\": 1\n\"k @\": 2\n", "x: @\n\ty: 1\n"]
+
+
+def ordinary_outcome(text, min_items):
+    """(value with types, each list item's position) or (error), with flow lists read from the text
+    from ``min_items`` items on (None: never)."""
+    from lazysweep import _flowlists
+
+    kept = _flowlists.MIN_ITEMS
+    _flowlists.MIN_ITEMS = 10**9 if min_items is None else min_items
+    try:
+        document = parse_document(text, "f.yaml")
+    except SweepError as error:
+        return "error", str(error)
+    finally:
+        _flowlists.MIN_ITEMS = kept
+    places, pending = [], [document.value]
+    while pending:
+        value = pending.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            places.append((document.position(value, key), document.position(value, key, at_key=True)))
+            pending.append(item)
+    return "value", typed(document.value), places
+
+
+@given(st.lists(st.sampled_from(FLOW_WORDS[:50]), min_size=1, max_size=40) | st.lists(st.sampled_from(FLOW_WORDS),
+       min_size=1, max_size=40), st.sampled_from(FLOW_SEPARATORS), st.sampled_from(["", " "]),
+       st.sampled_from(["", ",", ", "]), st.sampled_from(FLOW_PLACES), st.sampled_from([1, 2, 16]))
+def test_flow_lists_read_from_the_text_are_the_parsers(words, separator, pad, trailing, place, min_items):
+    """Same values, types, positions and errors (message, line and column) as the parser's path."""
+    sequence = "[" + pad + separator.join(words) + trailing + pad + "]"
+    text = place.replace("@", sequence)
+    assert ordinary_outcome(text, min_items) == ordinary_outcome(text, None)
+
+
+def test_a_long_flow_list_is_read_from_the_text():
+    from lazysweep import _flowlists
+
+    words = ["1", "a", "2.5", "true", "~", "0x10", "NaN", ".inf", "017", "yes"] * 4
+    text = "x: &a [" + ", ".join(words) + "]\ny: *a\n"
+    blanked, found = _flowlists.blank_flow_lists(text, lambda words, source: list(words))
+    assert len(blanked) == len(text) and blanked.startswith("x: &a [ ") and blanked.endswith(" ]\ny: *a\n")
+    assert list(found) == [text.index("[") + 1]
+    document = parse_document(text, "f.yaml")
+    assert document.value["x"][:10] == [1, "a", 2.5, True, None, 16, "NaN", math.inf, 17, "yes"]
+    assert document.value["y"] is document.value["x"]
+    assert document.position(document.value["x"], 3) == (1, 7 + len("1, a, 2.5, ") + 1)
+    assert document.position(document.value["x"], 40) == document.position(document.value, "x")
+    inside = "[" + ", ".join(words) + "]"
+    assert parse_document(f"x: 's {inside}'\n# {inside}\n").value == {"x": f"s {inside}"}  # not a sequence there

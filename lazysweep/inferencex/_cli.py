@@ -91,6 +91,7 @@ def generate(args: argparse.Namespace) -> Any:
     """Load and validate the configs, then the rows ``args`` asks for, lazily (looked up in the package,
     so that monkeypatched loaders are used)."""
     from .. import inferencex as package
+    from .._loader import gc_paused
     from ._evals import plan
     from ._generate import full_sweep_segments, test_config_segments
 
@@ -99,8 +100,11 @@ def generate(args: argparse.Namespace) -> Any:
     all_config_data = package.load_config_files(args.config_files)
     runner_data = package.load_runner_file(args.runner_config)
     walk = full_sweep_segments if args.command == "full-sweep" else test_config_segments
-    segments = list(walk(args, all_config_data, runner_data))
-    return plan(segments, args.no_evals, args.evals_only, args.all_evals)
+    # the segments and the marks are new, acyclic containers; with the configs' objects in the heap,
+    # the collector's full passes over it would make this step grow faster than the configs do
+    with gc_paused():
+        segments = list(walk(args, all_config_data, runner_data))
+        return plan(segments, args.no_evals, args.evals_only, args.all_evals)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> Any:

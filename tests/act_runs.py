@@ -7,8 +7,10 @@ spin forever and say nothing more. Neither proves anything about the workflow un
 A run counts as hung once its log has not grown for ``SILENCE`` seconds (every job prints as it
 goes; the quietest legitimate step, a pip install, takes well under a minute here; pip gives up on a
 silent index after PIP_DEFAULT_TIMEOUT, 180 s on these machines, and says so) or once it has
-run ``LIMIT`` seconds in all. Whatever act started is killed with it: act and its host jobs share
-one session, which :func:`run_act` creates.
+run ``LIMIT`` seconds in all. Whatever act started is killed after each run, whether act ended
+or was stopped: act runs each host step in a session of its own, and a step outlives act when act
+crashes, so the processes are found by a tag in the environment that act hands to every step
+(``TAG``), not by their parent or session.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import signal
 import subprocess
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +30,7 @@ SILENCE = 240.0
 LIMIT = 1800.0
 POLL = 1.0
 CRASH = "fatal error: concurrent map"
+TAG = "LAZYSWEEP_TEST_ACT_RUN"
 
 
 def run_act(argv: list[str], *, cwd: Path, env: dict[str, str], log: Path,
@@ -49,9 +53,10 @@ def run_act(argv: list[str], *, cwd: Path, env: dict[str, str], log: Path,
 
 def run_once(argv: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> tuple[int, str, bool]:
     """One run of act, its output going to ``log``: (exit status, log, whether it hung)."""
+    tag = uuid.uuid4().hex
     with log.open("wb") as out:
-        process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(argv, cwd=cwd, env={**env, TAG: tag}, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=subprocess.STDOUT)
         started = heard = time.monotonic()
         size, hung = 0, False
         while process.poll() is None:
@@ -62,20 +67,33 @@ def run_once(argv: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> t
             if now - heard > SILENCE or now - started > LIMIT:
                 hung = True
                 break
-        kill_session(process.pid)
+        kill_tagged(tag)
         status = process.wait()
     return status, log.read_text(errors="replace"), hung
 
 
-def kill_session(session: int) -> None:
-    """Kill every process of ``session`` (act, and what it left running after it exited)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            # Fields after the command's closing parenthesis: state, ppid, pgrp, session, ...
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) == session:
-                os.kill(int(entry.name), signal.SIGKILL)
-        except (OSError, IndexError, ValueError):
-            continue
+def kill_tagged(tag: str) -> None:
+    """Kill every process whose environment holds ``TAG=tag`` (act, and every step it started),
+    scanning again until none is left: a step may start another while it is being killed."""
+    marker = f"{TAG}={tag}".encode()
+    while True:
+        found = [pid for pid in _processes() if marker in _environment(pid).split(b"\0")]
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.05)  # a killed process leaves /proc once reaped
+
+
+def _processes() -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
+def _environment(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""

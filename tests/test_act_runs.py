@@ -46,21 +46,44 @@ echo done
     assert (tmp_path / "act-1-crashed-1.log").read_text() == "fatal error: concurrent map writes\n"
 
 
+def gone(pid: int) -> bool:
+    """Whether ``pid`` has ended (a zombie waiting for its parent has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
 def test_a_silent_run_is_killed_with_what_it_started_and_starts_again(tmp_path, monkeypatch):
+    """act runs each step in a session of its own (setsid): those are killed too."""
     monkeypatch.setattr(act_runs, "SILENCE", 0.5)
     script = f"""\
 if [ ! -e {tmp_path}/hung ]; then
   touch {tmp_path}/hung
-  (sleep 600; touch {tmp_path}/outlived) &
-  echo $! > {tmp_path}/child
+  setsid sleep 600 &
+  echo $! > {tmp_path}/step
   echo started; sleep 600
 fi
 echo done
 """
     assert run(tmp_path, script) == (0, "done\n", 1)
     assert (tmp_path / "act-1-hung-1.log").read_text() == "started\n"
-    child = int((tmp_path / "child").read_text())
-    assert not os.path.exists(f"/proc/{child}") or "Z" in open(f"/proc/{child}/stat").read().split(")")[1][:3]
+    assert gone(int((tmp_path / "step").read_text()))
+
+
+def test_what_a_crashed_run_left_running_is_killed_before_the_next(tmp_path):
+    script = f"""\
+if [ ! -e {tmp_path}/crashed ]; then
+  touch {tmp_path}/crashed
+  setsid sleep 600 &
+  echo $! > {tmp_path}/step
+  echo 'fatal error: concurrent map iteration and map write'; exit 2
+fi
+echo done
+"""
+    assert run(tmp_path, script) == (0, "done\n", 1)
+    assert gone(int((tmp_path / "step").read_text()))
 
 
 def test_a_run_that_always_hangs_fails_the_test_naming_its_log(tmp_path, monkeypatch):

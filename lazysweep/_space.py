@@ -423,11 +423,15 @@ class Product(Sweep):
         >>> list(sweep._points_at([3, 10**20 + 2])) == [sweep[3], sweep[10**20 + 2]]
         True
         """
-        columns = [
+        return map(dict, map(zip, repeat(self.keys), zip(*self._columns_at(indices))))
+
+    def _columns_at(self, indices: list[int]) -> list[Iterable[Any]]:
+        """Per axis (in :attr:`keys` order), the values the points at ``indices`` have there, lazily:
+        :meth:`_points_at` without the dicts. O(len(indices) * axes)."""
+        return [
             digits if _is_identity(lookup) else map(lookup.__getitem__, digits)
             for (key, lookup, stride), digits in zip(self._lookups(), self._digit_columns(indices))
         ]
-        return map(dict, map(zip, repeat(self.keys), zip(*columns)))
 
     def _digit_columns(self, indices: list[int]) -> list[list[int]]:
         """The mixed-radix digits of ``indices`` (each in ``0 .. count-1``), one list per axis.

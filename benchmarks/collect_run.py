@@ -15,7 +15,7 @@ import time
 
 from lazysweep import Sweep, from_matrix
 from lazysweep._axes import value_key
-from lazysweep._collect import collect, read_results
+from lazysweep._collect import collect, output_lines, read_results
 
 
 def sweep_for(results: int) -> Sweep:
@@ -53,7 +53,7 @@ def naive(sweep: Sweep, path: str, output: str) -> None:
 def ours(sweep: Sweep, path: str, output: str) -> None:
     found = collect(sweep, read_results([path]), keep=True)
     with open(output, "w") as handle:
-        handle.writelines(f"{text}\n" for _, text in found.results)
+        handle.writelines(output_lines(found))
     found.close()
 
 

@@ -29,15 +29,16 @@ one makes its line not JSON): parsing one is quadratic in its length.
 from __future__ import annotations
 
 import gc
-import heapq
 import json
+import operator
 import os
 import sys
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -54,8 +55,8 @@ from ._plan import Plan, field_names, fingerprint
 from ._selection import Ranges
 from ._space import Sweep
 
-__all__ = ["INDEX_FIELD", "PLAN_FIELD", "MAX_DIGITS", "MISSES_BOUND", "Collected", "Misses", "collect", "read_results",
-           "result_files", "where_missing"]
+__all__ = ["INDEX_FIELD", "PLAN_FIELD", "MAX_DIGITS", "MISSES_BOUND", "Collected", "Misses", "collect", "output_lines",
+           "read_results", "result_files", "where_missing"]
 
 #: The field holding the plan token a result was made under, for telling stale results apart.
 PLAN_FIELD = "_plan"
@@ -120,8 +121,11 @@ class Collected:
         return "\n".join(lines) + "\n"
 
 
-#: Results sorted in memory at a time before they go to a temporary file as one sorted run.
+#: Results sorted in memory at a time (a batch more at most) before they go to a temporary file as one
+#: sorted run.
 RUN_SIZE = 1 << 16
+#: Results read and matched at a time: lines scanned in one pass, a batch checked column by column.
+BATCH = 4096
 #: Runs merged at once; past this many, the runs so far are merged into one first.
 MERGE_WIDTH = 64
 
@@ -144,7 +148,13 @@ def collect(
 
     A result carrying ``_index`` and no field of a point is matched without
     looking the point up; one that also carries some of the point's fields
-    is checked against those fields only. Cyclic garbage collection is paused
+    is checked against those fields only. Results come in batches (of
+    :data:`BATCH`): for a sweep whose points share their fields (a product;
+    ``Sweep._columns_at``) and no ``only``,
+    a batch whose results all carry an ``_index`` and every field of their
+    points, equal and of the same type (text, integer or float), is checked a
+    column at a time in C loops; any other batch is matched one result at a
+    time. Cyclic garbage collection is paused
     while matching (results are acyclic; the collector's passes over millions
     of new objects were an eighth of the time).
 
@@ -165,35 +175,27 @@ def collect(
         raise IndexError(f"index {only.end - 1} is out of range: the sweep has {count} points")
     collected = Collected(count if only is None else only.count)
     runs = _Runs(count, keep)
-    encode = _compact_encoder()
-    add = runs.add
+    encode, encode_objects = _compact_encoders()
+    columns: Any = None  # the points a field at a time (a product's): a batch is checked a column at a time
+    keys: list[Any] = []
+    shared = sweep._columns_at([]) if only is None else None
+    if shared is not None:
+        keys = [(key, operator.itemgetter(key)) for key in shared[0]]
+
+        def columns(indices: list[int]) -> list[Iterable[Any]]:
+            found = sweep._columns_at(indices)
+            assert found is not None  # as for no indices
+            return found[1]
     paused = gc.isenabled()
     gc.disable()
     try:
-        for value, location in results:
-            index: int | None = None
-            problem = None
-            if type(value) is dict and PLAN_FIELD not in value:  # the common case, inline
-                index = value.get(INDEX_FIELD)
-                if type(index) is not int or not 0 <= index < count:
-                    index = None
-                elif not fields.isdisjoint(value) and not _agrees(sweep[index], value):
-                    index = None  # _match says how it disagrees
-            if index is None:
-                index, problem = _match(sweep, fields, found, value)
-            if index is not None and only is not None:
-                index = only.rank(index)
-                if index is None:
-                    problem = "unknown: the point is not in the selection (--only)"
-            if problem is None and index is not None:  # (_match gives one or the other)
-                add(index, encode(value) if keep else None)
-                continue
-            if problem is not None and problem.startswith("stale"):
-                collected.stale += 1
-            else:
-                collected.unknown += 1
-            if len(collected.problems) < KEPT_PROBLEMS:
-                collected.problems.append((location, _excerpt(problem or "unknown", 200)))
+        for values, locations in _batches(results):
+            if columns is not None:
+                indices = _batch_indices(values, keys, columns, count)
+                if indices is not None:
+                    runs.extend(indices, encode_objects(values) if keep else None)
+                    continue
+            _match_each(sweep, fields, found, only, zip(values, locations), runs, encode if keep else None, collected)
     finally:
         if paused:
             gc.enable()
@@ -207,6 +209,97 @@ def collect(
         collected.results = _Merged(runs, None if only is None else only.position)
     collected.done = matched - collected.duplicated
     return collected
+
+
+def _batches(results: Iterable[tuple[Any, str]]) -> Iterator[tuple[Sequence[Any], Sequence[str]]]:
+    """``results`` as ``(values, locations)``, :data:`BATCH` at a time (:func:`read_results`' own batches)."""
+    batches = getattr(results, "batches", None)
+    if batches is not None:
+        yield from batches()
+        return
+    pairs = iter(results)
+    while chunk := list(islice(pairs, BATCH)):
+        values, locations = zip(*chunk)
+        yield values, locations
+
+
+def _batch_indices(values: Sequence[Any], keys: list[tuple[str, Any]], columns: Any, count: int) -> list[int] | None:
+    """The indices of a batch of results, when every one is a JSON object without ``_plan`` whose
+    ``_index`` is an index (``0 <= _index < count``) and, for each field of the product (``keys``,
+    in its order, each with its item getter), either all of them carry it, equal to their point's and of the same type (text,
+    integer or float), or none does; else None (the batch is matched one result at a time).
+    ``columns`` gives the points' values per field. O(len(values) x fields), each step a C loop
+    over the batch."""
+    if set(map(type, values)) != {dict} or any(map(dict.__contains__, values, repeat(PLAN_FIELD))):
+        return None
+    try:
+        indices = list(map(_INDEX_GETTER, values))
+    except KeyError:
+        return None
+    if set(map(type, indices)) != {int} or min(indices) < 0 or max(indices) >= count:
+        return None
+    checked = []
+    for number, (key, get) in enumerate(keys):
+        try:
+            checked.append((number, list(map(get, values))))
+        except KeyError:  # fine when none of them has the field
+            if any(map(dict.__contains__, values, repeat(key))):
+                return None
+    if not checked:
+        return indices
+    expected_columns = columns(indices)
+    for number, column in checked:
+        expected = list(expected_columns[number])
+        if column != expected:
+            return None
+        types = list(map(type, column))
+        if types != list(map(type, expected)) or not _EXACT_TYPE_SET.issuperset(types):
+            return None
+    return indices
+
+
+_INDEX_GETTER = operator.itemgetter(INDEX_FIELD)
+
+
+def _match_each(sweep: Sweep, fields: set[str], found: str, only: Ranges | None,
+                results: Iterable[tuple[Any, str]], runs: _Runs, encode: Any, collected: Collected) -> None:
+    """Match ``results`` one at a time: add each matched one's index (and with ``encode``, its
+    text) to ``runs``; count and keep the problems in ``collected``. O(axes) per result."""
+    count = sweep.count
+    add = runs.add
+    for value, location in results:
+        index: int | None = None
+        problem = None
+        if type(value) is dict and PLAN_FIELD not in value:  # the common case, inline
+            index = value.get(INDEX_FIELD)
+            if type(index) is not int or not 0 <= index < count:
+                index = None
+            elif not fields.isdisjoint(value) and not _agrees(sweep[index], value):
+                index = None  # _match says how it disagrees
+        if index is None:
+            index, problem = _match(sweep, fields, found, value)
+        if index is not None and only is not None:
+            index = only.rank(index)
+            if index is None:
+                problem = "unknown: the point is not in the selection (--only)"
+        if problem is None and index is not None:  # (_match gives one or the other)
+            add(index, None if encode is None else encode(value))
+            continue
+        if problem is not None and problem.startswith("stale"):
+            collected.stale += 1
+        else:
+            collected.unknown += 1
+        if len(collected.problems) < KEPT_PROBLEMS:
+            collected.problems.append((location, _excerpt(problem or "unknown", 200)))
+
+
+def output_lines(collected: Collected) -> Iterator[str]:
+    """The kept results' texts, each ending in a newline, in index order: what ``--output`` writes.
+    Streamed from the spill, without splitting off each line's newline to add it back."""
+    results = collected.results
+    if isinstance(results, _Merged):
+        return results.lines()
+    return (f"{text}\n" for _, text in results)
 
 
 def _gaps(indices: _Runs, collected: Collected) -> tuple[list[tuple[int, int]], int]:
@@ -248,6 +341,14 @@ class _Runs:
         if len(self.indices) >= RUN_SIZE:
             self._flush()
 
+    def extend(self, indices: list[int], texts: list[str] | None = None) -> None:
+        """:meth:`add` for each of ``indices`` (and ``texts``), in order."""
+        self.indices += indices
+        if texts is not None:
+            self.texts += texts
+        if len(self.indices) >= RUN_SIZE:
+            self._flush()
+
     def _flush(self) -> None:
         indices, texts = self.indices, self.texts
         self.indices, self.texts = [], []
@@ -256,15 +357,15 @@ class _Runs:
             self._add_run(indices, None)
             return
         order = sorted(range(len(indices)), key=indices.__getitem__)  # stable
-        self._add_run([indices[i] for i in order], [texts[i] for i in order])
+        self._add_run(list(map(indices.__getitem__, order)), list(map(texts.__getitem__, order)))
         if len(self.runs) >= MERGE_WIDTH:  # keep the files open at once (and the merge's fan-in) bounded
             runs = self.runs
             self.runs = []
             merged_indices: list[int] = []
             handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
-            for index, text in self._pairs(runs):
+            for index, line in self._pairs(runs):
                 merged_indices.append(index)
-                handle.write(f"{text}\n")
+                handle.write(line)
             self.runs.append((array("q", merged_indices) if self.compact else merged_indices, handle))
             for _, old in runs:
                 old.close()
@@ -273,7 +374,8 @@ class _Runs:
         handle = None
         if texts is not None:
             handle = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
-            handle.writelines(map("{}\n".format, texts))
+            for start in range(0, len(texts), BATCH):  # a text of a batch at a time: one write each
+                handle.write("\n".join(texts[start:start + BATCH]) + "\n")
         self.runs.append((array("q", indices) if self.compact else indices, handle))
 
     def finish(self) -> None:
@@ -285,17 +387,53 @@ class _Runs:
         """Every index added, sorted."""
         if len(self.runs) == 1:
             return iter(self.runs[0][0])
-        return heapq.merge(*(indices for indices, _ in self.runs))
+        return map(operator.floordiv, _merged_keys([indices for indices, _ in self.runs]), repeat(len(self.runs)))
 
     @staticmethod
     def _pairs(runs: list[tuple[Any, Any]]) -> Iterator[tuple[int, str]]:
-        """``(index, text)`` of ``runs`` in index order, the earlier run first for an index in two."""
-        sources = []
-        for number, (indices, handle) in enumerate(runs):
+        """``(index, line)`` of ``runs`` in index order (each line ends in a newline), the earlier
+        run first for an index in two (:func:`_merged_keys`)."""
+        for _, handle in runs:
             handle.seek(0)
-            sources.append(zip(indices, repeat(number), handle))
-        for index, _, line in heapq.merge(*sources):
-            yield index, line[:-1]
+        if len(runs) == 1:
+            indices, handle = runs[0]
+            yield from zip(indices, handle)
+            return
+        width = len(runs)
+        readers = [handle.readline for _, handle in runs]
+        for key in _merged_keys([indices for indices, _ in runs]):
+            index, number = divmod(key, width)
+            yield index, readers[number]()
+
+
+#: Indices taken from each run at most (ties with the block's last index aside) per block of a merge.
+MERGE_BLOCK = 4096
+
+
+def _merged_keys(runs: list[Sequence[int]]) -> Iterator[int]:
+    """``index * len(runs) + run`` for every index of the sorted ``runs``, by index, then by run.
+
+    A block at a time: up to a bound, the least of each run's :data:`MERGE_BLOCK`-th index from
+    where it stands, every run's indices below it are sorted at once (in C), then the copies of the
+    bound follow run by run. A block holds at most ``len(runs) * MERGE_BLOCK`` keys, however many
+    copies of one index there are; O(n log(len(runs) * MERGE_BLOCK)) for n indices.
+    """
+    width = len(runs)
+    starts = [0] * width
+    sizes = list(map(len, runs))
+    while live := [number for number in range(width) if starts[number] < sizes[number]]:
+        bound = min(runs[number][min(starts[number] + MERGE_BLOCK, sizes[number]) - 1] for number in live)
+        keys: list[int] = []
+        ties = []
+        for number in live:
+            indices, start = runs[number], starts[number]
+            below = bisect_left(indices, bound, start)
+            starts[number] = bisect_right(indices, bound, below)
+            keys += map(operator.add, map(operator.mul, indices[start:below], repeat(width)), repeat(number))
+            ties.append(repeat(bound * width + number, starts[number] - below))
+        keys.sort()
+        yield from keys
+        yield from chain.from_iterable(ties)
 
 
 class _Merged:
@@ -309,10 +447,18 @@ class _Merged:
     def __iter__(self) -> Iterator[tuple[int, str]]:
         previous = -1
         position = self.position
-        for index, text in self.runs._pairs(self.runs.runs):
+        for index, line in self.runs._pairs(self.runs.runs):
             if index != previous:
                 previous = index
-                yield (index if position is None else position(index)), text
+                yield (index if position is None else position(index)), line[:-1]
+
+    def lines(self) -> Iterator[str]:
+        """The texts alone, each ending in a newline (what ``--output`` writes), in index order."""
+        previous = -1
+        for index, line in self.runs._pairs(self.runs.runs):
+            if index != previous:
+                previous = index
+                yield line
 
     def close(self) -> None:
         for _, handle in self.runs.runs:
@@ -368,6 +514,7 @@ def _match(sweep: Sweep, fields: set[str], fingerprint: str, value: Any) -> tupl
 
 
 _EXACT_TYPES = (str, int, float)
+_EXACT_TYPE_SET = frozenset(_EXACT_TYPES)
 
 
 def _agrees(point: dict[str, Any], value: dict[str, Any]) -> bool:
@@ -385,14 +532,16 @@ def _agrees(point: dict[str, Any], value: dict[str, Any]) -> bool:
     return True
 
 
-def _compact_encoder() -> Any:
+def _compact_encoders() -> tuple[Any, Any]:
     """``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` for parsed JSON, which holds
-    no cycles: the C encoder called directly, without the per-call set-up of ``JSONEncoder.encode``."""
+    no cycles: the C encoder called directly, without the per-call set-up of ``JSONEncoder.encode``;
+    and the same for a list of JSON objects, to a list of texts, in C loops (no call per object)."""
     from json import encoder
 
     make = getattr(encoder, "c_make_encoder", None)
     if make is None:
-        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+        slow = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+        return slow, lambda values: list(map(slow, values))
     chunks = make(None, None, encoder.encode_basestring, None, ":", ",", False, False, True)
     join = "".join
 
@@ -401,7 +550,10 @@ def _compact_encoder() -> Any:
             return encoder.encode_basestring(value)
         return join(chunks(value, 0))
 
-    return encode
+    def encode_objects(values: Sequence[dict[str, Any]]) -> list[str]:
+        return list(map(join, map(chunks, values, repeat(0))))
+
+    return encode, encode_objects
 
 
 def _number_excerpt(value: Any) -> str:
@@ -590,59 +742,129 @@ def result_files(paths: Iterable[PathLike]) -> list[str]:
     return found
 
 
-def read_results(paths: Iterable[PathLike]) -> Iterator[tuple[Any, str]]:
+def read_results(paths: Iterable[PathLike]) -> Iterable[tuple[Any, str]]:
     """Every result under ``paths`` as ``(value, location)``, streamed file by file.
 
     A ``.json`` file holds one result, or a list of them; any other file (and
     a ``.json`` file that is not one JSON document) holds one result per
     line, blank lines skipped. A line or file that is not JSON yields a value
-    that matches nothing.
+    that matches nothing. The answer can also be read a batch at a time
+    (what :func:`collect` does), each location made only when asked for.
     """
-    decode = json.JSONDecoder().decode
-    for path in result_files(paths):
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                if not path.endswith(".json"):
-                    yield from _lines(path, handle)
-                    continue
-                text = handle.read()
-        except OSError as error:
-            raise SweepError(f"cannot read results: {error.strerror or error}", path=path) from None
-        value = _decoded(text, decode)
-        if isinstance(value, list):
-            for position, item in enumerate(value):
-                yield item, f"{path}[{position}]"
-        elif value is _INVALID and "\n" in text.strip():
-            yield from _lines(path, text.splitlines())
-        else:
-            yield value, path
+    return _Results(paths)
 
 
-def _lines(path: str, lines: Iterable[str]) -> Iterator[tuple[Any, str]]:
-    """One result per line, a chunk of lines at a time through the C scanner (a line it cannot
-    take whole, like one with leading spaces, goes the slow way, alone)."""
-    from itertools import islice, repeat
+class _Results:
+    """:func:`read_results`' answer: ``(value, location)`` pairs, or with :meth:`batches`,
+    ``(values, locations)`` of up to :data:`BATCH` results (one per line in most)."""
+
+    def __init__(self, paths: Iterable[PathLike]) -> None:
+        self.paths = paths
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        for values, locations in self.batches():
+            yield from zip(values, locations)
+
+    def batches(self) -> Iterator[tuple[Sequence[Any], Sequence[str]]]:
+        """The results, a batch at a time, file by file."""
+        decode = json.JSONDecoder().decode
+        for path in result_files(self.paths):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    if not path.endswith(".json"):
+                        yield from _lines(path, handle)
+                        continue
+                    text = handle.read()
+            except OSError as error:
+                raise SweepError(f"cannot read results: {error.strerror or error}", path=path) from None
+            value = _decoded(text, decode)
+            if isinstance(value, list):
+                for start in range(0, len(value), BATCH):
+                    items = value[start:start + BATCH]
+                    yield items, _Numbered(f"{path}[", start, len(items), "]")
+            elif value is _INVALID and "\n" in text.strip():
+                yield from _lines(path, text.splitlines())
+            else:
+                yield [value], [path]
+
+
+class _Numbered(Sequence[str]):
+    """The locations ``{prefix}{first + i}{suffix}`` for ``0 <= i < size``, each made when asked."""
+
+    def __init__(self, prefix: str, first: int, size: int, suffix: str = "") -> None:
+        self.prefix, self.first, self.size, self.suffix = prefix, first, size, suffix
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, position: Any) -> Any:
+        if type(position) is not int or not 0 <= position < self.size:
+            return [self[i] for i in range(self.size)][position]
+        return f"{self.prefix}{self.first + position}{self.suffix}"
+
+
+def _lines(path: str, lines: Iterable[str]) -> Iterator[tuple[Sequence[Any], Sequence[str]]]:
+    """One result per line, :data:`BATCH` lines at a time, as ``(values, locations)``: a batch of
+    JSON objects (:func:`_objects`) in one parse, else each line through the C scanner (a line it
+    cannot take whole, like one with leading spaces, goes the slow way, alone). A batch of lines that
+    each hold one JSON value and end in a newline has its locations made lazily."""
     from json.scanner import make_scanner
 
     decoder = json.JSONDecoder()
     scan = make_scanner(decoder)  # type: ignore[arg-type]  # (typeshed's signature is wrong)
     lines = iter(lines)
     number = 0
-    while chunk := list(islice(lines, 4096)):
+    while chunk := list(islice(lines, BATCH)):
+        objects = _objects(chunk, decoder.decode)
+        if objects is not None:
+            yield objects, _Numbered(f"{path}:", number + 1, len(chunk))
+            number += len(chunk)
+            continue
         with bounded_digits():
             try:  # a line the scanner cannot start raises StopIteration, which ends map() early
                 scanned = list(map(scan, chunk, repeat(0)))
             except ValueError:
                 scanned = []
-            if len(scanned) < len(chunk):
+            whole = len(scanned) == len(chunk)  # every line scanned from its start
+            if not whole:
                 scanned = [_scanned(line, decoder) for line in chunk]
-        for (value, end), line in zip(scanned, chunk):
+        values, ends = zip(*scanned)
+        if whole and chunk[-1].endswith("\n") and sum(ends) + len(chunk) == sum(map(len, chunk)):  # each to its newline
+            yield values, _Numbered(f"{path}:", number + 1, len(chunk))
+            number += len(chunk)
+            continue
+        kept, locations = [], []
+        for value, end, line in zip(values, ends, chunk):
             number += 1
             if value is _INVALID or (end < len(line) and line[end:] != "\n" and line[end:].strip()):
                 if not line.strip():
                     continue
                 value = _decoded(line, decoder.decode) if value is _INVALID else _INVALID
-            yield value, f"{path}:{number}"
+            kept.append(value)
+            locations.append(f"{path}:{number}")
+        yield kept, locations
+
+
+def _objects(lines: list[str], decode: Any) -> list[Any] | None:
+    """The values of ``lines`` parsed as one JSON array, when that is sure to give each line's one
+    value: every line starts with ``{`` and ends in a newline (the last may not), and none holds
+    ``[``. Else None, as when a line is not JSON. The lines it takes are the ones the scanner takes
+    one by one (a value from the line's start, then only spaces), with the same values.
+
+    Why it is sure: the array's elements are objects, and an object cannot run on past the end of
+    its line, since the comma joining the lines would be followed by ``{`` where a key must come;
+    so each line holds one element at least, and as many elements as lines means one each.
+    O(size of the lines), in one call of the C parser (the keys' texts shared across the batch).
+    """
+    text = "[" + ",".join(lines) + "]"
+    if not text.startswith("[{") or text.count("\n,{") != len(lines) - 1 or text.find("[", 1) >= 0:
+        return None
+    try:
+        with bounded_digits():
+            values = decode(text)
+    except ValueError:
+        return None
+    return values if len(values) == len(lines) else None
 
 
 def _scanned(line: str, decoder: json.JSONDecoder) -> tuple[Any, int]:

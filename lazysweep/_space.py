@@ -136,6 +136,13 @@ class Sweep:
         :meth:`_points_at`, as dicts."""
         return encoding.dicts(chain.from_iterable(map(self._points_at, chunks)))
 
+    def _columns_at(self, indices: list[int]) -> tuple[Sequence[str], list[Iterable[Any]]] | None:
+        """The points at ``indices`` (each in ``0 .. count-1``) a field at a time, when every
+        point has the same fields: those fields and, per field, its values, lazily; None (the
+        default) when the points' fields may differ or the sweep does not say. What
+        :func:`lazysweep._collect.collect` checks a batch of results against, a column at a time."""
+        return None
+
     def _templated(self, start: int, stop: int) -> Iterable[Templated] | None:
         """Points ``start .. stop-1`` as templates with holes, or None (the default): groups
         ``(fields, holes, rows)``, each row the values of ``holes`` in the point
@@ -432,11 +439,15 @@ class Product(Sweep):
         >>> list(sweep._points_at([3, 10**20 + 2])) == [sweep[3], sweep[10**20 + 2]]
         True
         """
-        columns = [
+        return map(dict, map(zip, repeat(self.keys), zip(*self._columns_at(indices)[1])))
+
+    def _columns_at(self, indices: list[int]) -> tuple[Sequence[str], list[Iterable[Any]]]:
+        """:attr:`keys`, and per axis the values the points at ``indices`` have there, lazily:
+        :meth:`_points_at` without the dicts. O(len(indices) * axes)."""
+        return self.keys, [
             digits if _is_identity(lookup) else map(lookup.__getitem__, digits)
             for (key, lookup, stride), digits in zip(self._lookups(), self._digit_columns(indices))
         ]
-        return map(dict, map(zip, repeat(self.keys), zip(*columns)))
 
     def _digit_columns(self, indices: list[int]) -> list[list[int]]:
         """The mixed-radix digits of ``indices`` (each in ``0 .. count-1``), one list per axis.

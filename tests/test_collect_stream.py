@@ -50,6 +50,46 @@ def test_kept_results_stream_in_index_order_first_wins(indices):
     assert list(found.results) == []
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), max_size=30).map(sorted), min_size=2, max_size=6), st.integers(1, 5))
+def test_merged_keys_are_the_sorted_keys_whatever_the_copies(runs, block):
+    """The block merge gives index * runs + run in order, through blocks of any size and many copies."""
+    old = _collect.MERGE_BLOCK
+    _collect.MERGE_BLOCK = block
+    try:
+        merged = list(_collect._merged_keys(runs))
+    finally:
+        _collect.MERGE_BLOCK = old
+    assert merged == sorted(index * len(runs) + number for number, run in enumerate(runs) for index in run)
+
+
+#: Lines a results file may hold: whole batches of objects parse in one go, the rest line by line.
+LINES = ['{"_index": %d, "m": "a", "n": %d}', '{"_index": %d}', '{"_index": %d, "n": %d, "xs": [1, {"y": 2}]}',
+         '  {"_index": %d}', "", "junk", '{"_index": %d}, {"_index": 3}', '{"_index": %d, "n": 1.0}',
+         '{"_index": %d, "n": true}', '{"_index": %d, "s": "a\\u00e9 [ ,{"}', '{"m": "b", "n": %d}', '{"_index": %d,',
+         '{"_index": %d, "m": "b", "n": %d, "_plan": "x"}', '{"_index": %d, "n": %d}   ']
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LINES), st.integers(-1, 21)), max_size=40), st.integers(1, 6))
+def test_batches_match_as_one_at_a_time(tmp_path_factory, lines, batch):
+    """Batched reading and matching (a batch of objects parsed at once, checked a column at a time) give
+    what matching each result alone gives: counts, problems and their locations, kept texts."""
+    sweep = from_matrix({"m": ["a", "b"], "n": {"start": 0, "stop": 9}})
+    path = tmp_path_factory.mktemp("batches") / "r.jsonl"
+    path.write_text("".join((line % ((i, i % 10)[: line.count("%")])) + "\n" for line, i in lines))
+    old = _collect.BATCH
+    _collect.BATCH = batch
+    try:
+        batched = collect(sweep, _collect.read_results([path]), keep=True)
+        alone = collect(sweep, _collect.read_results([path]), keep=True, only=Ranges([(0, sweep.count)]))
+    finally:
+        _collect.BATCH = old
+    assert (str(batched), str(batched.missing), batched.problems, list(batched.results)) == \
+           (str(alone), str(alone.missing), alone.problems, list(alone.results))
+    assert "".join(_collect.output_lines(batched)) == "".join(f"{text}\n" for _, text in alone.results)
+
+
 def test_gc_is_paused_while_matching_and_restored():
     sweep = from_matrix({"n": [1, 2]})
     seen = []

@@ -23,7 +23,7 @@ __all__ = ["run_collect", "run_lint", "run_split"]
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from .._collect import collect, read_results, where_missing  # lazily: 0.78x `import yaml` (measured), collect only
+    from .._collect import collect, output_lines, read_results, where_missing  # lazily: 0.78x `import yaml` (measured), collect only
 
     if not args.files and not args.axis and len(args.results) > 1:
         raise UsageError(f"did --results take {args.results[-1][:60]!r}? put the sweep first or repeat --results")
@@ -43,7 +43,7 @@ def run_collect(args: argparse.Namespace) -> int:
         only = Ranges((index, index + 1) for index in map(target.sweep.source_index, range(target.sweep.count)))
     found = collect(target.whole, read_results(args.results), plan, keep=args.output is not None, only=only)
     if args.output is not None:
-        write_file(args.output, (f"{text}\n" for _, text in found.results))  # streamed from collect's spill
+        write_file(args.output, output_lines(found))  # streamed from collect's spill
         found.close()
     misses = where_missing(target.whole, found.missing, only) if found.missing.count else None
     if args.missing is not None:

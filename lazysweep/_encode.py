@@ -14,6 +14,11 @@ ask of an encoding:
   templates with holes, each template encoded once;
 * :meth:`Encoding.dicts`: points as dicts, a point at a time (the fallback).
 
+The texts come a point a string, or, for an encoding with a
+:attr:`~Encoding.terminator` (the writer's lines with ``_index``), in runs:
+each string holds up to :data:`POINTS_PER_RUN` points, each text followed by
+the terminator, so the index's pieces join the run's one ``str.join``.
+
 A :class:`Format` says how one field and one point are written:
 :class:`JsonFormat` here (``json.dumps``' bytes, through CPython's own C
 encoder), the programs' formats (``args``, ``hydra``, ``env``) in
@@ -35,7 +40,7 @@ sweep that has a field of that name (:func:`refuse_index_field`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import add
 
 # CPython's C encoder itself: `import json` would load its decoder too, a millisecond of start-up.
@@ -55,7 +60,7 @@ from ._axes import ArithmeticRange, GeometricRange, ValuesAxis
 from ._errors import SweepError
 
 __all__ = ["canonical", "describe_axes", "INDEX_FIELD", "COMPACT", "SPACED", "NOT_FINITE", "BLOCK_VALUES", "Format", "JsonFormat", "Encoding",
-           "Fragments", "json_format", "encode_value", "refuse_index_field", "json_key"]
+           "Fragments", "json_format", "encode_value", "refuse_index_field", "json_key", "POINTS_PER_RUN"]
 
 #: The field ``--with-index`` adds to each point for its index in the whole sweep, and ``collect``
 #: matches results by: no axis or ``include`` key may take it.
@@ -322,16 +327,23 @@ class Encoding:
     has points). What a sweep's :meth:`~lazysweep.Sweep._texts` hook builds its texts with.
     """
 
-    __slots__ = ("format", "closed", "_affixes", "_pieces", "_templates")
+    __slots__ = ("format", "closed", "terminator", "_affixes", "_pieces", "_runs", "_templates")
 
-    def __init__(self, format: Format, sources: Iterable[int] | None = None) -> None:
+    def __init__(self, format: Format, sources: Iterable[int] | None = None, terminator: str | None = None) -> None:
         self.format = format
         #: Whether a point's text is closed by its last field (no ``_index`` follows).
         self.closed = sources is None
-        self._affixes = format.index_affixes() if sources is not None else ("", "")
-        # The text that ends each open text with its ``_index`` (``,"_index":7}``) in two pieces,
-        # heads and tails, both shared by every part of a chain (:func:`_index_pieces`).
-        self._pieces = None if sources is None else _index_pieces(*self._affixes, sources)
+        #: With ``sources``, what follows each point's text (a line's ``\n``) when the texts come as
+        #: runs (:data:`POINTS_PER_RUN` points a string, each text and its terminator) rather than a
+        #: text a point: then the ``_index`` pieces are joined into a run's one ``str.join``.
+        self.terminator = None if sources is None else terminator
+        before, after = format.index_affixes() if sources is not None else ("", "")
+        self._affixes = before, after + (self.terminator or "")
+        # The text that ends each open text with its ``_index`` (``,"_index":7}``, and the terminator
+        # of runs) in two pieces, heads and tails, both shared by every part of a chain (:func:`_index_pieces`).
+        self._pieces = None if sources is None or self.terminator is not None else _index_pieces(*self._affixes, sources)
+        #: In runs (a :attr:`terminator`), what makes a run's index pieces instead.
+        self._runs = None if sources is None or self.terminator is None else _IndexRuns(*self._affixes, sources)
         self._templates: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, Any], str | None]] = {}
 
     def fragments(self, keys: Sequence[Any], axes: Sequence[Axis], more: Sequence[Any] = ()) -> Fragments | None:
@@ -349,7 +361,11 @@ class Encoding:
 
     def indexed(self, texts: Iterator[str]) -> Iterator[str]:
         """Each open text with its ``_index`` added (unchanged when no index is added): one
-        ``str.join`` of the text and its index's two pieces (0.6x the time of two concatenations)."""
+        ``str.join`` of the text and its index's two pieces (0.6x the time of two concatenations);
+        with a :attr:`terminator`, runs of points, a run's texts and pieces in one ``str.join``
+        (:func:`_interleaved`), no string made per point."""
+        if self._runs is not None:
+            return _interleaved(texts, self._runs)
         if self._pieces is None:
             return texts
         heads, tails = self._pieces
@@ -368,13 +384,24 @@ class Encoding:
         return text + (format.closing if self.closed else "")
 
     def dicts(self, points: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-        """Point by point (the fallback): O(size of each point)."""
+        """Point by point (the fallback): O(size of each point); in runs (a :attr:`terminator`),
+        a run of points at a time."""
+        if self._runs is not None:
+            return map(self._dicts_run, _runs(iter(points)))
         if self._pieces is not None:
-            before, after = map(len, self._affixes)
-            suffixes = map(add, *self._pieces)
-            indices = (int(suffix[before : len(suffix) - after]) for suffix in suffixes)
-            points = map(_indexed, points, indices)
+            points = map(_indexed, points, self._indices(map(add, *self._pieces)))
         return map(self.format.point, points)
+
+    def _indices(self, suffixes: Iterable[str]) -> Iterator[int]:
+        """The indices written in ``suffixes`` (each ``before + str(index) + after``)."""
+        before, after = map(len, self._affixes)
+        return (int(suffix[before : len(suffix) - after]) for suffix in suffixes)
+
+    def _dicts_run(self, run: list[Mapping[str, Any]]) -> str:
+        """A run of points as dicts, each with its ``_index`` and the terminator."""
+        slots, tails = self._runs.take(len(run))  # type: ignore[union-attr]  # only called in runs
+        points = map(_indexed, run, self._indices(map(add, slots[1::3], tails)))
+        return "".join(map(add, map(self.format.point, points), repeat(self.terminator)))
 
     def templated(self, groups: Iterable[Templated]) -> Iterator[str]:
         """The texts of rows given as templates with holes (:meth:`lazysweep.Sweep._templated`):
@@ -412,6 +439,24 @@ class Encoding:
         return self.indexed(map(made.__mod__, map(tuple, map(map, repeat(value), rows))))
 
 
+#: The most points in one run of texts (:attr:`Encoding.terminator`): what bounds a run's memory.
+POINTS_PER_RUN = 2048
+
+
+def _runs(texts: Iterator[Any]) -> Iterator[list[Any]]:
+    """``texts`` (or points) in lists of :data:`POINTS_PER_RUN` (the last one shorter)."""
+    while run := list(islice(texts, POINTS_PER_RUN)):
+        yield run
+
+
+def _interleaved(texts: Iterator[str], runs: _IndexRuns) -> Iterator[str]:
+    """Runs of open texts (as long as :meth:`_IndexRuns.size` says), each text followed by its
+    index's head and tail, as one ``str.join`` a run (:meth:`_IndexRuns.pieces`): no string is
+    made per point. O(points) time, O(POINTS_PER_RUN) memory."""
+    while run := list(islice(texts, runs.size())):
+        yield "".join(runs.pieces(run))
+
+
 #: Indices are written a thousand at a time: a prefix per thousand, a table of the last three digits.
 _THOUSAND = 1000
 
@@ -438,6 +483,79 @@ def _index_pieces(before: str, after: str, indices: Iterable[int]) -> tuple[Iter
     heads = chain.from_iterable(repeat(f"{before}{high}" if high else before, take) for high, _, take in thousands())
     tails = chain.from_iterable((padded if high else plain)[low : low + take] for high, low, take in thousands())
     return heads, tails
+
+
+class _IndexRuns:
+    """The ``_index`` pieces of runs of texts (:func:`_interleaved`), a run at a time, with
+    ``head + tail == before + str(index) + after`` for each index as in :func:`_index_pieces`.
+
+    For a ``range`` of step 1, runs end at thousands (:meth:`size`) and a whole thousand's
+    pieces are one list kept from run to run: its tails (the table) stay in place, only the texts
+    and the thousand's head are put in, by two slice assignments. O(size) C-level steps a run.
+    """
+
+    __slots__ = ("before", "formatted", "next", "stop", "plain", "padded", "whole")
+
+    def __init__(self, before: str, after: str, indices: Iterable[int]) -> None:
+        self.before = before
+        #: The whole texts after each open text of indices that are not a long range of step 1,
+        #: formatted each (their heads empty).
+        self.formatted: Iterator[str] | None = None
+        self.next = self.stop = 0
+        if indices.__class__ is not range or indices.step != 1 or indices.stop - indices.start < _THOUSAND:
+            self.formatted = map((_literal(before) + "%d" + _literal(after)).__mod__, indices)
+            return
+        self.next, self.stop = indices.start, indices.stop
+        self.plain = [f"{low}{after}" for low in range(_THOUSAND)]
+        self.padded = [f"{low:03d}{after}" for low in range(_THOUSAND)]
+        #: The slots of a whole thousand past the first, kept: its tails in place, its texts and
+        #: heads put in for each run.
+        self.whole = [before] * (3 * _THOUSAND)
+        self.whole[2::3] = self.padded
+
+    def size(self) -> int:
+        """How many points the next run should hold: up to the next thousand (of a range)."""
+        if self.formatted is not None:
+            return POINTS_PER_RUN
+        return _THOUSAND - self.next % _THOUSAND
+
+    def take(self, size: int) -> tuple[list[str], list[str]]:
+        """The next ``size`` indices' pieces: a list of ``3 * size`` slots with each index's head at
+        ``3 * k + 1`` (the other slots to be filled), and the ``size`` tails."""
+        slots: list[str] = []
+        tails: list[str] = []
+        if self.formatted is not None:
+            tails += islice(self.formatted, size)
+            return [""] * (3 * len(tails)), tails
+        first = self.next
+        last = self.next = min(first + size, self.stop)
+        while first < last:
+            high, low = divmod(first, _THOUSAND)
+            count = min(last - first, _THOUSAND - low)
+            slots += [f"{self.before}{high}" if high else self.before] * (3 * count)
+            tails += (self.padded if high else self.plain)[low : low + count]
+            first += count
+        return slots, tails
+
+    def pieces(self, run: list[str]) -> list[str]:
+        """The run's texts, each followed by its index's head and tail (or its formatted text
+        alone), ready to join."""
+        size = len(run)
+        if self.formatted is not None:
+            pieces = run * 2  # any strings: every slot is put in below
+            pieces[::2] = run
+            pieces[1::2] = islice(self.formatted, size)
+            return pieces
+        high = self.next // _THOUSAND
+        if size == _THOUSAND and high:  # a whole thousand, past the first
+            self.next += size
+            pieces = self.whole
+            pieces[1::3] = [f"{self.before}{high}"] * size
+        else:
+            pieces, tails = self.take(size)
+            pieces[2::3] = tails
+        pieces[::3] = run
+        return pieces
 
 
 def _joined(block: Iterator[tuple[str, ...]]) -> Iterator[str]:

@@ -58,13 +58,13 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     Writer = Callable[[str], object]
 
-from ._encode import COMPACT, NOT_FINITE, SPACED, Encoding, encode_value, json_format
+from ._encode import COMPACT, NOT_FINITE, POINTS_PER_RUN, SPACED, Encoding, encode_value, json_format
 
-__all__ = ["COMPACT", "SPACED", "POINTS_PER_WRITE", "NOT_FINITE", "iter_encoded", "write_jsonl", "write_json_list", "encode_json_list",
-           "encode_value", "write_encoded_lines", "write_encoded_list"]
+__all__ = ["COMPACT", "SPACED", "POINTS_PER_WRITE", "NOT_FINITE", "iter_encoded", "iter_lines", "write_jsonl", "write_json_list",
+           "encode_json_list", "encode_value", "write_lines", "write_encoded_list"]
 
-#: Points joined into one string per ``write`` call.
-POINTS_PER_WRITE = 2048
+#: The most points joined into one string per ``write`` call.
+POINTS_PER_WRITE = POINTS_PER_RUN
 
 
 def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
@@ -81,21 +81,55 @@ def iter_encoded(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_
     >>> list(iter_encoded(Product([ValuesAxis("x", [True, 0.5]), ValuesAxis("y", [None])]), 1))
     ['{"x":0.5,"y":null}']
     """
+    stop = _checked_stop(sweep, start, stop)
+    sources = sweep._source_range(start, stop) if with_index else None
+    return sweep._texts(start, stop, Encoding(format or json_format(separators), sources))
+
+
+def iter_lines(sweep: Sweep, start: int = 0, stop: int | None = None, *, with_index: bool = False,
+               separators: tuple[str, str] = COMPACT, format: Format | None = None) -> Iterator[str]:
+    """Points ``start .. stop-1`` as lines (each text of :func:`iter_encoded` followed by ``\\n``),
+    lazily, in runs: each string holds the lines of up to :data:`POINTS_PER_WRITE` points.
+
+    With ``with_index``, a run's open texts and their ``_index`` pieces are one ``str.join``
+    (:attr:`lazysweep._encode.Encoding.terminator`): no string made per point beyond its
+    open text. Time as :func:`iter_encoded`; memory one run.
+
+    >>> from lazysweep._axes import ValuesAxis
+    >>> from lazysweep._space import Product
+    >>> list(iter_lines(Product([ValuesAxis("x", [1, 2])]), with_index=True))
+    ['{"x":1,"_index":0}\\n{"x":2,"_index":1}\\n']
+    """
+    if not with_index:
+        return _line_runs(iter_encoded(sweep, start, stop, separators=separators, format=format))
+    stop = _checked_stop(sweep, start, stop)
+    encoding = Encoding(format or json_format(separators), sweep._source_range(start, stop), terminator="\n")
+    return sweep._texts(start, stop, encoding)
+
+
+def _checked_stop(sweep: Sweep, start: int, stop: int | None) -> int:
+    """``stop`` (default: the count); IndexError unless ``0 <= start <= stop <= count``."""
     stop = sweep.count if stop is None else stop
     if not 0 <= start <= stop <= sweep.count:
         raise IndexError(f"points {start} to {stop} are not all in a sweep of {sweep.count}")
-    sources = sweep._source_range(start, stop) if with_index else None
-    return sweep._texts(start, stop, Encoding(format or json_format(separators), sources))
+    return stop
+
+
+def _line_runs(texts: Iterator[str]) -> Iterator[str]:
+    """Texts as runs of :data:`POINTS_PER_WRITE` lines."""
+    while chunk := list(islice(texts, POINTS_PER_WRITE)):  # a text may be empty: a point without fields
+        yield "\n".join(chunk) + "\n"
 
 
 def write_jsonl(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
                 with_index: bool = False, separators: tuple[str, str] = COMPACT) -> None:
     """Write points ``start .. stop-1`` as JSON Lines (each line ending in ``\\n``) through ``write``.
 
-    ``write`` defaults to ``sys.stdout.write`` and gets one string per
-    :data:`POINTS_PER_WRITE` points. Time: as :func:`iter_encoded`; memory: one chunk.
+    ``write`` defaults to ``sys.stdout.write`` and gets one string per run of
+    :func:`iter_lines` (at most :data:`POINTS_PER_WRITE` points). Time: as :func:`iter_encoded`;
+    memory: one run.
     """
-    write_encoded_lines(iter_encoded(sweep, start, stop, with_index=with_index, separators=separators), write)
+    write_lines(iter_lines(sweep, start, stop, with_index=with_index, separators=separators), write)
 
 
 def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write: Writer | None = None, *,
@@ -109,19 +143,19 @@ def write_json_list(sweep: Sweep, start: int = 0, stop: int | None = None, write
     write_encoded_list(texts, write, separators[0])
 
 
-def write_encoded_lines(texts: Iterable[str], write: Writer | None = None) -> None:
-    """Write texts (JSON, or a program's line) one per line, each ending in ``\\n``,
-    :data:`POINTS_PER_WRITE` lines per ``write`` call.
+def write_lines(runs: Iterable[str], write: Writer | None = None) -> None:
+    """Write runs of lines (:func:`iter_lines`), one ``write`` call a run.
 
-    >>> write_encoded_lines(["1", '"a"'], print)
+    >>> write_lines(["1\\n2\\n", "3\\n"], print)
     1
-    "a"
+    2
+    <BLANKLINE>
+    3
     <BLANKLINE>
     """
-    texts = iter(texts)
     write = write or sys.stdout.write
-    while chunk := list(islice(texts, POINTS_PER_WRITE)):  # a text may be empty: a point without fields
-        write("\n".join(chunk) + "\n")
+    for run in runs:
+        write(run)
 
 
 def write_encoded_list(texts: Iterable[str], write: Writer | None = None, separator: str = ",") -> None:

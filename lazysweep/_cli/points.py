@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .._console import write
 from .._errors import SweepError, UsageError
 from .._jobarray import index_from_environment
-from .._writer import iter_encoded, write_encoded_lines, write_encoded_list
+from .._writer import iter_encoded, iter_lines, write_encoded_list, write_lines
 from .options import PROGRAM_FORMATS
 from .target import Target, TargetOptions, resolve
 
@@ -26,7 +26,7 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.format != "json":
         if args.github_output:
             raise UsageError(f"--github-output takes one JSON list: drop --format {args.format}")
-        write_encoded_lines(_texts(args, target, start, stop), write)
+        write_lines(_texts(args, target, start, stop, lines=True), write)
     elif args.github_output:  # encoded lazily: refused as soon as it passes GitHub's limit
         from .._github import bounded_json_list  # lazily: 0.03x `import yaml` (measured, with _files)
 
@@ -55,12 +55,11 @@ def run_get(args: argparse.Namespace) -> int:
 def run_stream(args: argparse.Namespace) -> int:
     target = resolve(TargetOptions(args))
     start, stop, _ = slice(args.start, args.stop).indices(target.sweep.count)
-    texts = _texts(args, target, start, max(start, stop))
     if args.format == "json":
-        write_encoded_list(texts, write)
+        write_encoded_list(_texts(args, target, start, max(start, stop)), write)
         write("\n")
     else:
-        write_encoded_lines(texts, write)
+        write_lines(_texts(args, target, start, max(start, stop), lines=True), write)
     return 0
 
 
@@ -100,9 +99,10 @@ def _chosen_index(args: argparse.Namespace) -> int:
     return index
 
 
-def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> Iterator[str]:
+def _texts(args: argparse.Namespace, target: Target, start: int, stop: int, lines: bool = False) -> Iterator[str]:
     """The texts of points ``start .. stop-1`` of the target: JSON (see :mod:`lazysweep._writer`),
-    or a line for a program with ``--format args|hydra|env``; with ``--with-index``, ``_index`` last."""
+    or a line for a program with ``--format args|hydra|env``; with ``--with-index``, ``_index`` last.
+    With ``lines``, as runs of lines (:func:`lazysweep._writer.iter_lines`)."""
     if args.with_index:
         _refuse_index_field(target)
     if (args.hydra_flatten or args.hydra_add) and args.format != "hydra":
@@ -113,7 +113,7 @@ def _texts(args: argparse.Namespace, target: Target, start: int, stop: int) -> I
 
         format = program_format(args.format, env_prefix=getattr(args, "env_prefix", ""),
                                 hydra_flatten=args.hydra_flatten, hydra_add=args.hydra_add)
-    return iter_encoded(target.sweep, start, stop, with_index=args.with_index, format=format)
+    return (iter_lines if lines else iter_encoded)(target.sweep, start, stop, with_index=args.with_index, format=format)
 
 
 def _refuse_index_field(target: Target) -> None:

@@ -147,13 +147,16 @@ def test_process_broken_pipe_is_quiet():
 
 def test_process_ctrl_c_exits_130(tmp_path):
     """Ctrl-C while the stream runs (its first line read, so however loaded the machine, the
-    command is past its start-up): one line, status 130."""
+    command is past its start-up): one line, status 130. The child starts with Ctrl-C's default
+    action, as from a terminal: a test run started in the background of a shell ignores SIGINT,
+    and a Python started so never turns it into KeyboardInterrupt."""
     import signal
 
     child = subprocess.Popen(
         [sys.executable, "-m", "lazysweep", "stream", HUGE],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert child.stdout is not None and child.stdout.readline().startswith("{")
     child.send_signal(signal.SIGINT)

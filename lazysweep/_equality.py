@@ -30,15 +30,16 @@ All functions are O(size of the value); none recurses.
 
 from __future__ import annotations
 
-
 import math
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from ._errors import SweepError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the command's start-up; annotations are strings anyway
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["ambiguous", "parse_number", "to_number", "literal_number", "fold", "loose_equal", "lookup", "matches", "int_interval"]
@@ -49,9 +50,15 @@ NAN = math.nan
 #: also remove U+001C..U+001F, which .NET keeps.
 _WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
-#: ``Double.TryParse`` with ``AllowLeadingSign | AllowDecimalPoint | AllowExponent`` (invariant
-#: culture): ASCII digits only, no whitespace, no thousands separators, no underscores.
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+@cache
+def _decimal() -> Callable[[str], Any]:
+    """``Double.TryParse`` with ``AllowLeadingSign | AllowDecimalPoint | AllowExponent`` (invariant
+    culture): ASCII digits only, no whitespace, no thousands separators, no underscores. Compiled
+    on first use: only a matrix's include and exclude compare loosely (start-up)."""
+    return re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z").match
+
+
 _HEX = frozenset("0123456789abcdefABCDEF")
 _OCTAL = frozenset("01234567")
 _INT32 = 1 << 32
@@ -81,7 +88,7 @@ def parse_number(text: str) -> float:
     text = text.strip(_WHITESPACE)
     if not text:
         return 0.0
-    if _DECIMAL.match(text):
+    if _decimal()(text):
         return float(text)  # overflow gives +-inf, as .NET Core's parser does
     upper = fold(text)
     if upper in ("INFINITY", "+INFINITY"):

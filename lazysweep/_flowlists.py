@@ -24,7 +24,7 @@ items (the caller's).
 from __future__ import annotations
 
 import re
-from collections import namedtuple
+from functools import cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,14 +36,23 @@ __all__ = ["MIN_ITEMS", "FlowList", "blank_flow_lists"]
 #: The fewest items worth reading here: shorter sequences go through the parser as usual.
 MIN_ITEMS = 16
 
-# Brackets around nothing but words of the safe alphabet, spaces and commas: no flow indicator,
-# colon, hash, quote, anchor, alias, tag or block indicator can appear inside, so the parser reads
-# each comma-separated word as one plain scalar (:func:`_words` checks the commas and spaces).
-_CANDIDATE = re.compile(r"\[[ A-Za-z0-9_.+~/,-]*\]")
-_WORDS = re.compile(r"[^ ,]+")
 
-#: Where an item was written: 0-based line and column, as the parser's marks give them.
-_Mark = namedtuple("_Mark", "line column")
+@cache
+def _candidates() -> re.Pattern[str]:
+    """Brackets around nothing but words of the safe alphabet, spaces and commas: no flow
+    indicator, colon, hash, quote, anchor, alias, tag or block indicator can appear inside, so the
+    parser reads each comma-separated word as one plain scalar (:func:`_words` checks the commas
+    and spaces). Compiled on first use: most files have no list this long (start-up)."""
+    return re.compile(r"\[[ A-Za-z0-9_.+~/,-]*\]")
+
+
+class _Mark:
+    """Where an item was written: 0-based line and column, as the parser's marks give them."""
+
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
 
 
 class FlowList:
@@ -75,7 +84,7 @@ class _ItemMarks:
     def get(self, index: Any, default: Any = None) -> Any:
         if self.starts is None:
             inside = self.flow.text[self.flow.open : self.flow.close]
-            self.starts = [found.start() for found in _WORDS.finditer(inside, 1)]
+            self.starts = [found.start() + 1 for found in re.finditer(r"[^ ,]+", inside[1:])]
         if type(index) is not int or not 0 <= index < len(self.starts):
             return default
         return _Mark(self.line, self.column + self.starts[index])
@@ -91,9 +100,11 @@ def blank_flow_lists(text: str, typed: Callable[[list[str], str], list[Any]]) ->
     """
     least = MIN_ITEMS
     found: dict[int, FlowList] = {}
+    if text.count(",") < least - 1:  # no list long enough: nothing to look for
+        return text, found
     pieces: list[str] = []
     done = 0
-    for match in _CANDIDATE.finditer(text):
+    for match in _candidates().finditer(text):
         start, end = match.span()
         if text.count(",", start, end) + 1 < least:
             continue

@@ -442,12 +442,13 @@ def libyaml_agrees(text: str) -> bool:
     >>> libyaml_agrees("a: 1\\n"), libyaml_agrees("a:\\t1\\n")
     (True, False)
     """
-    return not any(character in text for character in PURE_ONLY_CHARACTERS) and _COMMENT_AFTER_HEADER(text) is None
+    return not any(character in text for character in PURE_ONLY_CHARACTERS) and re.search(_COMMENT_AFTER_HEADER, text) is None
 
 
 # libyaml takes ``|2#c`` (a comment right after a block scalar's header) as a header and a
-# comment; PyYAML refuses it (a comment needs a space before it). Text that might hold one goes to PyYAML.
-_COMMENT_AFTER_HEADER = re.compile(r"[|>][-+0-9]*#").search
+# comment; PyYAML refuses it (a comment needs a space before it). Text that might hold one goes to
+# PyYAML. (A pattern, compiled by its first search: the drop-ins need it, the commands' start-up not.)
+_COMMENT_AFTER_HEADER = r"[|>][-+0-9]*#"
 
 
 def _exact_value(text: str) -> Any:

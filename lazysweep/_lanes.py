@@ -148,12 +148,19 @@ class Lanes:
         """The lanes whose top bit is set in ``flags`` (:meth:`flags_at_least`), in order."""
         if not flags:
             return []
+        lane_bytes = self.width // 8
+        # each lane's top byte, read little-endian: 0x80 or 0 (a bytes slice, iterated without making ints)
+        tops = flags.to_bytes(lane_bytes * self.count, "little")[lane_bytes - 1 :: lane_bytes]
+        if tops.count(0x80) <= self.count >> 4:  # few: found one by one, each find in C (0.6x compress's time)
+            found, at = [], tops.find(0x80)
+            while at >= 0:
+                found.append(at)
+                at = tops.find(0x80, at + 1)
+            return found
         positions = self._positions
         if positions is None:  # kept: compress then hands out these ints instead of making new ones
             positions = self._positions = list(range(self.count))
-        lane_bytes = self.width // 8
-        # each lane's top byte, read little-endian: 0x80 or 0 (a bytes slice, iterated without making ints)
-        return list(compress(positions, flags.to_bytes(lane_bytes * self.count, "little")[lane_bytes - 1 :: lane_bytes]))
+        return list(compress(positions, tops))
 
     def pack(self, values: Sequence[int]) -> int:
         """``count`` numbers (each below ``2**width``), one to a lane, in order (an ``array`` of 64-bit

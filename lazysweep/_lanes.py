@@ -197,28 +197,45 @@ class Lanes:
         return values
 
     def words(self, packed: int) -> array[int]:
-        """The numbers in the lanes of ``packed`` as 64-bit words, lanes of 32 or 64 bits only: an
-        ``array`` made in C, no int made per lane (:meth:`pack` takes it back at the speed of a copy).
+        """The numbers in the lanes of ``packed``, lanes of 32 or 64 bits only, as an ``array`` of
+        words of the lane's size: made in C, no int made per lane (and :meth:`pack` takes it back
+        at the speed of a copy).
 
         >>> Lanes(32, 3).words(Lanes(32, 3).pack([7, 2**31, 0])).tolist()
         [7, 2147483648, 0]
         """
-        data: bytes | bytearray = packed.to_bytes(self.width // 8 * self.count, "little")
-        if self.width == 32:  # each lane's 4 bytes to the low half of an 8-byte word, still little-endian
-            wide = bytearray(8 * self.count)
-            memoryview(wide).cast(_HALF_WORD)[::2] = memoryview(data).cast(_HALF_WORD)
-            data = wide
-        words = array("Q", data)
+        words = array(self._code, packed.to_bytes(self.width // 8 * self.count, "little"))
         if _SWAP:
             words.byteswap()
         return words
+
+    def pairs(self, packed: int) -> tuple[Lanes, int, int]:
+        """32-bit lanes as two ints of 64-bit lanes, half as many: the even lanes and the odd lanes
+        (what needs room to compute, as a division does, in half the lanes each, with no repacking).
+        :meth:`paired` puts them back. O(count) in three big-int operations.
+
+        >>> lanes = Lanes(32, 3)
+        >>> wide, even, odd = lanes.pairs(lanes.pack([5, 6, 7]))
+        >>> wide.unpack(even, 3), wide.unpack(odd, 3), lanes.unpack(lanes.paired(even * 2, odd), 4)
+        ([5, 7], [6, 0], [10, 6, 14])
+        """
+        wide = lanes_of(64, -(-self.count // 2))
+        low = wide.replicate(0xFFFFFFFF)
+        return wide, packed & low, packed >> 32 & low
+
+    @staticmethod
+    def paired(even: int, odd: int) -> int:
+        """The 32-bit lanes whose even and odd lanes are those of ``even`` and ``odd`` (64-bit lanes,
+        each holding a number below ``2**32``): the inverse of :meth:`pairs`."""
+        return even | odd << 32
 
     def unpack_all(self, columns: list[int], bits: list[int]) -> list[list[int]]:
         """:meth:`unpack` of each packed int of ``columns``, its lanes below ``2**bits[k]``.
 
         Columns of small numbers share one conversion: each is shifted into an
-        8, 16 or 32-bit field of the lane, and the fields are read as
-        strided views of one ``to_bytes``. O(len(columns) * count * width).
+        8, 16 or 32-bit field of the lane, the widest fields first (so they fill
+        the lane with no gap), and the fields are read as strided views of one
+        ``to_bytes``. O(len(columns) * count * width).
 
         >>> lanes = Lanes(64, 3)
         >>> columns = [lanes.pack([1, 2, 3]), lanes.pack([300, 0, 65535]), lanes.pack([2**40, 7, 0])]
@@ -228,13 +245,13 @@ class Lanes:
         found: list[list[int]] = [[]] * len(columns)
         fields: list[tuple[int, int, int]] = []  # the columns sharing the next conversion: (index, field, offset)
         merged = offset = 0
-        for at, (column, top) in enumerate(zip(columns, bits)):
-            field = next((size for size in (8, 16, 32) if top <= size), 0)
+        sizes = [next((size for size in (8, 16, 32) if top <= size), 0) for top in bits]
+        for at in sorted(range(len(columns)), key=sizes.__getitem__, reverse=True):
+            column, field = columns[at], sizes[at]
             if not field or _SWAP:  # a wide number, or a byte order the views do not read
-                found[at] = self.unpack(column, top)
+                found[at] = self.unpack(column, bits[at])
                 continue
-            offset = -(-offset // field) * field
-            if offset + field > self.width:
+            if offset + field > self.width:  # (offsets stay multiples of the field: widest first)
                 self._read_fields(merged, fields, found)
                 merged, offset, fields = 0, 0, []
             merged |= column << offset

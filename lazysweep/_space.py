@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     from ._axes import Axis
     from ._encode import Encoding, Fragments, Templated
+    from ._lanes import Lanes
 
     T = TypeVar("T")
 
@@ -464,13 +465,26 @@ class Product(Sweep):
         """
         # Only a random order needs lanes: importing them (and array) costs the command line's
         # start-up 1.5-3 ms (python -X importtime, a loaded 2-core machine); tests/test_footprint.py.
-        from ._lanes import LANE_BITS, lane_width, lanes_of
+        from ._lanes import LANE_BITS, WORD, lane_width, lanes_of
 
         bits = (self._count - 1).bit_length()
         if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
             return [list(column) for column in zip(*map(self._digits, indices))] if indices else [[] for _ in self.axes]
-        lanes = lanes_of(lane_width(bits), len(indices))
-        rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
+        width, digit_bits = lane_width(bits), [(size - 1).bit_length() for size in self._sizes]
+        if width == WORD and getattr(indices, "itemsize", 0) == 4:
+            # 32-bit words (a shuffled chunk's): divided as two halves in 64-bit lanes, the even
+            # lanes and the odd ones, then put back together: no index repacked into a 64-bit lane
+            narrow = lanes_of(32, len(indices))
+            wide, even, odd = narrow.pairs(narrow.pack(indices))
+            columns = list(map(narrow.paired, self._divided(wide, even, bits), self._divided(wide, odd, bits)))
+            return narrow.unpack_all(columns, digit_bits)
+        lanes = lanes_of(width, len(indices))
+        return lanes.unpack_all(self._divided(lanes, lanes.pack(indices), bits), digit_bits)
+
+    def _divided(self, lanes: Lanes, rest: int, bits: int) -> list[int]:
+        """The digits of the lanes of ``rest`` (each below ``count <= 2**bits``), one packed int per
+        axis: a division by each stride in the lanes (:meth:`~lazysweep._lanes.Lanes.divide`). O(axes) big-int operations."""
+        bound = 1 << bits
         columns = []
         for stride in self._strides:
             if stride == 1:  # the axes after this one hold a single value each
@@ -479,7 +493,7 @@ class Product(Sweep):
                 digits, rest = lanes.divide(rest, stride, (bound - 1).bit_length())
             columns.append(digits)
             bound = stride
-        return lanes.unpack_all(columns, [(size - 1).bit_length() for size in self._sizes])
+        return columns
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         keys = repeat(self.keys)

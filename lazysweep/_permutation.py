@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from itertools import chain
 
-from ._lanes import LANE_BITS, WORD, Lanes, fitting_width
+from ._lanes import LANE_BITS, WORD, Lanes, fitting_width, lane_width
 
 __all__ = ["ROUNDS", "CHUNK", "Permutation"]
 
@@ -48,6 +48,8 @@ __all__ = ["ROUNDS", "CHUNK", "Permutation"]
 ROUNDS = 6
 
 #: Indices permuted together, one to a lane of a big int: memory O(CHUNK), whatever the run's length.
+#: (4,096: about 0.93x the time of 1,024 for a whole stream, the Python steps of a chunk paid a quarter
+#: as often; 8,192 and 16,384 gained nothing more.)
 CHUNK = 4096
 
 #: Fewer indices than this go through the network one at a time (cheaper than making lane
@@ -108,41 +110,56 @@ def _inverse_network(a: int, b: int, keys: list[tuple[int, int, int, int]]) -> C
 class _LaneNetwork:
     """:func:`_network` over every lane of a packed int at once: the same numbers.
 
-    Each round is six big-int operations on the whole chunk:
-    ``high ^= ((low ^ K) * m + C & M) >> b``. ``low`` is below ``2**b``, so
-    ``low ^ k == (low ^ k_lo) + k_hi`` (``k``'s bits below ``b`` and above
-    them), and modulo ``2**bits`` the product is ``(low ^ k_lo) * m`` plus the
-    constant ``C = k_hi * m mod 2**bits``; ``K`` is ``k_lo`` in every lane,
-    ``C`` is in every lane, and ``M`` is the replicated mask of bits ``b .. bits-1``:
-    ANDing before the shift keeps each lane's bits in its own lane. A lane then
-    holds at most ``bits + max(a, b) + 1`` bits (:func:`lane_bits`), not the
-    ``2 * bits`` of the whole product: 32-bit lanes up to 20 bits, half the
-    work of 64-bit ones.
+    Each round is five big-int operations on the whole chunk:
+    ``high ^= ((low ^ K) * m & M) >> b``, ``K`` being the key in every lane
+    and ``M`` the replicated mask of bits ``b .. bits-1``: ANDing before the
+    shift keeps each lane's bits in its own lane. The lanes are wide enough
+    (:func:`~lazysweep._lanes.lane_width` of ``bits``) for ``(h ^ k) * m``,
+    two ``bits``-bit numbers, not to reach the next lane.
+
+    With ``split``, six: ``high ^= ((low ^ K) * m + C & M) >> b``. ``low`` is
+    below ``2**b``, so ``low ^ k == (low ^ k_lo) + k_hi`` (``k``'s bits below
+    ``b``, and the rest), and modulo ``2**bits`` the product is ``(low ^ k_lo) * m``
+    plus the constant ``C = k_hi * m mod 2**bits``; ``K`` is then ``k_lo`` in every
+    lane and ``C`` is in every lane. A lane holds :func:`lane_bits` of ``bits``,
+    ``bits + ceil(bits / 2)``, not ``2 * bits + 2``: 32-bit lanes up to 21 bits,
+    half the work of 64-bit ones, for one addition a round more (taken only where
+    the lanes are narrower for it: :meth:`Permutation._network_of`).
     """
 
-    __slots__ = ("lanes", "bits", "_low_bits", "_low_mask", "_high_mask", "_rounds")
+    __slots__ = ("lanes", "bits", "twice", "_low_bits", "_low_mask", "_high_mask", "_rounds", "_split")
 
-    def __init__(self, a: int, b: int, keys: list[tuple[int, int, int, int]], lanes: Lanes) -> None:
-        self.lanes, self.bits, self._low_bits = lanes, a + b, b
+    def __init__(self, a: int, b: int, keys: list[tuple[int, int, int, int]], lanes: Lanes, split: bool,
+                 twice: bool = False) -> None:
+        self.lanes, self.bits, self._low_bits, self._split = lanes, a + b, b, split
+        #: Whether :meth:`walk` takes two steps: worth a second pass over every lane where many walk.
+        self.twice = twice
         bits_mask, low_mask, high_low_mask = (1 << (a + b)) - 1, (1 << b) - 1, (1 << a) - 1
         self._low_mask, self._high_mask = lanes.replicate(low_mask), lanes.replicate(bits_mask ^ low_mask)
         low_result = lanes.replicate(bits_mask ^ high_low_mask)
 
-        def split(key: int, multiplier: int, half_mask: int) -> tuple[int, int]:
+        def key(key: int, multiplier: int, half_mask: int) -> tuple[int, ...]:
+            if not split:
+                return lanes.replicate(key), multiplier
             # the key's bits inside the half, in every lane, and its bits above, times m, as a constant
-            return lanes.replicate(key & half_mask), lanes.replicate((key & ~half_mask) * multiplier & bits_mask)
+            return lanes.replicate(key & half_mask), lanes.replicate((key & ~half_mask) * multiplier & bits_mask), multiplier
 
         self._rounds = [
-            (*split(k_high, m_high, low_mask), m_high, *split(k_low, m_low, high_low_mask), m_low, low_result)
+            (*key(k_high, m_high, low_mask), *key(k_low, m_low, high_low_mask), low_result)
             for k_high, m_high, k_low, m_low in keys
         ]
 
     def __call__(self, packed: int) -> int:
         b, a, high_result = self._low_bits, self.bits - self._low_bits, self._high_mask
         high, low = (packed & high_result) >> b, packed & self._low_mask
-        for k_high, c_high, m_high, k_low, c_low, m_low, low_result in self._rounds:
-            high ^= ((low ^ k_high) * m_high + c_high & high_result) >> b
-            low ^= ((high ^ k_low) * m_low + c_low & low_result) >> a
+        if self._split:
+            for k_high, c_high, m_high, k_low, c_low, m_low, low_result in self._rounds:
+                high ^= ((low ^ k_high) * m_high + c_high & high_result) >> b
+                low ^= ((high ^ k_low) * m_low + c_low & low_result) >> a
+        else:
+            for k_high, m_high, k_low, m_low, low_result in self._rounds:
+                high ^= ((low ^ k_high) * m_high & high_result) >> b
+                low ^= ((high ^ k_low) * m_low & low_result) >> a
         return high << b | low
 
     def run(self, packed: int, count: int) -> tuple[list[int], list[int]]:
@@ -151,15 +168,15 @@ class _LaneNetwork:
         return self.lanes.unpack(image, self.bits), self.lanes.at_least(image, count)
 
     def walk(self, packed: int, count: int) -> tuple[MutableSequence[int], list[int]]:
-        """:meth:`run` with two steps of the cycle-walk at once: each lane's image, or, where that is
-        ``count`` or more, its image's image (one more pass over the whole int, and a mask picking
-        its lanes, in place of gathering the lanes outside and putting them back one by one).
-        The images are an ``array`` of 64-bit words when the lanes are 32 or 64 bits
+        """:meth:`run`, and with :attr:`twice` two steps of the cycle-walk at once: each lane's image,
+        or, where that is ``count`` or more, its image's image (one more pass over the whole int, and
+        a mask picking its lanes, in place of gathering the lanes outside and putting them back one by one).
+        The images are an ``array`` of the lanes' words when the lanes are 32 or 64 bits
         (:meth:`~lazysweep._lanes.Lanes.words`), else a list."""
         lanes = self.lanes
         image = self(packed)
         flags = lanes.flags_at_least(image, count)
-        if flags:
+        if flags and self.twice:
             image ^= (image ^ self(image)) & lanes.spread(flags)
             flags = lanes.flags_at_least(image, count)
         images = lanes.words(image) if lanes.width <= WORD else lanes.unpack(image, self.bits)
@@ -217,7 +234,9 @@ class Permutation:
 
     def chunks(self, start: int, stop: int) -> Iterator[Sequence[int]]:
         """``[self[i] for i in range(start, stop)]`` as sequences of at most :data:`CHUNK`, lazily:
-        arrays of 64-bit words when the count's lanes are (``bits`` up to 42), else lists.
+        arrays of the lanes' 32 or 64-bit words when the lanes are that wide (``bits`` up to 21
+        or 42: :func:`lane_bits`), which a product's decode reads without making an int per index;
+        else lists.
 
         ``0 <= start <= stop <= count``. O(stop - start) big-int work in all,
         O(CHUNK) memory, whatever ``start`` and the count. The last :data:`RECENT`
@@ -260,7 +279,13 @@ class Permutation:
         network = self._networks.get(lanes)
         if network is None:
             bits = self._bits
-            network = _LaneNetwork(bits // 2, bits - bits // 2, self._keys, Lanes(fitting_width(lane_bits(bits)), lanes))
+            split = fitting_width(lane_bits(bits)) < lane_width(bits)  # the split key only where it narrows the lanes
+            width = fitting_width(lane_bits(bits)) if split else lane_width(bits)
+            # A second pass over every lane costs about width / 256 of what walking a lane apart does
+            # (gathered, walked, put back: measured at 32, 64 and 128 bits), so it pays where more than
+            # that share of the domain lies past the count (216,000 of 2**18: 18% > 12.5%, 0.85x the time).
+            twice = ((1 << bits) - self.count) * 256 > width << bits
+            network = _LaneNetwork(bits // 2, bits - bits // 2, self._keys, Lanes(width, lanes), split, twice)
             if lanes % LANE_STEP == 0:
                 self._networks[lanes] = network
         return network

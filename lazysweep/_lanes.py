@@ -103,7 +103,7 @@ class Lanes:
         #: 1 in every lane: ``value * ones`` is ``value`` in every lane.
         self.ones = int.from_bytes((b"\x01" + bytes(width // 8 - 1)) * count, "little")
         self._replicas: dict[int, int] = {}
-        self._positions: list[int] | None = None  # 0 .. count-1, made by the first at_least
+        self._positions: list[int] | None = None  # 0 .. count-1, made by the first flagged() that needs them
 
     def replicate(self, value: int) -> int:
         """``value`` (below ``2**width``) in every lane, made once per value (the last
@@ -124,17 +124,14 @@ class Lanes:
             steps = self._replicas[-1] = self._to_int(words)
         return start * self.ones + steps
 
-    def at_least(self, packed: int, bound: int) -> list[int]:
-        """The lanes of ``packed`` holding ``bound`` or more (every lane below ``2**(width - 1)``).
-
-        >>> Lanes(64, 4).at_least(Lanes(64, 4).pack([5, 9, 2, 7]), 7)
-        [1, 3]
-        """
-        return self.flagged(self.flags_at_least(packed, bound))
-
     def flags_at_least(self, packed: int, bound: int) -> int:
         """The top bit of each lane of ``packed`` holding ``bound`` or more, the other bits 0
-        (every lane below ``2**(width - 1)``)."""
+        (every lane below ``2**(width - 1)``).
+
+        >>> lanes = Lanes(64, 4)
+        >>> lanes.flagged(lanes.flags_at_least(lanes.pack([5, 9, 2, 7]), 7))
+        [1, 3]
+        """
         # bound or more exactly when the lane's top bit is set after adding 2**(width-1) - bound
         top = 1 << (self.width - 1)
         return (packed + self.replicate(top - bound)) & self.replicate(top)

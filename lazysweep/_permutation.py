@@ -162,13 +162,9 @@ class _LaneNetwork:
                 low ^= ((high ^ k_low) * m_low & low_result) >> a
         return high << b | low
 
-    def run(self, packed: int, count: int) -> tuple[list[int], list[int]]:
-        """The network's image of every lane, unpacked, and the lanes where it is ``count`` or more."""
-        image = self(packed)
-        return self.lanes.unpack(image, self.bits), self.lanes.at_least(image, count)
-
     def walk(self, packed: int, count: int) -> tuple[MutableSequence[int], list[int]]:
-        """:meth:`run`, and with :attr:`twice` two steps of the cycle-walk at once: each lane's image,
+        """The network's image of every lane, and the lanes where it is ``count`` or more; with
+        :attr:`twice`, two steps of the cycle-walk at once: each lane's image,
         or, where that is ``count`` or more, its image's image (one more pass over the whole int, and
         a mask picking its lanes, in place of gathering the lanes outside and putting them back one by one).
         The images are an ``array`` of the lanes' words when the lanes are 32 or 64 bits

@@ -36,10 +36,10 @@ large sweep can.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from itertools import chain
 
-from ._lanes import LANE_BITS, Lanes, lane_width
+from ._lanes import LANE_BITS, WORD, Lanes, fitting_width, lane_width
 
 __all__ = ["ROUNDS", "CHUNK", "Permutation"]
 
@@ -48,7 +48,9 @@ __all__ = ["ROUNDS", "CHUNK", "Permutation"]
 ROUNDS = 6
 
 #: Indices permuted together, one to a lane of a big int: memory O(CHUNK), whatever the run's length.
-CHUNK = 1024
+#: (4,096: about 0.93x the time of 1,024 for a whole stream, the Python steps of a chunk paid a quarter
+#: as often; 8,192 and 16,384 gained nothing more.)
+CHUNK = 4096
 
 #: Fewer indices than this go through the network one at a time (cheaper than making lane
 #: constants), as do all the indices of a count wider than :data:`~lazysweep._lanes.LANE_BITS`.
@@ -114,32 +116,67 @@ class _LaneNetwork:
     shift keeps each lane's bits in its own lane. The lanes are wide enough
     (:func:`~lazysweep._lanes.lane_width` of ``bits``) for ``(h ^ k) * m``,
     two ``bits``-bit numbers, not to reach the next lane.
+
+    With ``split``, six: ``high ^= ((low ^ K) * m + C & M) >> b``. ``low`` is
+    below ``2**b``, so ``low ^ k == (low ^ k_lo) + k_hi`` (``k``'s bits below
+    ``b``, and the rest), and modulo ``2**bits`` the product is ``(low ^ k_lo) * m``
+    plus the constant ``C = k_hi * m mod 2**bits``; ``K`` is then ``k_lo`` in every
+    lane and ``C`` is in every lane. A lane holds :func:`lane_bits` of ``bits``,
+    ``bits + ceil(bits / 2)``, not ``2 * bits + 2``: 32-bit lanes up to 21 bits,
+    half the work of 64-bit ones, for one addition a round more (taken only where
+    the lanes are narrower for it: :meth:`Permutation._network_of`).
     """
 
-    __slots__ = ("lanes", "bits", "_low_bits", "_low_mask", "_high_mask", "_rounds")
+    __slots__ = ("lanes", "bits", "twice", "_low_bits", "_low_mask", "_high_mask", "_rounds", "_split")
 
-    def __init__(self, a: int, b: int, keys: list[tuple[int, int, int, int]], lanes: Lanes) -> None:
-        self.lanes, self.bits, self._low_bits = lanes, a + b, b
-        bits_mask, low_mask = (1 << (a + b)) - 1, (1 << b) - 1
+    def __init__(self, a: int, b: int, keys: list[tuple[int, int, int, int]], lanes: Lanes, split: bool,
+                 twice: bool = False) -> None:
+        self.lanes, self.bits, self._low_bits, self._split = lanes, a + b, b, split
+        #: Whether :meth:`walk` takes two steps: worth a second pass over every lane where many walk.
+        self.twice = twice
+        bits_mask, low_mask, high_low_mask = (1 << (a + b)) - 1, (1 << b) - 1, (1 << a) - 1
         self._low_mask, self._high_mask = lanes.replicate(low_mask), lanes.replicate(bits_mask ^ low_mask)
-        low_result = lanes.replicate(bits_mask ^ ((1 << a) - 1))
+        low_result = lanes.replicate(bits_mask ^ high_low_mask)
+
+        def key(key: int, multiplier: int, half_mask: int) -> tuple[int, ...]:
+            if not split:
+                return lanes.replicate(key), multiplier
+            # the key's bits inside the half, in every lane, and its bits above, times m, as a constant
+            return lanes.replicate(key & half_mask), lanes.replicate((key & ~half_mask) * multiplier & bits_mask), multiplier
+
         self._rounds = [
-            (lanes.replicate(k_high), m_high, lanes.replicate(k_low), m_low, low_result)
+            (*key(k_high, m_high, low_mask), *key(k_low, m_low, high_low_mask), low_result)
             for k_high, m_high, k_low, m_low in keys
         ]
 
     def __call__(self, packed: int) -> int:
         b, a, high_result = self._low_bits, self.bits - self._low_bits, self._high_mask
         high, low = (packed & high_result) >> b, packed & self._low_mask
-        for k_high, m_high, k_low, m_low, low_result in self._rounds:
-            high ^= ((low ^ k_high) * m_high & high_result) >> b
-            low ^= ((high ^ k_low) * m_low & low_result) >> a
+        if self._split:
+            for k_high, c_high, m_high, k_low, c_low, m_low, low_result in self._rounds:
+                high ^= ((low ^ k_high) * m_high + c_high & high_result) >> b
+                low ^= ((high ^ k_low) * m_low + c_low & low_result) >> a
+        else:
+            for k_high, m_high, k_low, m_low, low_result in self._rounds:
+                high ^= ((low ^ k_high) * m_high & high_result) >> b
+                low ^= ((high ^ k_low) * m_low & low_result) >> a
         return high << b | low
 
-    def run(self, packed: int, count: int) -> tuple[list[int], list[int]]:
-        """The network's image of every lane, unpacked, and the lanes where it is ``count`` or more."""
+    def walk(self, packed: int, count: int) -> tuple[MutableSequence[int], list[int]]:
+        """The network's image of every lane, and the lanes where it is ``count`` or more; with
+        :attr:`twice`, two steps of the cycle-walk at once: each lane's image,
+        or, where that is ``count`` or more, its image's image (one more pass over the whole int, and
+        a mask picking its lanes, in place of gathering the lanes outside and putting them back one by one).
+        The images are an ``array`` of the lanes' words when the lanes are 32 or 64 bits
+        (:meth:`~lazysweep._lanes.Lanes.words`), else a list."""
+        lanes = self.lanes
         image = self(packed)
-        return self.lanes.unpack(image, self.bits), self.lanes.at_least(image, count)
+        flags = lanes.flags_at_least(image, count)
+        if flags and self.twice:
+            image ^= (image ^ self(image)) & lanes.spread(flags)
+            flags = lanes.flags_at_least(image, count)
+        images = lanes.words(image) if lanes.width <= WORD else lanes.unpack(image, self.bits)
+        return images, lanes.flagged(flags)
 
 
 class Permutation:
@@ -173,7 +210,7 @@ class Permutation:
         self._forward = _network(bits // 2, bits - bits // 2, keys)
         self._backward = _inverse_network(bits // 2, bits - bits // 2, keys)
         self._networks: dict[int, _LaneNetwork] = {}  # by lane count, each made on first use
-        self._recent: dict[tuple[int, int], list[int]] = {}
+        self._recent: dict[tuple[int, int], Sequence[int]] = {}
 
     def __getitem__(self, index: int) -> int:
         """Where ``0 <= index < count`` goes (the walk of :func:`_walk`, without a generator: the hot path)."""
@@ -191,8 +228,11 @@ class Permutation:
         """``self[i]`` for ``start <= i < stop``, lazily (a chunk at a time)."""
         return chain.from_iterable(self.chunks(start, stop))
 
-    def chunks(self, start: int, stop: int) -> Iterator[list[int]]:
-        """``[self[i] for i in range(start, stop)]`` as lists of at most :data:`CHUNK`, lazily.
+    def chunks(self, start: int, stop: int) -> Iterator[Sequence[int]]:
+        """``[self[i] for i in range(start, stop)]`` as sequences of at most :data:`CHUNK`, lazily:
+        arrays of the lanes' 32 or 64-bit words when the lanes are that wide (``bits`` up to 21
+        or 42: :func:`lane_bits`), which a product's decode reads without making an int per index;
+        else lists.
 
         ``0 <= start <= stop <= count``. O(stop - start) big-int work in all,
         O(CHUNK) memory, whatever ``start`` and the count. The last :data:`RECENT`
@@ -209,12 +249,12 @@ class Permutation:
                 found = recent[key] = self._chunk(*key)
             yield found
 
-    def _chunk(self, start: int, stop: int) -> list[int]:
+    def _chunk(self, start: int, stop: int) -> MutableSequence[int]:
         """``self[i]`` for ``start <= i < stop``: one pass of the lanes, then the walk of the few outside."""
         if stop - start < SCALAR_BELOW or self._bits > LANE_BITS:
             return list(_walk(self._forward, self.count, range(start, stop)))
         network = self._network_of(stop - start)
-        images, outside = network.run(network.lanes.ramp(start), self.count)
+        images, outside = network.walk(network.lanes.ramp(start), self.count)
         while outside:  # cycle-walking, all the lanes still outside together
             if len(outside) < SCALAR_BELOW:
                 for at in outside:
@@ -223,7 +263,7 @@ class Permutation:
             lanes = -(-len(outside) // LANE_STEP) * LANE_STEP  # the lanes past the outside ones hold 0
             network = self._network_of(lanes)
             packed = network.lanes.pack([images[at] for at in outside] + [0] * (lanes - len(outside)))
-            walked, still = network.run(packed, self.count)
+            walked, still = network.walk(packed, self.count)
             for at, image in zip(outside, walked):
                 images[at] = image
             outside = [outside[at] for at in still if at < len(outside)]
@@ -235,10 +275,27 @@ class Permutation:
         network = self._networks.get(lanes)
         if network is None:
             bits = self._bits
-            network = _LaneNetwork(bits // 2, bits - bits // 2, self._keys, Lanes(lane_width(bits), lanes))
+            split = fitting_width(lane_bits(bits)) < lane_width(bits)  # the split key only where it narrows the lanes
+            width = fitting_width(lane_bits(bits)) if split else lane_width(bits)
+            # A second pass over every lane costs about width / 256 of what walking a lane apart does
+            # (gathered, walked, put back: measured at 32, 64 and 128 bits), so it pays where more than
+            # that share of the domain lies past the count (216,000 of 2**18: 18% > 12.5%, 0.85x the time).
+            twice = ((1 << bits) - self.count) * 256 > width << bits
+            network = _LaneNetwork(bits // 2, bits - bits // 2, self._keys, Lanes(width, lanes), split, twice)
             if lanes % LANE_STEP == 0:
                 self._networks[lanes] = network
         return network
+
+
+def lane_bits(bits: int) -> int:
+    """The bits a lane of :class:`_LaneNetwork` over ``bits``-bit numbers must hold: a half's
+    number times a multiplier, plus a constant, at most ``(2**h - 1) * (2**bits - 1) + 2**bits - 1``,
+    below ``2**(bits + h)`` (``h`` the wider half). O(1).
+
+    >>> lane_bits(18), lane_bits(60)
+    (27, 90)
+    """
+    return bits + (bits - bits // 2)
 
 
 def _walk(network: Callable[[int], int], count: int, indices: Iterable[int]) -> Iterator[int]:

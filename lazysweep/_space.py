@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
     from ._axes import Axis
     from ._encode import Encoding, Fragments, Templated
+    from ._lanes import Lanes
 
     T = TypeVar("T")
 
@@ -107,7 +108,7 @@ class Sweep:
         """``_source(i)`` for ``start <= i < stop``, lazily."""
         return range(start, stop)
 
-    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+    def _points_at(self, indices: Sequence[int]) -> Iterator[Point]:
         """The points at ``indices`` (each in ``0 .. count-1``, in any order), lazily.
 
         A chunk of a random order (:mod:`lazysweep._permutation`) is read through
@@ -130,13 +131,13 @@ class Sweep:
             return encoding.templated(groups)
         return encoding.dicts(self._iter_range(start, stop))
 
-    def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
+    def _texts_at(self, chunks: Iterable[Sequence[int]], encoding: Encoding) -> Iterator[str]:
         """The texts of the points at the indices in ``chunks`` (each index in ``0 .. count-1``,
         in any order: a random order read a chunk at a time); by default through
         :meth:`_points_at`, as dicts."""
         return encoding.dicts(chain.from_iterable(map(self._points_at, chunks)))
 
-    def _columns_at(self, indices: list[int]) -> tuple[Sequence[str], list[Iterable[Any]]] | None:
+    def _columns_at(self, indices: Sequence[int]) -> tuple[Sequence[str], list[Iterable[Any]]] | None:
         """The points at ``indices`` (each in ``0 .. count-1``) a field at a time, when every
         point has the same fields: those fields and, per field, its values, lazily; None (the
         default) when the points' fields may differ or the sweep does not say. What
@@ -338,7 +339,7 @@ def _applied(function: Callable[[T], Any], argument: T) -> Any:
     return function(argument)
 
 
-def _picked(table: Sequence[T], positions: list[int]) -> Sequence[T]:
+def _picked(table: Sequence[T], positions: Sequence[int]) -> Sequence[T]:
     """``[table[p] for p in positions]``: one ``itemgetter`` call, whose loop is in C
     (0.6x the time of ``map(table.__getitem__, ...)`` for a chunk of 1,024, measured)."""
     if len(positions) < 2:  # itemgetter of one position returns the item, not a tuple
@@ -430,7 +431,7 @@ class Product(Sweep):
             decoder = self._decoder = list(zip(self.keys, lookups, self._strides))
         return decoder
 
-    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+    def _points_at(self, indices: Sequence[int]) -> Iterator[Point]:
         """The points at ``indices``, decoded column by column: per axis, one pass over the
         digits (:meth:`_digit_columns`) and one look-up pass, then the dicts. O(len(indices) * axes).
 
@@ -441,7 +442,7 @@ class Product(Sweep):
         """
         return map(dict, map(zip, repeat(self.keys), zip(*self._columns_at(indices)[1])))
 
-    def _columns_at(self, indices: list[int]) -> tuple[Sequence[str], list[Iterable[Any]]]:
+    def _columns_at(self, indices: Sequence[int]) -> tuple[Sequence[str], list[Iterable[Any]]]:
         """:attr:`keys`, and per axis the values the points at ``indices`` have there, lazily:
         :meth:`_points_at` without the dicts. O(len(indices) * axes)."""
         return self.keys, [
@@ -449,7 +450,7 @@ class Product(Sweep):
             for (key, lookup, stride), digits in zip(self._lookups(), self._digit_columns(indices))
         ]
 
-    def _digit_columns(self, indices: list[int]) -> list[list[int]]:
+    def _digit_columns(self, indices: Sequence[int]) -> list[list[int]]:
         """The mixed-radix digits of ``indices`` (each in ``0 .. count-1``), one list per axis.
 
         All the indices are divided at once, each in a lane of one big int
@@ -464,13 +465,26 @@ class Product(Sweep):
         """
         # Only a random order needs lanes: importing them (and array) costs the command line's
         # start-up 1.5-3 ms (python -X importtime, a loaded 2-core machine); tests/test_footprint.py.
-        from ._lanes import LANE_BITS, lane_width, lanes_of
+        from ._lanes import LANE_BITS, WORD, lane_width, lanes_of
 
         bits = (self._count - 1).bit_length()
         if bits > LANE_BITS:  # numbers too wide for lanes to pay: one index at a time
             return [list(column) for column in zip(*map(self._digits, indices))] if indices else [[] for _ in self.axes]
-        lanes = lanes_of(lane_width(bits), len(indices))
-        rest, bound = lanes.pack(indices), self._count  # every lane below `bound`
+        width, digit_bits = lane_width(bits), [(size - 1).bit_length() for size in self._sizes]
+        if width == WORD and getattr(indices, "itemsize", 0) == 4:
+            # 32-bit words (a shuffled chunk's): divided as two halves in 64-bit lanes, the even
+            # lanes and the odd ones, then put back together: no index repacked into a 64-bit lane
+            narrow = lanes_of(32, len(indices))
+            wide, even, odd = narrow.pairs(narrow.pack(indices))
+            columns = list(map(narrow.paired, self._divided(wide, even, bits), self._divided(wide, odd, bits)))
+            return narrow.unpack_all(columns, digit_bits)
+        lanes = lanes_of(width, len(indices))
+        return lanes.unpack_all(self._divided(lanes, lanes.pack(indices), bits), digit_bits)
+
+    def _divided(self, lanes: Lanes, rest: int, bits: int) -> list[int]:
+        """The digits of the lanes of ``rest`` (each below ``count <= 2**bits``), one packed int per
+        axis: a division by each stride in the lanes (:meth:`~lazysweep._lanes.Lanes.divide`). O(axes) big-int operations."""
+        bound = 1 << bits
         columns = []
         for stride in self._strides:
             if stride == 1:  # the axes after this one hold a single value each
@@ -479,7 +493,7 @@ class Product(Sweep):
                 digits, rest = lanes.divide(rest, stride, (bound - 1).bit_length())
             columns.append(digits)
             bound = stride
-        return lanes.unpack_all(columns, [(size - 1).bit_length() for size in self._sizes])
+        return columns
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
         keys = repeat(self.keys)
@@ -552,7 +566,7 @@ class Product(Sweep):
             return encoding.dicts(self._iter_range(start, stop))
         return encoding.joined(self._blocks(start, stop, fragments.segment))
 
-    def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
+    def _texts_at(self, chunks: Iterable[Sequence[int]], encoding: Encoding) -> Iterator[str]:
         """A chunk at a time: its digits column by column (:meth:`_digit_columns`), each column's
         fragments, then one ``str.join`` per point. O(points * axes) C-level steps, no dict.
 
@@ -710,7 +724,7 @@ class View(Sweep):
         """
         return None
 
-    def _chunks(self, start: int, stop: int) -> Iterable[list[int]] | None:
+    def _chunks(self, start: int, stop: int) -> Iterable[Sequence[int]] | None:
         """The base indices of local points ``start .. stop-1``, in order, as lists of a bounded
         length, or None when a view has no faster way to make them than ``_to_base`` one by one.
 
@@ -735,10 +749,10 @@ class View(Sweep):
             return self.base._texts_at(chunks, encoding)
         return encoding.dicts(self._iter_range(start, stop))
 
-    def _texts_at(self, chunks: Iterable[list[int]], encoding: Encoding) -> Iterator[str]:
+    def _texts_at(self, chunks: Iterable[Sequence[int]], encoding: Encoding) -> Iterator[str]:
         return self.base._texts_at((list(map(self._to_base, chunk)) for chunk in chunks), encoding)
 
-    def _points_at(self, indices: list[int]) -> Iterator[Point]:
+    def _points_at(self, indices: Sequence[int]) -> Iterator[Point]:
         return self.base._points_at(list(map(self._to_base, indices)))
 
     def _iter_range(self, start: int, stop: int) -> Iterator[Point]:
@@ -854,7 +868,7 @@ class Shuffled(View):
     def _from_base(self, index: int) -> int:
         return self.permutation.index(index)
 
-    def _chunks(self, start: int, stop: int) -> Iterator[list[int]]:
+    def _chunks(self, start: int, stop: int) -> Iterator[Sequence[int]]:
         return self.permutation.chunks(start, stop)
 
     def __repr__(self) -> str:

@@ -261,6 +261,20 @@ def test_points_at_any_indices_are_the_oracle_points(union, data):
     assert list(sweep._points_at(indices)) == [oracle[i] for i in indices]
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=6), st.data())
+def test_digits_of_32_bit_words_are_the_digits_of_the_list(sizes, data):
+    # A shuffled chunk of a small product comes as 32-bit words, divided as its even and odd
+    # lanes: the same digits as the list's (any length, odd ones too).
+    from array import array
+
+    sweep = Product([ArithmeticRange(f"a{level}", 0, size - 1) for level, size in enumerate(sizes)])
+    indices = data.draw(st.lists(st.integers(0, sweep.count - 1), min_size=1, max_size=70))
+    words = array("I", indices)
+    assert words.itemsize == 4
+    assert sweep._digit_columns(words) == sweep._digit_columns(indices) == [list(c) for c in zip(*map(sweep._digits, indices))]
+
+
 def test_points_at_decode_huge_products_like_getitem():
     sweep = from_matrix({"a": {"start": 0, "stop": 10**12}, "b": ["x", "y", "z"], "c": {"start": 3, "stop": 10**20, "step": 7}})
     indices = [0, 1, sweep.count - 1, sweep.count // 3, 2**64, 2**64 - 1, *range(10**25, 10**25 + 40)]

@@ -44,7 +44,8 @@ SUBSET_TERMS = 64
 
 
 def bits(mask: int) -> Iterator[int]:
-    """The positions of the set bits of ``mask``, lowest first (a scan of its binary digits)."""
+    """The positions of the set bits of ``mask``, lowest first: a scan of its binary digits
+    in C, where peeling off bits one by one would copy a wide mask at every step."""
     digits = bin(mask)[:1:-1]
     position = digits.find("1")
     while position >= 0:
@@ -162,21 +163,9 @@ class FixedCounter:
         found = self.pair_cache.get(key)
         if found is not None:
             return found
-        y, z = low.bit_length() - 1, high.bit_length() - 1
-        ys, zs = self.classes[y], self.classes[z]
-        dead: set[int] = set()
-        z_only: set[int] = set()
-        rows: dict[int, set[int]] = {}
+        ys, zs = self.classes[low.bit_length() - 1], self.classes[high.bit_length() - 1]
         entries = self.within(low | high)
-        for bit in bits(entries):
-            axes = self.entry_axes[bit]
-            if not axes & high:
-                dead.update(ys.hits[bit])
-            elif not axes & low:
-                z_only.update(zs.hits[bit])
-            else:
-                for klass in ys.hits[bit]:
-                    rows.setdefault(klass, set()).update(zs.hits[bit])
+        dead, z_only, rows = self._excluded(entries, low, high)
         rows = {klass: row - z_only for klass, row in rows.items() if klass not in dead}
         columns: dict[int, list[int]] = {}
         for klass, row in rows.items():
@@ -197,18 +186,7 @@ class FixedCounter:
         classes it allows x the classes of y sharing an excluded class of z)."""
         dead, z_only, rows, columns, total, y_left, z_left = self.pair_table(low, high)
         ys, zs = self.classes[low.bit_length() - 1], self.classes[high.bit_length() - 1]
-        lost_rows: set[int] = set()  # classes of y an entry matched leaves no value of z
-        lost_columns: set[int] = set()  # classes of z one excludes whatever y
-        cells: dict[int, set[int]] = {}  # the pairs of classes the others exclude
-        for bit in bits(matched):
-            axes = self.entry_axes[bit]
-            if not axes & high:
-                lost_rows.update(ys.hits[bit])
-            elif not axes & low:
-                lost_columns.update(zs.hits[bit])
-            else:
-                for klass in ys.hits[bit]:
-                    cells.setdefault(klass, set()).update(zs.hits[bit])
+        lost_rows, lost_columns, cells = self._excluded(matched, low, high)
         self.pending += matched.bit_count()
         lost_rows -= dead
         lost_columns -= z_only
@@ -225,6 +203,26 @@ class FixedCounter:
                 total -= ys.sizes[klass] * sum(zs.sizes[other] for other in extra)
         return total
 
+    def _excluded(self, entries: int, low: int, high: int) -> tuple[set[int], set[int], dict[int, set[int]]]:
+        """What ``entries`` (each naming one or both of the axes ``low`` < ``high``, one bit each,
+        and no other axis still free) exclude: the classes of y that leave no value of z (an entry
+        naming y alone), the classes of z excluded whatever y (one naming z alone), and for the
+        others, each class of y -> the classes of z its pairs exclude. O(entries x their classes)."""
+        ys, zs = self.classes[low.bit_length() - 1], self.classes[high.bit_length() - 1]
+        rows_out: set[int] = set()
+        columns_out: set[int] = set()
+        cells: dict[int, set[int]] = {}
+        for bit in bits(entries):
+            axes = self.entry_axes[bit]
+            if not axes & high:
+                rows_out.update(ys.hits[bit])
+            elif not axes & low:
+                columns_out.update(zs.hits[bit])
+            else:
+                for klass in ys.hits[bit]:
+                    cells.setdefault(klass, set()).update(zs.hits[bit])
+        return rows_out, columns_out, cells
+
     def single(self, axis: int, matched: int) -> int:
         """The values of ``axis`` that no entry naming only it and none of ``matched`` (each with
         only this axis left) allows: the classes the former hit are kept per axis, the latter's
@@ -238,7 +236,8 @@ class FixedCounter:
         hit, left = found
         extra = {klass for bit in bits(matched) for klass in classes.hits[bit] if klass not in hit}
         self.pending += matched.bit_count()
-        return left - sum(classes.sizes[klass] for klass in extra)
+        count: int = left - sum(classes.sizes[klass] for klass in extra)
+        return count
 
     def subsets(self, free: int, shared: int, matched: int) -> list[tuple[int, State]] | None:
         """Inclusion-exclusion over ``matched``; None past :data:`SUBSET_TERMS` combinations."""

@@ -104,6 +104,7 @@ from ._encode import INDEX_FIELD, canonical, describe_axes
 from ._equality import ambiguous, fold, int_interval, literal_number, matches, parse_number, to_number
 from ._errors import SweepError
 from ._fixedcount import FixedCounter
+from ._fixedcount import bits as _bits
 from ._space import Product, Sweep
 
 __all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "WORK_BUDGET", "ENUMERATION_LIMIT"]
@@ -155,16 +156,6 @@ _CACHE_LIMIT = 4 * STATE_BUDGET
 
 def _is_container(value: Any) -> bool:
     return isinstance(value, (Mapping, list, tuple))
-
-
-def _bits(mask: int) -> Iterator[int]:
-    """The positions of the set bits of ``mask``, lowest first: a scan of its binary digits
-    in C, where peeling off bits one by one would copy a wide mask at every step."""
-    digits = bin(mask)[:1:-1]
-    position = digits.find("1")
-    while position >= 0:
-        yield position
-        position = digits.find("1", position + 1)
 
 
 class _Signer:
@@ -569,8 +560,8 @@ class MatrixSweep(Sweep):
         """Start one operation's allowance of states and work."""
         self._spent = self._work = 0
         fixed = self._fixed
-        caches = [self._memo, self._counts, self._layouts, self._partials, self._free_layouts, self._free_weights,
-                  self._uses]
+        caches: list[dict[Any, Any]] = [self._memo, self._counts, self._layouts, self._partials, self._free_layouts,
+                                        self._free_weights, self._uses]
         if fixed is not None:
             caches += [fixed.memo, fixed.within_cache, fixed.touched_cache, fixed.single_cache, fixed.pair_cache]
         if sum(map(len, caches)) > _CACHE_LIMIT:

@@ -27,7 +27,12 @@ runs whose values satisfy the same exclude/include patterns share a *class*
 them); a table from value to class bitmask replaces matching pattern by
 pattern. Survivors are counted over the set of exclude entries still alive:
 
-* ``count`` factorises the entries into independent components (entries that
+* ``count`` goes by states of the entries naming only the axes still free (the same
+  for every state with those axes free) plus the few matched on the fixed ones, counted
+  by inclusion-exclusion over those few or conditioned on an axis, two free axes at once
+  (:mod:`lazysweep._fixedcount`): a state's work follows the entries matched at it.
+  Past the budget, once, it hands over to a counter that
+  factorises the entries into independent components (entries that
   share no axis still to be chosen) and, inside a component, conditions on
   the axis most entries share, so exclusions that overlap on a common axis
   (E entries ``{aI: 0, z: 0}``) cost O(E) states, not 2^E. A value that keeps
@@ -98,6 +103,8 @@ from ._axes import ArithmeticRange, Axis, AxisSlice, GeometricRange, _powers_bel
 from ._encode import INDEX_FIELD, canonical, describe_axes
 from ._equality import ambiguous, fold, int_interval, literal_number, matches, parse_number, to_number
 from ._errors import SweepError
+from ._fixedcount import FixedCounter
+from ._fixedcount import bits as _bits
 from ._space import Product, Sweep
 
 __all__ = ["MatrixSweep", "matches", "STATE_BUDGET", "WORK_BUDGET", "ENUMERATION_LIMIT"]
@@ -149,16 +156,6 @@ _CACHE_LIMIT = 4 * STATE_BUDGET
 
 def _is_container(value: Any) -> bool:
     return isinstance(value, (Mapping, list, tuple))
-
-
-def _bits(mask: int) -> Iterator[int]:
-    """The positions of the set bits of ``mask``, lowest first: a scan of its binary digits
-    in C, where peeling off bits one by one would copy a wide mask at every step."""
-    digits = bin(mask)[:1:-1]
-    position = digits.find("1")
-    while position >= 0:
-        yield position
-        position = digits.find("1", position + 1)
 
 
 class _Signer:
@@ -374,6 +371,13 @@ class _Enumerate(Exception):
     """Raised inside the solver when the budget runs out on a matrix small enough to enumerate."""
 
 
+class _Harder(SweepError):
+    """Raised when the budget runs out on a matrix too large to enumerate while counts are made by
+    states with fixed axes (:mod:`lazysweep._fixedcount`): ``MatrixSweep._free_count`` then
+    switches, once, to the counter of components and conditioning (``MatrixSweep._solve``), with
+    a new allowance; anywhere else, it is the refusal itself."""
+
+
 class _Retry(Exception):
     """Raised when a trial's share of the budget runs out (``MatrixSweep._digits``)."""
 
@@ -434,7 +438,8 @@ class MatrixSweep(Sweep):
     __slots__ = ("axes", "keys", "_excludes", "_includes", "_classes", "_entry_axes", "_ends", "_suffix",
                  "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
                  "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras",
-                 "_enumerate", "_memo_depth", "_untested", "_partials", "_free_layouts", "_free_weights", "_trial", "_uses")
+                 "_enumerate", "_memo_depth", "_untested", "_partials", "_free_layouts", "_free_weights", "_trial", "_uses",
+                 "_fixed", "_fixing")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -472,6 +477,8 @@ class MatrixSweep(Sweep):
         self._free_weights: dict[tuple[int, int], int] = {}
         self._trial = False
         self._uses: dict[tuple[int, int], int] = {}  # see _partial_terms
+        self._fixed: FixedCounter | None = None
+        self._fixing = True  # counts by self._fixed until it runs out of budget once, then by _solve
         self._begin()
         # Pattern bit b: exclude entries first, then include filters.
         self._excludes = [dict(entry) for entry in exclude]
@@ -499,6 +506,7 @@ class MatrixSweep(Sweep):
         # An entry that no value of one of its axes satisfies can never match: it is never alive.
         possible = [all(self._classes[k].hits[bit] for k in pattern) for bit, pattern in enumerate(patterns)]
         self._everyone = sum(1 << bit for bit in range(len(self._excludes)) if possible[bit])
+        self._fixed = FixedCounter(self._classes, self._entry_axes, self._everyone, self._charge_work)
         self._ends = [0] * len(self.axes)  # _ends[k]: the exclude entries whose last axis is k
         for bit in _bits(self._everyone):
             self._ends[max(patterns[bit])] |= 1 << bit
@@ -551,22 +559,31 @@ class MatrixSweep(Sweep):
     def _begin(self) -> None:
         """Start one operation's allowance of states and work."""
         self._spent = self._work = 0
-        if (len(self._memo) + len(self._counts) + len(self._layouts) + len(self._partials) + len(self._free_layouts)
-                + len(self._free_weights) + len(self._uses)) > _CACHE_LIMIT:
-            for cache in (self._memo, self._counts, self._layouts, self._partials, self._free_layouts,
-                          self._free_weights, self._uses):
+        fixed = self._fixed
+        caches: list[dict[Any, Any]] = [self._memo, self._counts, self._layouts, self._partials, self._free_layouts,
+                                        self._free_weights, self._uses]
+        if fixed is not None:
+            caches += [fixed.memo, fixed.within_cache, fixed.touched_cache, fixed.single_cache, fixed.pair_cache]
+        if sum(map(len, caches)) > _CACHE_LIMIT:
+            for cache in caches:
                 cache.clear()
 
     def _charge(self, alive: int = 0) -> None:
-        """Count one state, with ``alive`` the exclude entries it works over. Past the budget, a
-        matrix of at most :data:`ENUMERATION_LIMIT` combinations switches to enumeration
-        (:class:`_Enumerate` stops the solver once); a larger one is refused. A trial (see
+        """Count one state, with ``alive`` the exclude entries it works over (:meth:`_charge_work`)."""
+        self._charge_work(alive.bit_count())
+
+    def _charge_work(self, work: int) -> None:
+        """Count one state that works over ``work`` entries. Past the budget, a matrix of at most
+        :data:`ENUMERATION_LIMIT` combinations switches to enumeration (:class:`_Enumerate` stops
+        the solver once); on a larger one, counting by states with fixed axes switches once to
+        components and conditioning (:class:`_Harder`, with a new allowance), and past that it is
+        refused. A trial (see
         :meth:`_digits`) has :data:`_TRIAL_SHARE` times less, and past it only stops
         (:class:`_Retry`)."""
         if self._enumerate:
             return
         self._spent += 1
-        self._work += alive.bit_count()
+        self._work += work
         share = _TRIAL_SHARE if self._trial else 1
         if self._spent * share > STATE_BUDGET:
             why = f"more than {STATE_BUDGET} states (lazysweep._matrix.STATE_BUDGET)"
@@ -579,8 +596,9 @@ class MatrixSweep(Sweep):
         if self._tails[0] <= ENUMERATION_LIMIT:
             self._enumerate = True
             raise _Enumerate
-        raise SweepError(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
-                         f"complex to count: its exclude entries overlap so much that it needs {why}")
+        refusal = _Harder if self._fixing else SweepError
+        raise refusal(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
+                      f"complex to count: its exclude entries overlap so much that it needs {why}")
 
     # -- counting --------------------------------------------------------------------------
 
@@ -661,6 +679,16 @@ class MatrixSweep(Sweep):
         the entries' other axes being matched already."""
         if not alive:
             return total
+        fixed = self._fixed
+        if self._fixing and fixed is not None:
+            shared = fixed.within(free)
+            if alive & shared == shared:  # the entries naming no fixed axis, and a few matched
+                try:
+                    return fixed.count(free, alive & ~shared)
+                except _Harder:
+                    self._fixing = False
+                    self._spent = self._work = 0
+                    fixed.pending = 0
         named = touching = 0  # the free axes entries alive name; the entries naming a free axis
         for axis in _bits(free):  # O(axes) wide-mask operations, not a loop over the entries
             entries = alive & self._classes[axis].named

@@ -21,7 +21,7 @@ LAYERS = [
     ["lazysweep._permutation", "lazysweep._floatranges", "lazysweep._loader", "lazysweep._console",
      "lazysweep._files", "lazysweep._equality"],            # ... files written whole; GitHub's `==`
     ["lazysweep._encode", "lazysweep._github"],              # JSON fragments, templates, _index; GitHub's files
-    ["lazysweep._formats", "lazysweep._space"],              # program formats; the sweeps
+    ["lazysweep._formats", "lazysweep._space", "lazysweep._fixedcount"],             # program formats; the sweeps
     ["lazysweep._selection", "lazysweep._matrix", "lazysweep._jobarray"],
     ["lazysweep._pipeline"],                                 # only -> shuffle -> sample -> shards
     ["lazysweep._sweepfile", "lazysweep._axisspec", "lazysweep._plan", "lazysweep._writer"],

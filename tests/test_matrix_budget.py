@@ -206,7 +206,7 @@ def test_the_issue_case_is_counted_not_refused(monkeypatch):
     matrix = {f"x{i}": {"start": 0, "stop": 99} for i in range(3)}
     matrix["exclude"] = [{f"x{i}": generator.randrange(100) for i in range(3)} for _ in range(300)]
     matrix["exclude"] += [{f"x{i}": generator.randrange(10) for i in generator.sample(range(3), 2)} for _ in range(300)]
-    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 50)  # force the enumeration
+    monkeypatch.setattr(matrix_module, "STATE_BUDGET", 0)  # force the enumeration (the fixed-axes counter needs ~50 states)
     sweep = from_matrix(matrix)
     assert sweep._enumerate
     # eagerly, with sets: the combinations each entry excludes
@@ -223,3 +223,90 @@ def test_the_issue_case_is_counted_not_refused(monkeypatch):
         point = sweep[i]
         assert (point["x0"], point["x1"], point["x2"]) not in gone and sweep.index(point) == i
     assert len(sweep._counts) <= (1 << 16) * 3
+
+
+# -- counting by states with fixed axes (lazysweep._fixedcount), and its switch to components --
+
+from test_matrix import partly_matched_matrices  # noqa: E402
+
+from lazysweep import _fixedcount as fixed_module  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(overlapping_matrices())
+def test_conditioning_every_state_agrees_with_the_oracle(matrix):
+    """No inclusion-exclusion term allowed: every state with entries matched is conditioned on an
+    axis instead, through two-axis, one-axis and empty states."""
+    terms = fixed_module.SUBSET_TERMS
+    fixed_module.SUBSET_TERMS = 0
+    try:
+        check_against_the_oracle(matrix, 3)
+    finally:
+        fixed_module.SUBSET_TERMS = terms
+
+
+@settings(max_examples=100, deadline=None)
+@given(partly_matched_matrices())
+def test_few_inclusion_exclusion_terms_agree_with_the_oracle(matrix):
+    terms = fixed_module.SUBSET_TERMS
+    fixed_module.SUBSET_TERMS = 2
+    try:
+        check_against_the_oracle(matrix, 2)
+    finally:
+        fixed_module.SUBSET_TERMS = terms
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair_matrices())
+def test_the_switch_to_components_agrees_with_the_oracle(matrix):
+    """Past its budget, the counter of fixed axes hands over to components and conditioning, once
+    (no enumeration allowed here): the answer is the oracle's, or a refusal in one line."""
+    saved = matrix_module.STATE_BUDGET, matrix_module.ENUMERATION_LIMIT
+    matrix_module.STATE_BUDGET, matrix_module.ENUMERATION_LIMIT = 4, 0
+    try:
+        check_against_the_oracle(matrix, 2)
+    except SweepError as error:
+        assert "too complex to count" in str(error) and "\n" not in str(error)
+    finally:
+        matrix_module.STATE_BUDGET, matrix_module.ENUMERATION_LIMIT = saved
+
+
+def growth_matrix(axes_per_entry: int, n: int) -> dict:
+    """The benchmarks' issue #25 growth matrices: six range axes of 1000 values, n exclude and n
+    include entries on random axes with random values."""
+    import random
+
+    generator = random.Random(1000 * axes_per_entry + n)
+    matrix: dict = {f"x{i}": {"start": 0, "stop": 999} for i in range(6)}
+    matrix["exclude"] = [{axis: generator.randrange(1000) for axis in generator.sample(sorted(matrix), axes_per_entry)}
+                         for _ in range(n)]
+    return matrix
+
+
+@pytest.mark.parametrize("axes_per_entry, n", [(2, 300), (3, 100), (6, 300)])
+def test_both_counters_agree_on_random_entries(axes_per_entry, n):
+    sweep = from_matrix(growth_matrix(axes_per_entry, n))
+    assert sweep._fixing
+    sweep._fixing = False
+    sweep._counts.clear()
+    assert sweep._count(0, sweep._everyone) == sweep.count
+
+
+@pytest.mark.parametrize("axes_per_entry", [2, 3])
+def test_three_thousand_random_entries_are_counted(monkeypatch, axes_per_entry):
+    """Issue #25: entries on random pairs and triples of six 1000-value axes, n = 3000, were
+    refused; counted now, the same count with the clocks broken (the budget counts operations)."""
+    import time
+
+    matrix = growth_matrix(axes_per_entry, 3000)
+    count = from_matrix(matrix).count
+
+    def broken():
+        raise AssertionError("the budget read a clock")
+
+    for clock in ("process_time", "perf_counter", "monotonic", "time", "thread_time"):
+        monkeypatch.setattr(time, clock, broken)
+    assert from_matrix(matrix).count == count
+    sweep = from_matrix(matrix)
+    for i in (0, count // 3, count - 1):
+        assert sweep.index(sweep[i]) == i

@@ -59,7 +59,7 @@ def test_the_lazy_names_are_the_modules_own():
 def test_the_subclass_hooks_are_declared_on_sweep():
     """The hooks the drop-ins and the kinds of sweep override are Sweep's, documented and typed."""
     for hook in ("_point", "_iter_range", "_matches", "_source", "_source_range", "_points_at", "_texts",
-                 "_texts_at", "_templated", "_describe"):
+                 "_texts_at", "_templated", "_describe", "_columns_at"):
         method = getattr(Sweep, hook)
         assert method.__doc__ and inspect.signature(method).return_annotation != inspect.Signature.empty, hook
     # mypy --strict (tests/test_typing.py) checks the drop-ins' overrides against these signatures.

@@ -43,7 +43,16 @@ if [ ! -e {tmp_path}/crashed ]; then touch {tmp_path}/crashed; echo 'fatal error
 echo done
 """
     assert run(tmp_path, script) == (0, "done\n", 1)
-    assert (tmp_path / "act-1-crashed-1.log").read_text() == "fatal error: concurrent map writes\n"
+    assert (tmp_path / "act-1-failed-1.log").read_text() == "fatal error: concurrent map writes\n"
+
+
+def test_a_step_act_lost_to_a_hangup_starts_the_run_again(tmp_path):
+    script = f"""\
+if [ ! -e {tmp_path}/lost ]; then touch {tmp_path}/lost; echo '[w/point-75] signal: hangup'; exit 1; fi
+echo done
+"""
+    assert run(tmp_path, script) == (0, "done\n", 1)
+    assert (tmp_path / "act-1-failed-1.log").read_text() == "[w/point-75] signal: hangup\n"
 
 
 def gone(pid: int) -> bool:

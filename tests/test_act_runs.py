@@ -37,22 +37,15 @@ def test_a_run_that_ends_is_returned_as_it_ended(tmp_path):
     assert (tmp_path / "act-1.log").read_text() == "hello\n"
 
 
-def test_a_crash_on_acts_race_starts_again_after_reset(tmp_path):
+@pytest.mark.parametrize("failure", ["fatal error: concurrent map writes", "[w/point-75] signal: hangup"],
+                         ids=["act's race", "a step act lost"])
+def test_a_run_act_failed_of_itself_starts_again_after_reset(tmp_path, failure):
     script = f"""\
-if [ ! -e {tmp_path}/crashed ]; then touch {tmp_path}/crashed; echo 'fatal error: concurrent map writes'; exit 2; fi
+if [ ! -e {tmp_path}/failed ]; then touch {tmp_path}/failed; echo '{failure}'; exit 2; fi
 echo done
 """
     assert run(tmp_path, script) == (0, "done\n", 1)
-    assert (tmp_path / "act-1-failed-1.log").read_text() == "fatal error: concurrent map writes\n"
-
-
-def test_a_step_act_lost_to_a_hangup_starts_the_run_again(tmp_path):
-    script = f"""\
-if [ ! -e {tmp_path}/lost ]; then touch {tmp_path}/lost; echo '[w/point-75] signal: hangup'; exit 1; fi
-echo done
-"""
-    assert run(tmp_path, script) == (0, "done\n", 1)
-    assert (tmp_path / "act-1-failed-1.log").read_text() == "[w/point-75] signal: hangup\n"
+    assert (tmp_path / "act-1-failed-1.log").read_text() == failure + "\n"
 
 
 def gone(pid: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from test_hardening import ROOT, cap_memory
@@ -178,23 +179,15 @@ from test_matrix import check_against_the_oracle, overlapping_matrices, pair_mat
 def test_enumeration_agrees_with_the_oracle(matrix):
     """A budget of no state sends every count, layout and include search that needs a state to
     the enumeration; the results are the oracle's all the same."""
-    budget = matrix_module.STATE_BUDGET
-    matrix_module.STATE_BUDGET = 0
-    try:
+    with mock.patch.object(matrix_module, "STATE_BUDGET", 0):
         check_against_the_oracle(matrix, 3)
-    finally:
-        matrix_module.STATE_BUDGET = budget
 
 
 @settings(max_examples=100, deadline=None)
 @given(pair_matrices())
 def test_enumeration_of_pairs_agrees_with_the_oracle(matrix):
-    budget = matrix_module.WORK_BUDGET
-    matrix_module.WORK_BUDGET = 1
-    try:
+    with mock.patch.object(matrix_module, "WORK_BUDGET", 1):
         check_against_the_oracle(matrix, 2)
-    finally:
-        matrix_module.WORK_BUDGET = budget
 
 
 def test_the_issue_case_is_counted_not_refused(monkeypatch):
@@ -237,23 +230,15 @@ from lazysweep import _fixedcount as fixed_module  # noqa: E402
 def test_conditioning_every_state_agrees_with_the_oracle(matrix):
     """No inclusion-exclusion term allowed: every state with entries matched is conditioned on an
     axis instead, through two-axis, one-axis and empty states."""
-    terms = fixed_module.SUBSET_TERMS
-    fixed_module.SUBSET_TERMS = 0
-    try:
+    with mock.patch.object(fixed_module, "SUBSET_TERMS", 0):
         check_against_the_oracle(matrix, 3)
-    finally:
-        fixed_module.SUBSET_TERMS = terms
 
 
 @settings(max_examples=100, deadline=None)
 @given(partly_matched_matrices())
 def test_few_inclusion_exclusion_terms_agree_with_the_oracle(matrix):
-    terms = fixed_module.SUBSET_TERMS
-    fixed_module.SUBSET_TERMS = 2
-    try:
+    with mock.patch.object(fixed_module, "SUBSET_TERMS", 2):
         check_against_the_oracle(matrix, 2)
-    finally:
-        fixed_module.SUBSET_TERMS = terms
 
 
 @settings(max_examples=100, deadline=None)
@@ -261,14 +246,11 @@ def test_few_inclusion_exclusion_terms_agree_with_the_oracle(matrix):
 def test_the_switch_to_components_agrees_with_the_oracle(matrix):
     """Past its budget, the counter of fixed axes hands over to components and conditioning, once
     (no enumeration allowed here): the answer is the oracle's, or a refusal in one line."""
-    saved = matrix_module.STATE_BUDGET, matrix_module.ENUMERATION_LIMIT
-    matrix_module.STATE_BUDGET, matrix_module.ENUMERATION_LIMIT = 4, 0
-    try:
-        check_against_the_oracle(matrix, 2)
-    except SweepError as error:
-        assert "too complex to count" in str(error) and "\n" not in str(error)
-    finally:
-        matrix_module.STATE_BUDGET, matrix_module.ENUMERATION_LIMIT = saved
+    with mock.patch.multiple(matrix_module, STATE_BUDGET=4, ENUMERATION_LIMIT=0):
+        try:
+            check_against_the_oracle(matrix, 2)
+        except SweepError as error:
+            assert "too complex to count" in str(error) and "\n" not in str(error)
 
 
 def growth_matrix(axes_per_entry: int, n: int) -> dict:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # typing costs the command's start-up; annotations are string
 
 from ._errors import SweepError, UsageError
 
-__all__ = ["OutputError", "Formatter", "Parser", "parse", "write", "flush", "guard", "fail"]
+__all__ = ["OutputError", "Formatter", "Parser", "parse", "write", "flush", "guard", "fail", "finish"]
 
 
 def _as_written(message: str) -> str:
@@ -145,6 +145,25 @@ def fail(message: str, status: int, debug: bool = False) -> int:
     if sys.stderr is not None:
         try:
             sys.stderr.write(" ".join(message.split()) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+    return status
+
+
+def finish(prog: str, status: int) -> int:
+    """Flush standard output and error before a process exits without the interpreter's
+    finalization (``os._exit``, see :mod:`lazysweep.__main__`), which would flush them: the exit
+    status, ``status`` unless standard output cannot be written (then one line, and 1). A reader
+    that went away leaves it as it was, as in :func:`guard`."""
+    try:
+        flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OutputError as error:
+        status = fail(f"{prog}: error: {error}", 1)
+    if sys.stderr is not None:
+        try:
             sys.stderr.flush()
         except (OSError, ValueError):
             pass

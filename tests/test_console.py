@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from lazysweep._console import guard
+from lazysweep._console import finish, guard
 from lazysweep._errors import SweepError, UsageError
 
 
@@ -79,3 +79,45 @@ def test_parsing_leaves_argparse_as_it_was():
     with pytest.raises(UsageError, match="argument --n: invalid int value"):
         parse(lambda: parser, ["--n", "x"])
     assert (getattr(argparse, "_"), getattr(argparse, "ngettext")) == before
+
+
+def test_a_process_writes_every_byte_before_it_exits(tmp_path):
+    """The process ends with os._exit (lazysweep.__main__), skipping the interpreter's own flush:
+    every byte must be out first, to a file and to a pipe alike."""
+    expected = "".join(f'{{"n":{n}}}\n' for n in range(200_000))
+    with open(tmp_path / "out", "w") as out:
+        assert lazysweep("stream", "-a", "n=0..199999", stdout=out).returncode == 0
+    assert (tmp_path / "out").read_text() == expected
+    piped = lazysweep("stream", "-a", "n=0..199999")
+    assert (piped.returncode, piped.stdout) == (0, expected)
+
+
+@pytest.mark.parametrize(("argv", "status"), [(["count", "-a", "n=0..9"], 0), (["count", "missing.yaml"], 1),
+                                              (["count", "--bogus"], 2)])
+def test_a_process_exits_with_the_commands_status(argv, status):
+    assert lazysweep(*argv).returncode == status
+
+
+class _Stdout:
+    """A standard output whose flush fails as ``error`` says."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+
+    def flush(self) -> None:
+        raise self.error
+
+    def fileno(self) -> int:
+        raise ValueError("no descriptor")
+
+
+def test_finish_reports_output_that_cannot_be_written(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdout", _Stdout(OSError(28, "No space left on device")))
+    assert finish("prog", 0) == 1
+    assert capsys.readouterr().err == "prog: error: cannot write standard output: No space left on device\n"
+
+
+def test_finish_keeps_the_status_when_the_reader_went_away(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdout", _Stdout(BrokenPipeError(32, "Broken pipe")))
+    assert finish("prog", 2) == 2
+    assert capsys.readouterr().err == ""

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import lazysweep
 from lazysweep import Sweep
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PACKAGE = Path(lazysweep.__file__).parent
 
@@ -107,3 +112,13 @@ def test_a_new_kind_of_sweep_is_one_class():
             return map(self._point, range(start, stop))
 
     assert list(iter_encoded(Renamed([ValuesAxis("x", [1])]))) == ['{"renamed":1}']
+
+
+def test_import_lazysweep_loads_no_other_module():
+    """Each public name is imported on first use: `import lazysweep` costs nothing else, and the
+    command line's start-up loads only what its command needs."""
+    code = ("import sys, lazysweep; before = sorted(m for m in sys.modules if m.startswith('lazysweep')); "
+            "lazysweep.load; print(before, 'lazysweep._sweepfile' in sys.modules, lazysweep.load.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout == "['lazysweep'] True lazysweep._sweepfile\n"

@@ -292,3 +292,38 @@ def test_three_thousand_random_entries_are_counted(monkeypatch, axes_per_entry):
     sweep = from_matrix(matrix)
     for i in (0, count // 3, count - 1):
         assert sweep.index(sweep[i]) == i
+
+
+THROTTLED = """
+import sys, time
+import lazysweep._matrix
+from lazysweep._cli import main
+lazysweep._matrix.STATE_BUDGET = int(sys.argv[1])
+if sys.argv[2] == "throttled":  # every line traced: the interpreter runs many times slower
+    def trace(frame, event, arg):
+        sum(range(40))  # a slower CPU
+        return trace
+    sys.settrace(trace)
+start = time.process_time()
+status = main(["count", sys.argv[3]])
+sys.settrace(None)
+sys.stderr.write(f"cpu {time.process_time() - start:.6f}\\n")
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize(("budget", "answer"), [(300, "needs more than 300 states"), (20_000, "55447")])
+def test_the_same_file_gets_the_same_answer_on_a_throttled_cpu(write, budget, answer):
+    """Issue #25: a matrix counted or refused on one machine is counted or refused the same on a
+    slower or loaded one. Here the same file runs twice as a process, once with every line traced
+    (several times the CPU): the same output, the same error, the same status."""
+    path = write(grid_file(5), "grid.yaml")
+    runs = {}
+    for mode in ("plain", "throttled"):
+        done = subprocess.run([sys.executable, "-c", THROTTLED, str(budget), mode, str(path)], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        *lines, cpu = done.stderr.splitlines()
+        runs[mode] = (done.returncode, done.stdout, lines, float(cpu.split()[1]))
+    assert runs["plain"][:3] == runs["throttled"][:3]
+    assert answer in runs["plain"][1] + "".join(runs["plain"][2])
+    assert runs["throttled"][3] > 3 * runs["plain"][3]  # it was throttled

@@ -323,8 +323,13 @@ class _AxisClasses:
         return self.run_classes[bisect_right(self.run_starts, position) - 1]
 
     def below(self, klass: int, position: int) -> int:
-        """How many values before ``position`` are of class ``klass``: one bisect over the
-        class's runs, after O(its runs) once (kept per class: bounded by the runs)."""
+        """How many values before ``position`` are of class ``klass``: O(1) for a class of one
+        run (a value, or a few, that a pattern names), else one bisect over the class's runs,
+        after O(its runs) once (kept per class: bounded by the runs)."""
+        runs = self.class_runs[klass]
+        if len(runs) == 1:
+            start = self.run_starts[runs[0]]
+            return min(max(position - start, 0), self.sizes[klass])
         found = self.class_index.get(klass)
         if found is None:  # (the starts of the class's runs, the class's values before each)
             starts, before = [], [0]
@@ -439,7 +444,7 @@ class MatrixSweep(Sweep):
                  "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
                  "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras",
                  "_enumerate", "_memo_depth", "_untested", "_partials", "_free_layouts", "_free_weights", "_trial", "_uses",
-                 "_fixed", "_fixing")
+                 "_fixed", "_fixing", "_entry_fixings")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -477,6 +482,7 @@ class MatrixSweep(Sweep):
         self._free_weights: dict[tuple[int, int], int] = {}
         self._trial = False
         self._uses: dict[tuple[int, int], int] = {}  # see _partial_terms
+        self._entry_fixings: dict[tuple[int, int], list[dict[int, int]] | None] = {}  # see _fixings
         self._fixed: FixedCounter | None = None
         self._fixing = True  # counts by self._fixed until it runs out of budget once, then by _solve
         self._begin()
@@ -561,7 +567,7 @@ class MatrixSweep(Sweep):
         self._spent = self._work = 0
         fixed = self._fixed
         caches: list[dict[Any, Any]] = [self._memo, self._counts, self._layouts, self._partials, self._free_layouts,
-                                        self._free_weights, self._uses]
+                                        self._free_weights, self._uses, self._entry_fixings]
         if fixed is not None:
             caches += [fixed.memo, fixed.within_cache, fixed.touched_cache, fixed.single_cache, fixed.pair_cache]
         if sum(map(len, caches)) > _CACHE_LIMIT:
@@ -951,9 +957,11 @@ class MatrixSweep(Sweep):
         state: O(2^matched) look-ups once; after :data:`_SUMMED_AFTER` uses, summed into one
         term (:meth:`_summed`)."""
         key = (k, matched)
-        if key not in self._partials:
-            self._partials[key] = self._inclusion_exclusion(k, matched) if matched.bit_count() <= _SPLIT_ENTRIES else None
-        found = self._partials[key]
+        if key in self._partials:
+            found = self._partials[key]
+        else:
+            found = self._partials[key] = self._inclusion_exclusion(k, matched) \
+                if matched.bit_count() <= _SPLIT_ENTRIES else None
         if found is not None and len(found) > 1:
             uses = self._uses[key] = self._uses.get(key, 0) + 1
             if uses >= _SUMMED_AFTER:
@@ -980,56 +988,65 @@ class MatrixSweep(Sweep):
         return starts, _ranks(starts, weights), weights, follows
 
     def _inclusion_exclusion(self, k: int, matched: int) -> list[Term] | None:
-        """:meth:`_partial_terms`, made: the first term has no entry matched (the sign of a
-        subset is that of its size), each other a subset's classes on the axes it names."""
-        terms: list[Term] = [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1]))]
-        if not matched & (matched - 1):  # one entry (the usual case): no subsets to combine
-            bit = matched.bit_length() - 1
-            fixing = {}
-            for y in _bits(self._entry_axes[bit] & self._suffix[k]):
-                hits = self._classes[y].hits[bit]
-                if len(hits) != 1:
-                    break
-                fixing[y] = hits[0]
-            else:  # one class on each axis: one term
-                terms.append(self._fixed_term(k, -1, fixing))
-                return terms
-        choices = [self._fixings(k, bit) for bit in _bits(matched)]
-        for subset in range(1, 1 << len(choices)):
-            fixings: list[dict[int, int]] = [{}]  # axis -> class, for the chosen entries together
-            for i, options in enumerate(choices):
-                if subset >> i & 1:
-                    fixings = [{**a, **b} for a in fixings for b in options
-                               if all(a.get(y, klass) == klass for y, klass in b.items())]
-            if len(terms) + len(fixings) > _PARTIAL_TERMS:
+        """:meth:`_partial_terms`, made: the first term has no entry matched, each other a subset
+        of ``matched`` (the sign that of its size) with the classes its entries allow together on
+        the axes they name. The subsets grow entry by entry, a subset's classes merged with each
+        combination the next entry allows (none when they disagree on an axis); nothing is looked
+        up before their number is known to be within :data:`_PARTIAL_TERMS`. O(terms) dictionary
+        merges of a few axes, and a look-up per term."""
+        subsets: list[tuple[int, dict[int, int]]] = [(1, {})]  # (sign, axis -> class) per subset so far
+        rest = matched
+        while rest:  # the entries lowest first, peeled off (a few bits of a wide mask)
+            low = rest & -rest
+            rest ^= low
+            options = self._fixings(k, low.bit_length() - 1)
+            if options is None:
                 return None
-            sign = -1 if subset.bit_count() % 2 else 1
-            for fixing in fixings:
-                terms.append(self._fixed_term(k, sign, fixing))
-        return terms
+            if len(subsets) == 1:  # the first entry: its own combinations
+                subsets += [(-1, option) for option in options]
+            else:
+                grown = []
+                for sign, fixing in subsets:
+                    for option in options:
+                        for y, klass in option.items():
+                            if fixing.get(y, klass) != klass:
+                                break
+                        else:
+                            grown.append((-sign, {**fixing, **option}))
+                subsets += grown
+            if len(subsets) > _PARTIAL_TERMS:
+                return None
+        fixed_term = self._fixed_term
+        return [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1])),
+                *[fixed_term(k, sign, fixing) for sign, fixing in subsets[1:]]]
 
-    def _fixings(self, k: int, bit: int) -> list[dict[int, int]]:
-        """The combinations of classes that entry ``bit`` allows on its axes from ``k`` on."""
-        hits, single = {}, True
-        for y in _bits(self._entry_axes[bit] & self._suffix[k]):
-            hits[y] = found = self._classes[y].hits[bit]
-            single = single and len(found) == 1
-        if single:  # the usual case: one class on each axis
-            return [{y: found[0] for y, found in hits.items()}]
-        return [dict(zip(hits, combination)) for combination in product(*hits.values())]
+    def _fixings(self, k: int, bit: int) -> list[dict[int, int]] | None:
+        """The combinations of classes that entry ``bit`` allows on its axes from ``k`` on; None
+        past :data:`_PARTIAL_TERMS` of them. Kept per (entry, axes left): the states of axes
+        between two that it names share them. O(its axes), or their product of classes, once."""
+        axes = self._entry_axes[bit] & self._suffix[k]
+        key = (bit, axes)
+        if key not in self._entry_fixings:
+            hits = {y: self._classes[y].hits[bit] for y in _bits(axes)}
+            found: list[dict[int, int]] | None = None
+            if prod(map(len, hits.values())) <= _PARTIAL_TERMS:
+                found = [dict(zip(hits, combination)) for combination in product(*hits.values())]
+            self._entry_fixings[key] = found
+        return self._entry_fixings[key]
 
     def _fixed_term(self, k: int, sign: int, fixing: dict[int, int]) -> Term:
         """The term of the survivors of the entries naming no axis before ``k`` with the axes
         of ``fixing`` fixed to its classes: ``sign`` x their sizes x a layout of axis ``k``
         (or, when ``k`` is fixed, x the weight of each of its values of that class)."""
-        alive, coefficient, free = self._untested[k], sign, self._suffix[k + 1]
+        alive, coefficient, free, at_k = self._untested[k], sign, self._suffix[k + 1], -1
         for y, klass in fixing.items():
             classes = self._classes[y]
             alive &= classes.signatures[klass]
-            if y != k:
+            if y == k:
+                at_k = klass
+            else:
                 coefficient *= classes.sizes[klass]
                 free &= ~(1 << y)
-        at_k = fixing.get(k, -1)
         if at_k < 0:
             return coefficient, at_k, self._free_layout(k, alive, free)
         return coefficient * self._free_weight(k, alive, free), at_k, None

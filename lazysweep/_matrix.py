@@ -1055,7 +1055,8 @@ class MatrixSweep(Sweep):
         """The digit of axis ``k`` at which survivor ``rank`` of a state lies, and its rank
         among that digit's: the last digit with at most ``rank`` survivors before it. The
         state's survivors are among the first term's (no entry matched), so that digit is at
-        least the first term's own, one bisect; the search goes on from there a digit at a time
+        least the first term's own, one bisect (which also gives that term's counts there); the
+        search goes on from there a digit at a time
         (:data:`_STEPS`), then galloping, each step summing ``terms`` (:meth:`_partial_terms`).
         O(log distance x terms x log segments), and the distance is small (often none) when the
         entries matched exclude few points."""
@@ -1065,8 +1066,12 @@ class MatrixSweep(Sweep):
         starts, ranks, weights, _ = base
         s = bisect_right(ranks, rank) - 1
         low = starts[s] + (rank - ranks[s]) // weights[s]
-        for _ in range(_STEPS):  # the entries matched exclude few points: a digit or two further
-            before, own = _term_counts(classes, terms, low)
+        before, own = _term_counts(classes, terms[1:], low)  # the first term's are known at low
+        before += ranks[s] + (low - starts[s]) * weights[s]
+        own += weights[s]
+        for step in range(_STEPS):  # the entries matched exclude few points: a digit or two further
+            if step:
+                before, own = _term_counts(classes, terms, low)
             if before + own > rank:
                 return low, rank - before
             low += 1

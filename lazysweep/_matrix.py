@@ -994,6 +994,13 @@ class MatrixSweep(Sweep):
         combination the next entry allows (none when they disagree on an axis); nothing is looked
         up before their number is known to be within :data:`_PARTIAL_TERMS`. O(terms) dictionary
         merges of a few axes, and a look-up per term."""
+        fixed_term = self._fixed_term
+        if not matched & (matched - 1):  # one entry (the usual case): its own combinations
+            options = self._fixings(k, matched.bit_length() - 1)
+            if options is None or 1 + len(options) > _PARTIAL_TERMS:
+                return None
+            return [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1])),
+                    *[fixed_term(k, -1, option) for option in options]]
         subsets: list[tuple[int, dict[int, int]]] = [(1, {})]  # (sign, axis -> class) per subset so far
         rest = matched
         while rest:  # the entries lowest first, peeled off (a few bits of a wide mask)
@@ -1016,7 +1023,6 @@ class MatrixSweep(Sweep):
                 subsets += grown
             if len(subsets) > _PARTIAL_TERMS:
                 return None
-        fixed_term = self._fixed_term
         return [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1])),
                 *[fixed_term(k, sign, fixing) for sign, fixing in subsets[1:]]]
 
@@ -1026,13 +1032,24 @@ class MatrixSweep(Sweep):
         between two that it names share them. O(its axes), or their product of classes, once."""
         axes = self._entry_axes[bit] & self._suffix[k]
         key = (bit, axes)
-        if key not in self._entry_fixings:
-            hits = {y: self._classes[y].hits[bit] for y in _bits(axes)}
-            found: list[dict[int, int]] | None = None
-            if prod(map(len, hits.values())) <= _PARTIAL_TERMS:
-                found = [dict(zip(hits, combination)) for combination in product(*hits.values())]
-            self._entry_fixings[key] = found
-        return self._entry_fixings[key]
+        if key in self._entry_fixings:
+            return self._entry_fixings[key]
+        hits: dict[int, list[int]] = {}
+        combinations = 1
+        while axes:  # the entry's axes lowest first, peeled off
+            low = axes & -axes
+            axes ^= low
+            y = low.bit_length() - 1
+            hits[y] = found = self._classes[y].hits[bit]
+            combinations *= len(found)
+        if combinations == 1:  # the usual case: one class on each axis
+            fixings: list[dict[int, int]] | None = [{y: found[0] for y, found in hits.items()}]
+        elif combinations <= _PARTIAL_TERMS:
+            fixings = [dict(zip(hits, combination)) for combination in product(*hits.values())]
+        else:
+            fixings = None
+        self._entry_fixings[key] = fixings
+        return fixings
 
     def _fixed_term(self, k: int, sign: int, fixing: dict[int, int]) -> Term:
         """The term of the survivors of the entries naming no axis before ``k`` with the axes

@@ -310,7 +310,7 @@ class _AxisClasses:
             self.sizes[klass] += self.run_starts[run + 1] - self.run_starts[run]
             self.class_runs[klass].append(run)
         self.hits: dict[int, list[int]] = {bit: [] for bit, _ in relevant}  # pattern bit -> classes it allows
-        self.class_index: dict[int, tuple[list[int], list[int]]] = {}  # see below()
+        self.class_index: dict[int, tuple[list[int], list[int]]] = {}  # see below_and_at()
         for klass, mark in enumerate(self.signatures):
             for bit in _bits(mark & self.named):
                 self.hits[bit].append(klass)
@@ -322,26 +322,27 @@ class _AxisClasses:
     def class_at(self, position: int) -> int:
         return self.run_classes[bisect_right(self.run_starts, position) - 1]
 
-    def below(self, klass: int, position: int) -> int:
-        """How many values before ``position`` are of class ``klass``: O(1) for a class of one
-        run (a value, or a few, that a pattern names), else one bisect over the class's runs,
-        after O(its runs) once (kept per class: bounded by the runs)."""
+    def below_and_at(self, klass: int, position: int) -> tuple[int, bool]:
+        """How many values before ``position`` are of class ``klass``, and whether ``position``
+        is: O(1) for a class of one run (a value, or a few, that a pattern names), else one
+        bisect over the class's runs, after O(its runs) once (kept per class: bounded by the
+        runs), and one over the axis's runs."""
         runs = self.class_runs[klass]
         if len(runs) == 1:
             start = self.run_starts[runs[0]]
-            return min(max(position - start, 0), self.sizes[klass])
+            return min(max(position - start, 0), self.sizes[klass]), start <= position < self.run_starts[runs[0] + 1]
         found = self.class_index.get(klass)
         if found is None:  # (the starts of the class's runs, the class's values before each)
             starts, before = [], [0]
-            for run in self.class_runs[klass]:
+            for run in runs:
                 starts.append(self.run_starts[run])
                 before.append(before[-1] + self.run_starts[run + 1] - self.run_starts[run])
             found = self.class_index[klass] = (starts, before)
         starts, before = found
         r = bisect_right(starts, position) - 1
         if r < 0:
-            return 0
-        return before[r] + min(position - starts[r], before[r + 1] - before[r])
+            return 0, False
+        return before[r] + min(position - starts[r], before[r + 1] - before[r]), self.class_at(position) == klass
 
 
 def _ranks(starts: list[int], weights: list[int]) -> list[int]:
@@ -356,13 +357,11 @@ def _term_counts(classes: _AxisClasses, terms: list[Term], digit: int) -> tuple[
     """A state's survivors before ``digit`` of axis ``classes`` and those at it, from its
     inclusion-exclusion terms (``MatrixSweep._partial_terms``). O(terms) bisects."""
     before = own = 0
-    klass_at = -1
     for coefficient, klass, layout in terms:
         if layout is None:
-            before += coefficient * classes.below(klass, digit)
-            if klass_at < 0:
-                klass_at = classes.class_at(digit)
-            if klass == klass_at:
+            values, at = classes.below_and_at(klass, digit)
+            before += coefficient * values
+            if at:
                 own += coefficient
         else:
             starts, ranks, weights, _ = layout

@@ -310,7 +310,7 @@ class _AxisClasses:
             self.sizes[klass] += self.run_starts[run + 1] - self.run_starts[run]
             self.class_runs[klass].append(run)
         self.hits: dict[int, list[int]] = {bit: [] for bit, _ in relevant}  # pattern bit -> classes it allows
-        self.class_index: dict[int, tuple[list[int], list[int]]] = {}  # see below()
+        self.class_index: dict[int, tuple[list[int], list[int]]] = {}  # see below_and_at()
         for klass, mark in enumerate(self.signatures):
             for bit in _bits(mark & self.named):
                 self.hits[bit].append(klass)
@@ -322,21 +322,27 @@ class _AxisClasses:
     def class_at(self, position: int) -> int:
         return self.run_classes[bisect_right(self.run_starts, position) - 1]
 
-    def below(self, klass: int, position: int) -> int:
-        """How many values before ``position`` are of class ``klass``: one bisect over the
-        class's runs, after O(its runs) once (kept per class: bounded by the runs)."""
+    def below_and_at(self, klass: int, position: int) -> tuple[int, bool]:
+        """How many values before ``position`` are of class ``klass``, and whether ``position``
+        is: O(1) for a class of one run (a value, or a few, that a pattern names), else one
+        bisect over the class's runs, after O(its runs) once (kept per class: bounded by the
+        runs), and one over the axis's runs."""
+        runs = self.class_runs[klass]
+        if len(runs) == 1:
+            start = self.run_starts[runs[0]]
+            return min(max(position - start, 0), self.sizes[klass]), start <= position < self.run_starts[runs[0] + 1]
         found = self.class_index.get(klass)
         if found is None:  # (the starts of the class's runs, the class's values before each)
             starts, before = [], [0]
-            for run in self.class_runs[klass]:
+            for run in runs:
                 starts.append(self.run_starts[run])
                 before.append(before[-1] + self.run_starts[run + 1] - self.run_starts[run])
             found = self.class_index[klass] = (starts, before)
         starts, before = found
         r = bisect_right(starts, position) - 1
         if r < 0:
-            return 0
-        return before[r] + min(position - starts[r], before[r + 1] - before[r])
+            return 0, False
+        return before[r] + min(position - starts[r], before[r + 1] - before[r]), self.class_at(position) == klass
 
 
 def _ranks(starts: list[int], weights: list[int]) -> list[int]:
@@ -351,13 +357,11 @@ def _term_counts(classes: _AxisClasses, terms: list[Term], digit: int) -> tuple[
     """A state's survivors before ``digit`` of axis ``classes`` and those at it, from its
     inclusion-exclusion terms (``MatrixSweep._partial_terms``). O(terms) bisects."""
     before = own = 0
-    klass_at = -1
     for coefficient, klass, layout in terms:
         if layout is None:
-            before += coefficient * classes.below(klass, digit)
-            if klass_at < 0:
-                klass_at = classes.class_at(digit)
-            if klass == klass_at:
+            values, at = classes.below_and_at(klass, digit)
+            before += coefficient * values
+            if at:
                 own += coefficient
         else:
             starts, ranks, weights, _ = layout
@@ -439,7 +443,7 @@ class MatrixSweep(Sweep):
                  "_tails", "_everyone", "_counts", "_memo", "_layouts", "_spent", "_work",
                  "_survivors", "_appended", "_extras", "_extras_mask", "_extra_tables", "_fold_extras",
                  "_enumerate", "_memo_depth", "_untested", "_partials", "_free_layouts", "_free_weights", "_trial", "_uses",
-                 "_fixed", "_fixing")
+                 "_fixed", "_fixing", "_entry_fixings")
 
     def __init__(self, axes: Sequence[Axis], exclude: Sequence[Mapping[str, Any]] = (),
                  include: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -477,6 +481,7 @@ class MatrixSweep(Sweep):
         self._free_weights: dict[tuple[int, int], int] = {}
         self._trial = False
         self._uses: dict[tuple[int, int], int] = {}  # see _partial_terms
+        self._entry_fixings: dict[tuple[int, int], list[dict[int, int]] | None] = {}  # see _fixings
         self._fixed: FixedCounter | None = None
         self._fixing = True  # counts by self._fixed until it runs out of budget once, then by _solve
         self._begin()
@@ -561,7 +566,7 @@ class MatrixSweep(Sweep):
         self._spent = self._work = 0
         fixed = self._fixed
         caches: list[dict[Any, Any]] = [self._memo, self._counts, self._layouts, self._partials, self._free_layouts,
-                                        self._free_weights, self._uses]
+                                        self._free_weights, self._uses, self._entry_fixings]
         if fixed is not None:
             caches += [fixed.memo, fixed.within_cache, fixed.touched_cache, fixed.single_cache, fixed.pair_cache]
         if sum(map(len, caches)) > _CACHE_LIMIT:
@@ -951,9 +956,11 @@ class MatrixSweep(Sweep):
         state: O(2^matched) look-ups once; after :data:`_SUMMED_AFTER` uses, summed into one
         term (:meth:`_summed`)."""
         key = (k, matched)
-        if key not in self._partials:
-            self._partials[key] = self._inclusion_exclusion(k, matched) if matched.bit_count() <= _SPLIT_ENTRIES else None
-        found = self._partials[key]
+        if key in self._partials:
+            found = self._partials[key]
+        else:
+            found = self._partials[key] = self._inclusion_exclusion(k, matched) \
+                if matched.bit_count() <= _SPLIT_ENTRIES else None
         if found is not None and len(found) > 1:
             uses = self._uses[key] = self._uses.get(key, 0) + 1
             if uses >= _SUMMED_AFTER:
@@ -980,56 +987,82 @@ class MatrixSweep(Sweep):
         return starts, _ranks(starts, weights), weights, follows
 
     def _inclusion_exclusion(self, k: int, matched: int) -> list[Term] | None:
-        """:meth:`_partial_terms`, made: the first term has no entry matched (the sign of a
-        subset is that of its size), each other a subset's classes on the axes it names."""
-        terms: list[Term] = [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1]))]
-        if not matched & (matched - 1):  # one entry (the usual case): no subsets to combine
-            bit = matched.bit_length() - 1
-            fixing = {}
-            for y in _bits(self._entry_axes[bit] & self._suffix[k]):
-                hits = self._classes[y].hits[bit]
-                if len(hits) != 1:
-                    break
-                fixing[y] = hits[0]
-            else:  # one class on each axis: one term
-                terms.append(self._fixed_term(k, -1, fixing))
-                return terms
-        choices = [self._fixings(k, bit) for bit in _bits(matched)]
-        for subset in range(1, 1 << len(choices)):
-            fixings: list[dict[int, int]] = [{}]  # axis -> class, for the chosen entries together
-            for i, options in enumerate(choices):
-                if subset >> i & 1:
-                    fixings = [{**a, **b} for a in fixings for b in options
-                               if all(a.get(y, klass) == klass for y, klass in b.items())]
-            if len(terms) + len(fixings) > _PARTIAL_TERMS:
+        """:meth:`_partial_terms`, made: the first term has no entry matched, each other a subset
+        of ``matched`` (the sign that of its size) with the classes its entries allow together on
+        the axes they name. The subsets grow entry by entry, a subset's classes merged with each
+        combination the next entry allows (none when they disagree on an axis); nothing is looked
+        up before their number is known to be within :data:`_PARTIAL_TERMS`. O(terms) dictionary
+        merges of a few axes, and a look-up per term."""
+        fixed_term = self._fixed_term
+        if not matched & (matched - 1):  # one entry (the usual case): its own combinations
+            options = self._fixings(k, matched.bit_length() - 1)
+            if options is None or 1 + len(options) > _PARTIAL_TERMS:
                 return None
-            sign = -1 if subset.bit_count() % 2 else 1
-            for fixing in fixings:
-                terms.append(self._fixed_term(k, sign, fixing))
-        return terms
+            return [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1])),
+                    *[fixed_term(k, -1, option) for option in options]]
+        subsets: list[tuple[int, dict[int, int]]] = [(1, {})]  # (sign, axis -> class) per subset so far
+        rest = matched
+        while rest:  # the entries lowest first, peeled off (a few bits of a wide mask)
+            low = rest & -rest
+            rest ^= low
+            options = self._fixings(k, low.bit_length() - 1)
+            if options is None:
+                return None
+            if len(subsets) == 1:  # the first entry: its own combinations
+                subsets += [(-1, option) for option in options]
+            else:
+                grown = []
+                for sign, fixing in subsets:
+                    for option in options:
+                        for y, klass in option.items():
+                            if fixing.get(y, klass) != klass:
+                                break
+                        else:
+                            grown.append((-sign, {**fixing, **option}))
+                subsets += grown
+            if len(subsets) > _PARTIAL_TERMS:
+                return None
+        return [(1, -1, self._free_layout(k, self._untested[k], self._suffix[k + 1])),
+                *[fixed_term(k, sign, fixing) for sign, fixing in subsets[1:]]]
 
-    def _fixings(self, k: int, bit: int) -> list[dict[int, int]]:
-        """The combinations of classes that entry ``bit`` allows on its axes from ``k`` on."""
-        hits, single = {}, True
-        for y in _bits(self._entry_axes[bit] & self._suffix[k]):
+    def _fixings(self, k: int, bit: int) -> list[dict[int, int]] | None:
+        """The combinations of classes that entry ``bit`` allows on its axes from ``k`` on; None
+        past :data:`_PARTIAL_TERMS` of them. Kept per (entry, axes left): the states of axes
+        between two that it names share them. O(its axes), or their product of classes, once."""
+        axes = self._entry_axes[bit] & self._suffix[k]
+        key = (bit, axes)
+        if key in self._entry_fixings:
+            return self._entry_fixings[key]
+        hits: dict[int, list[int]] = {}
+        combinations = 1
+        while axes:  # the entry's axes lowest first, peeled off
+            low = axes & -axes
+            axes ^= low
+            y = low.bit_length() - 1
             hits[y] = found = self._classes[y].hits[bit]
-            single = single and len(found) == 1
-        if single:  # the usual case: one class on each axis
-            return [{y: found[0] for y, found in hits.items()}]
-        return [dict(zip(hits, combination)) for combination in product(*hits.values())]
+            combinations *= len(found)
+        if combinations == 1:  # the usual case: one class on each axis
+            fixings: list[dict[int, int]] | None = [{y: found[0] for y, found in hits.items()}]
+        elif combinations <= _PARTIAL_TERMS:
+            fixings = [dict(zip(hits, combination)) for combination in product(*hits.values())]
+        else:
+            fixings = None
+        self._entry_fixings[key] = fixings
+        return fixings
 
     def _fixed_term(self, k: int, sign: int, fixing: dict[int, int]) -> Term:
         """The term of the survivors of the entries naming no axis before ``k`` with the axes
         of ``fixing`` fixed to its classes: ``sign`` x their sizes x a layout of axis ``k``
         (or, when ``k`` is fixed, x the weight of each of its values of that class)."""
-        alive, coefficient, free = self._untested[k], sign, self._suffix[k + 1]
+        alive, coefficient, free, at_k = self._untested[k], sign, self._suffix[k + 1], -1
         for y, klass in fixing.items():
             classes = self._classes[y]
             alive &= classes.signatures[klass]
-            if y != k:
+            if y == k:
+                at_k = klass
+            else:
                 coefficient *= classes.sizes[klass]
                 free &= ~(1 << y)
-        at_k = fixing.get(k, -1)
         if at_k < 0:
             return coefficient, at_k, self._free_layout(k, alive, free)
         return coefficient * self._free_weight(k, alive, free), at_k, None
@@ -1038,7 +1071,8 @@ class MatrixSweep(Sweep):
         """The digit of axis ``k`` at which survivor ``rank`` of a state lies, and its rank
         among that digit's: the last digit with at most ``rank`` survivors before it. The
         state's survivors are among the first term's (no entry matched), so that digit is at
-        least the first term's own, one bisect; the search goes on from there a digit at a time
+        least the first term's own, one bisect (which also gives that term's counts there); the
+        search goes on from there a digit at a time
         (:data:`_STEPS`), then galloping, each step summing ``terms`` (:meth:`_partial_terms`).
         O(log distance x terms x log segments), and the distance is small (often none) when the
         entries matched exclude few points."""
@@ -1048,8 +1082,12 @@ class MatrixSweep(Sweep):
         starts, ranks, weights, _ = base
         s = bisect_right(ranks, rank) - 1
         low = starts[s] + (rank - ranks[s]) // weights[s]
-        for _ in range(_STEPS):  # the entries matched exclude few points: a digit or two further
-            before, own = _term_counts(classes, terms, low)
+        before, own = _term_counts(classes, terms[1:], low)  # the first term's are known at low
+        before += ranks[s] + (low - starts[s]) * weights[s]
+        own += weights[s]
+        for step in range(_STEPS):  # the entries matched exclude few points: a digit or two further
+            if step:
+                before, own = _term_counts(classes, terms, low)
             if before + own > rank:
                 return low, rank - before
             low += 1

@@ -440,6 +440,20 @@ def test_cold_random_access_past_the_term_limits_agrees_with_the_oracle(matrix, 
         check_cold_access(matrix, data)
 
 
+def test_cold_random_access_past_the_term_limit_in_one_entry():
+    """An entry allowing more combinations of classes than the term limit on the axes left
+    (``{}`` on an axis other entries cut into three classes) is not expanded: its state reads
+    its own layout, and every point, read cold, is the oracle's."""
+    matrix = {"x0": [0, 1], "x1": {"start": 0, "stop": 3}, "x2": {"start": 0, "stop": 2},
+              "exclude": [{"x0": 0, "x1": {}, "x2": 1}, {"x1": 1, "x2": 0}, {"x1": 2, "x2": 2}]}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matrix_module, "_PARTIAL_TERMS", 2)
+        sweep, expected = build_both(matrix)
+        assert same([sweep[i] for i in range(len(expected))], expected)
+        assert sweep._partials[1, 1] is None  # x0 = 0 matched the first entry: 3 classes of x1 x 1 of x2
+        assert sweep._entry_fixings[0, 0b110] is None  # not even listed
+
+
 @pytest.mark.parametrize("axes_per_entry, entries", [(1, 40), (2, 60), (3, 30), (6, 20)])
 def test_cold_random_access_matches_the_states_own_layouts(monkeypatch, axes_per_entry, entries):
     """On matrices past any oracle (six axes of 40 values, random entries): each digit found by

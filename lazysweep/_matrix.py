@@ -49,9 +49,13 @@ pattern. Survivors are counted over the set of exclude entries still alive:
   rarely builds one, where a table per state was built at nearly every one;
 * a batch walks those tables like an odometer, and an include's extras are
   found by AND-ing one bitmask per axis its filter names;
-* whether an include matches a survivor is a depth-first search with an
-  early exit. No step recurses: every walk keeps its own stack, so a
-  thousand axes or entries cost no Python stack depth.
+* whether an include matches a survivor: a quick witness (the class on each
+  axis that keeps the fewest entries alive), else a count with the include's
+  filter as one more exclude entry (its pattern has classes on every axis like
+  theirs), in the states the count made: a survivor matches it iff that count
+  is smaller. An include naming exactly an excluded pair costs one state, where
+  a search had to rule out every combination. No step recurses: every walk
+  keeps its own stack, so a thousand axes or entries cost no Python stack depth.
 
 Counting under arbitrary overlapping exclusions is #P-hard, so the work is
 bounded, by counting operations rather than seconds (the same file gets the
@@ -1133,11 +1137,23 @@ class MatrixSweep(Sweep):
         return found
 
     def _reachable(self, bit: int, named: list[int]) -> bool:
-        """Whether a survivor matches the filter of include ``bit`` (naming axes ``named``):
-        a depth-first search over the states that stops at the first match, each state's
-        branches produced only as the search reaches them."""
+        """Whether a survivor matches the filter of include ``bit`` (naming axes ``named``): whether
+        counting the filter as one more exclude entry leaves fewer survivors. The filter's pattern
+        has its classes on every axis like an exclude entry's, so the counters take it as one more
+        entry alive, in the states and caches the count made. In enumeration, or when this count
+        passes the budget on a matrix that small, the depth-first search of :meth:`_searched`."""
         if not named or not self._everyone:
             return True  # every axis has a value that the filter allows
+        if not self._enumerate:
+            try:
+                return self._free_count(self._everyone | 1 << bit, self._suffix[0], self._tails[0]) < self._survivors
+            except _Enumerate:
+                pass
+        return self._searched(bit, named)
+
+    def _searched(self, bit: int, named: list[int]) -> bool:
+        """:meth:`_reachable` by a depth-first search over the states that stops at the first
+        match, each state's branches produced only as the search reaches them."""
         last = named[-1]
         seen: set[tuple[int, int]] = set()
         stack = [(0, iter((self._everyone,)))]

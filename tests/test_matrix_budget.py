@@ -111,6 +111,34 @@ def test_the_small_grids_are_exact(write):
     assert lazysweep.load(write(grid_file(5), "g5.yaml")).count == 55447
 
 
+def test_the_hand_over_between_the_counters_keeps_one_allowance(write):
+    """On a grid the counter of fixed axes meets a new set of free axes at nearly every state: past
+    _FREE_SETS of them it hands over to components and conditioning, which go on with the rest of
+    the allowance (the 6x6 grid, A006506: 5598861, is counted so). A refusal then charges one
+    allowance in all, where it charged one to each counter, and it is the same refusal every time
+    (the budget counts operations)."""
+    assert lazysweep.load(write(grid_file(6), "g6.yaml")).count == 5598861
+    charged: list[int] = []
+    original = matrix_module.MatrixSweep._charge_work
+
+    def counting(sweep, work):
+        charged.append(work)
+        original(sweep, work)
+
+    path = write(grid_file(12), "g12.yaml")
+    refusals = []
+    with mock.patch.object(matrix_module.MatrixSweep, "_charge_work", counting):
+        for _ in range(2):
+            charged.clear()
+            with pytest.raises(SweepError, match="too complex to count") as refused:
+                lazysweep.load(path)
+            refusals.append((str(refused.value), len(charged), sum(charged)))
+    assert refusals[0] == refusals[1]
+    _, states, work = refusals[0]
+    assert states <= matrix_module.STATE_BUDGET + 1
+    assert work <= matrix_module.WORK_BUDGET + max(charged)
+
+
 def test_the_state_budget_is_the_named_constant(monkeypatch, write):
     path = write(grid_file(5), "grid.yaml")
     monkeypatch.setattr(matrix_module, "STATE_BUDGET", 10)
@@ -240,6 +268,15 @@ def test_conditioning_every_state_agrees_with_the_oracle(matrix):
 def test_few_inclusion_exclusion_terms_agree_with_the_oracle(matrix):
     with mock.patch.object(fixed_module, "SUBSET_TERMS", 2):
         check_against_the_oracle(matrix, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(overlapping_matrices())
+def test_the_switch_on_sets_of_free_axes_agrees_with_the_oracle(matrix):
+    """The counter of fixed axes handing over at its first state, as it does once it has met more
+    than _FREE_SETS sets of free axes: the answer is the oracle's all the same."""
+    with mock.patch.multiple(matrix_module, _FREE_SETS=0, ENUMERATION_LIMIT=0):
+        check_against_the_oracle(matrix, 3)
 
 
 @settings(max_examples=100, deadline=None)

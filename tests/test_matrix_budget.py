@@ -404,6 +404,18 @@ def test_includes_decided_after_the_switch_to_components_agree_with_the_oracle(m
         check_against_the_oracle(matrix, 2)
 
 
+def test_an_include_naming_an_excluded_pair_is_appended_as_the_oracle_appends_it():
+    """The small analogue of the case below, decided by the count (no witness): the include naming
+    exactly an excluded pair matches no survivor and is appended; the one beside it adds its extra."""
+    matrix = {f"x{i}": [0, 1, 2, 3] for i in range(4)}
+    matrix["exclude"] = [{"x1": 2, "x3": 0}, {"x0": 1, "x1": 2}, {"x2": 3, "x3": 1}]
+    matrix["include"] = [{"x3": 0, "x1": 2, "tag": "gone"}, {"x1": 2, "x3": 1, "tag": "kept"}]
+    with no_witness():
+        sweep = check_against_the_oracle(matrix, 5)
+    assert sweep._appended == [{"x3": 0, "x1": 2, "tag": "gone"}]
+    assert sum("tag" in point for point in sweep) == 3 * 3 + 1  # x1 = 2, x3 = 1: x0 != 1, x2 != 3; then "gone"
+
+
 def test_an_include_matching_only_excluded_combinations_is_counted_not_refused():
     """The benchmarks' "six" shape at n = 1000 (1000 exclude and 1000 include entries on random
     pairs of six 1000-value axes): include 406 names exactly the values of an exclude entry, so no

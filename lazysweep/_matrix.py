@@ -72,7 +72,7 @@ entries in them (each state adds the entries alive in it). Past either:
   class counts) time at worst, states kept on the first axes only (about
   2^16), so memory stays bounded; it is never refused;
 * a larger one is refused: :class:`~lazysweep._errors.SweepError` says so in
-  one line (the command line exits 1), after about half a second of CPU.
+  one line (the command line exits 1), well under a second of CPU.
 
 Matching follows GitHub's own rules (:mod:`lazysweep._equality`: loose
 ``==``, keys ignoring case); a scalar leaf costs one dictionary look-up per

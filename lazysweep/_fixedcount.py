@@ -62,7 +62,7 @@ class FixedCounter:
     def __init__(self, classes: Sequence[Any], entry_axes: Sequence[int], everyone: int,
                  charge: Callable[[int], None]) -> None:
         self.classes, self.entry_axes, self.everyone, self.charge = classes, entry_axes, everyone, charge
-        self.named = [axis.named & everyone for axis in classes]
+        self.named = [axis.named for axis in classes]  # include filters too (see MatrixSweep._reachable)
         self.all_axes = (1 << len(classes)) - 1
         self.within_cache: dict[int, int] = {}
         self.touched_cache: dict[tuple[int, int], list[int]] = {}

@@ -31,14 +31,17 @@ pattern. Survivors are counted over the set of exclude entries still alive:
   for every state with those axes free) plus the few matched on the fixed ones, counted
   by inclusion-exclusion over those few or conditioned on an axis, two free axes at once
   (:mod:`lazysweep._fixedcount`): a state's work follows the entries matched at it.
-  Past the budget, once, it hands over to a counter that
+  Once it has met more than 1024 sets of free axes (it does not suit the
+  matrix: a grid, a chain) or passed the budget, it hands over, once, to a counter that
   factorises the entries into independent components (entries that
   share no axis still to be chosen) and, inside a component, conditions on
   the axis most entries share, so exclusions that overlap on a common axis
   (E entries ``{aI: 0, z: 0}``) cost O(E) states, not 2^E. A value that keeps
   up to three entries, each with one axis left, counts by inclusion-exclusion
   from the node of the other entries, which all such values share: the
-  states follow the values the entries name, not their combinations;
+  states follow the values the entries name, not their combinations. That
+  counter goes on with the rest of the operation's allowance (an eighth at
+  least), so a refusal costs about one allowance, not one per counter;
 * ``sweep[i]`` and ``index`` go axis by axis over a cached table per state
   (segment starts and the survivors before each), one ``bisect`` per axis.
   A state is the entries naming no axis yet (the same on every path) plus
@@ -49,9 +52,13 @@ pattern. Survivors are counted over the set of exclude entries still alive:
   rarely builds one, where a table per state was built at nearly every one;
 * a batch walks those tables like an odometer, and an include's extras are
   found by AND-ing one bitmask per axis its filter names;
-* whether an include matches a survivor is a depth-first search with an
-  early exit. No step recurses: every walk keeps its own stack, so a
-  thousand axes or entries cost no Python stack depth.
+* whether an include matches a survivor: a quick witness (the class on each
+  axis that keeps the fewest entries alive), else a count with the include's
+  filter as one more exclude entry (its pattern has classes on every axis like
+  theirs), in the states the count made: a survivor matches it iff that count
+  is smaller. An include naming exactly an excluded pair costs one state, where
+  a search had to rule out every combination. No step recurses: every walk
+  keeps its own stack, so a thousand axes or entries cost no Python stack depth.
 
 Counting under arbitrary overlapping exclusions is #P-hard, so the work is
 bounded, by counting operations rather than seconds (the same file gets the
@@ -65,7 +72,7 @@ entries in them (each state adds the entries alive in it). Past either:
   class counts) time at worst, states kept on the first axes only (about
   2^16), so memory stays bounded; it is never refused;
 * a larger one is refused: :class:`~lazysweep._errors.SweepError` says so in
-  one line (the command line exits 1), after about a second of CPU.
+  one line (the command line exits 1), well under a second of CPU.
 
 Matching follows GitHub's own rules (:mod:`lazysweep._equality`: loose
 ``==``, keys ignoring case); a scalar leaf costs one dictionary look-up per
@@ -149,6 +156,14 @@ _SUMMED_AFTER = 64
 #: The longest run of a range's values that one double stands for which an include with extras may
 #: name (each of its values is listed in a table).
 _LISTED_RUN = 1 << 16
+
+#: The counter by fixed axes shares its work among the states with the same axes free; once it has
+#: met more than this many sets of them (only possible past ten axes) it hands over to components
+#: and conditioning (see ``MatrixSweep._charge_fixed``).
+_FREE_SETS = 1 << 10
+
+#: After that hand-over, components and conditioning have at least 1/this of the allowance left.
+_LAST_SHARE = 8
 
 #: Cached states beyond this many are dropped between operations (memory stays bounded).
 _CACHE_LIMIT = 4 * STATE_BUDGET
@@ -376,10 +391,11 @@ class _Enumerate(Exception):
 
 
 class _Harder(SweepError):
-    """Raised when the budget runs out on a matrix too large to enumerate while counts are made by
-    states with fixed axes (:mod:`lazysweep._fixedcount`): ``MatrixSweep._free_count`` then
-    switches, once, to the counter of components and conditioning (``MatrixSweep._solve``), with
-    a new allowance; anywhere else, it is the refusal itself."""
+    """Raised while counts are made by states with fixed axes (:mod:`lazysweep._fixedcount`) when
+    that counter does not suit the matrix (``MatrixSweep._charge_fixed``) or the budget runs out on
+    a matrix too large to enumerate: ``MatrixSweep._free_count`` then switches, once, to the
+    counter of components and conditioning (``MatrixSweep._solve``) for the rest of the
+    operation's allowance; anywhere else, it is the refusal itself."""
 
 
 class _Retry(Exception):
@@ -511,7 +527,7 @@ class MatrixSweep(Sweep):
         # An entry that no value of one of its axes satisfies can never match: it is never alive.
         possible = [all(self._classes[k].hits[bit] for k in pattern) for bit, pattern in enumerate(patterns)]
         self._everyone = sum(1 << bit for bit in range(len(self._excludes)) if possible[bit])
-        self._fixed = FixedCounter(self._classes, self._entry_axes, self._everyone, self._charge_work)
+        self._fixed = FixedCounter(self._classes, self._entry_axes, self._everyone, self._charge_fixed)
         self._ends = [0] * len(self.axes)  # _ends[k]: the exclude entries whose last axis is k
         for bit in _bits(self._everyone):
             self._ends[max(patterns[bit])] |= 1 << bit
@@ -581,10 +597,9 @@ class MatrixSweep(Sweep):
         """Count one state that works over ``work`` entries. Past the budget, a matrix of at most
         :data:`ENUMERATION_LIMIT` combinations switches to enumeration (:class:`_Enumerate` stops
         the solver once); on a larger one, counting by states with fixed axes switches once to
-        components and conditioning (:class:`_Harder`, with a new allowance), and past that it is
-        refused. A trial (see
-        :meth:`_digits`) has :data:`_TRIAL_SHARE` times less, and past it only stops
-        (:class:`_Retry`)."""
+        components and conditioning (:class:`_Harder`, with what is left of the allowance, an
+        eighth at least), and past that it is refused. A trial (see :meth:`_digits`) has
+        :data:`_TRIAL_SHARE` times less, and past it only stops (:class:`_Retry`)."""
         if self._enumerate:
             return
         self._spent += 1
@@ -604,6 +619,17 @@ class MatrixSweep(Sweep):
         refusal = _Harder if self._fixing else SweepError
         raise refusal(f"matrix of {len(self.axes)} axes and {len(self._excludes)} exclude entries is too "
                       f"complex to count: its exclude entries overlap so much that it needs {why}")
+
+    def _charge_fixed(self, work: int) -> None:
+        """:meth:`_charge_work` for counting by states with fixed axes, which shares its work among
+        the states with the same axes free: once it has met more than :data:`_FREE_SETS` sets of
+        them, the matrix is one it does not suit (a grid of exclusions, a chain of entries), and
+        it switches to components and conditioning at once (:class:`_Harder`) rather than spend
+        the allowance first. A count of operations, like the budget: the same on every run."""
+        self._charge_work(work)
+        fixed = self._fixed
+        if fixed is not None and len(fixed.within_cache) > _FREE_SETS and not self._enumerate:
+            raise _Harder(f"more than {_FREE_SETS} sets of free axes")
 
     # -- counting --------------------------------------------------------------------------
 
@@ -690,9 +716,10 @@ class MatrixSweep(Sweep):
             if alive & shared == shared:  # the entries naming no fixed axis, and a few matched
                 try:
                     return fixed.count(free, alive & ~shared)
-                except _Harder:
+                except _Harder:  # components and conditioning go on with the rest of the allowance
                     self._fixing = False
-                    self._spent = self._work = 0
+                    self._spent = min(self._spent, STATE_BUDGET - STATE_BUDGET // _LAST_SHARE)
+                    self._work = min(self._work, WORK_BUDGET - WORK_BUDGET // _LAST_SHARE)
                     fixed.pending = 0
         named = touching = 0  # the free axes entries alive name; the entries naming a free axis
         for axis in _bits(free):  # O(axes) wide-mask operations, not a loop over the entries
@@ -1133,11 +1160,23 @@ class MatrixSweep(Sweep):
         return found
 
     def _reachable(self, bit: int, named: list[int]) -> bool:
-        """Whether a survivor matches the filter of include ``bit`` (naming axes ``named``):
-        a depth-first search over the states that stops at the first match, each state's
-        branches produced only as the search reaches them."""
+        """Whether a survivor matches the filter of include ``bit`` (naming axes ``named``): whether
+        counting the filter as one more exclude entry leaves fewer survivors. The filter's pattern
+        has its classes on every axis like an exclude entry's, so the counters take it as one more
+        entry alive, in the states and caches the count made. In enumeration, or when this count
+        passes the budget on a matrix that small, the depth-first search of :meth:`_searched`."""
         if not named or not self._everyone:
             return True  # every axis has a value that the filter allows
+        if not self._enumerate:
+            try:
+                return self._free_count(self._everyone | 1 << bit, self._suffix[0], self._tails[0]) < self._survivors
+            except _Enumerate:
+                pass
+        return self._searched(bit, named)
+
+    def _searched(self, bit: int, named: list[int]) -> bool:
+        """:meth:`_reachable` by a depth-first search over the states that stops at the first
+        match, each state's branches produced only as the search reaches them."""
         last = named[-1]
         seen: set[tuple[int, int]] = set()
         stack = [(0, iter((self._everyone,)))]

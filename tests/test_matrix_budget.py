@@ -111,6 +111,34 @@ def test_the_small_grids_are_exact(write):
     assert lazysweep.load(write(grid_file(5), "g5.yaml")).count == 55447
 
 
+def test_the_hand_over_between_the_counters_keeps_one_allowance(write):
+    """On a grid the counter of fixed axes meets a new set of free axes at nearly every state: past
+    _FREE_SETS of them it hands over to components and conditioning, which go on with the rest of
+    the allowance (the 6x6 grid, A006506: 5598861, is counted so). A refusal then charges one
+    allowance in all, where it charged one to each counter, and it is the same refusal every time
+    (the budget counts operations)."""
+    assert lazysweep.load(write(grid_file(6), "g6.yaml")).count == 5598861
+    charged: list[int] = []
+    original = matrix_module.MatrixSweep._charge_work
+
+    def counting(sweep, work):
+        charged.append(work)
+        original(sweep, work)
+
+    path = write(grid_file(12), "g12.yaml")
+    refusals = []
+    with mock.patch.object(matrix_module.MatrixSweep, "_charge_work", counting):
+        for _ in range(2):
+            charged.clear()
+            with pytest.raises(SweepError, match="too complex to count") as refused:
+                lazysweep.load(path)
+            refusals.append((str(refused.value), len(charged), sum(charged)))
+    assert refusals[0] == refusals[1]
+    _, states, work = refusals[0]
+    assert states <= matrix_module.STATE_BUDGET + 1
+    assert work <= matrix_module.WORK_BUDGET + max(charged)
+
+
 def test_the_state_budget_is_the_named_constant(monkeypatch, write):
     path = write(grid_file(5), "grid.yaml")
     monkeypatch.setattr(matrix_module, "STATE_BUDGET", 10)
@@ -171,6 +199,7 @@ def test_the_budget_is_per_operation(monkeypatch):
 # -- past the budget, a matrix of at most ENUMERATION_LIMIT combinations is enumerated, not refused --
 
 from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from test_matrix import check_against_the_oracle, overlapping_matrices, pair_matrices  # noqa: E402
 
 
@@ -239,6 +268,15 @@ def test_conditioning_every_state_agrees_with_the_oracle(matrix):
 def test_few_inclusion_exclusion_terms_agree_with_the_oracle(matrix):
     with mock.patch.object(fixed_module, "SUBSET_TERMS", 2):
         check_against_the_oracle(matrix, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(overlapping_matrices())
+def test_the_switch_on_sets_of_free_axes_agrees_with_the_oracle(matrix):
+    """The counter of fixed axes handing over at its first state, as it does once it has met more
+    than _FREE_SETS sets of free axes: the answer is the oracle's all the same."""
+    with mock.patch.multiple(matrix_module, _FREE_SETS=0, ENUMERATION_LIMIT=0):
+        check_against_the_oracle(matrix, 3)
 
 
 @settings(max_examples=100, deadline=None)
@@ -327,3 +365,98 @@ def test_the_same_file_gets_the_same_answer_on_a_throttled_cpu(write, budget, an
     assert runs["plain"][:3] == runs["throttled"][:3]
     assert answer in runs["plain"][1] + "".join(runs["plain"][2])
     assert runs["throttled"][3] > 3 * runs["plain"][3]  # it was throttled
+
+
+# -- whether an include filter matches a survivor: a count with the filter as one more entry --------
+
+def no_witness():
+    """Every include decided by ``MatrixSweep._reachable``, none by the quick witness."""
+    return mock.patch.object(matrix_module._Witness, "found", lambda self, bit, named: False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(overlapping_matrices())
+def test_includes_decided_by_a_count_agree_with_the_oracle(matrix):
+    with no_witness():
+        check_against_the_oracle(matrix, 3)
+    with no_witness(), mock.patch.object(fixed_module, "SUBSET_TERMS", 0):  # the filter conditioned on too
+        check_against_the_oracle(matrix, 3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(partly_matched_matrices())
+def test_includes_decided_by_a_count_of_partly_matched_entries_agree_with_the_oracle(matrix):
+    with no_witness():
+        check_against_the_oracle(matrix, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair_matrices())
+def test_includes_decided_after_the_switch_to_components_agree_with_the_oracle(matrix):
+    """The count of an include made by the counter of components (the hand-over forced), or the
+    search of the enumeration: the answer is the oracle's all the same, or a refusal in one line."""
+    with no_witness(), mock.patch.multiple(matrix_module, STATE_BUDGET=4, ENUMERATION_LIMIT=0):
+        try:
+            check_against_the_oracle(matrix, 2)
+        except SweepError as error:
+            assert "too complex to count" in str(error) and "\n" not in str(error)
+    with no_witness(), mock.patch.object(matrix_module, "STATE_BUDGET", 0):
+        check_against_the_oracle(matrix, 2)
+
+
+def test_an_include_naming_an_excluded_pair_is_appended_as_the_oracle_appends_it():
+    """The small analogue of the case below, decided by the count (no witness): the include naming
+    exactly an excluded pair matches no survivor and is appended; the one beside it adds its extra."""
+    matrix = {f"x{i}": [0, 1, 2, 3] for i in range(4)}
+    matrix["exclude"] = [{"x1": 2, "x3": 0}, {"x0": 1, "x1": 2}, {"x2": 3, "x3": 1}]
+    matrix["include"] = [{"x3": 0, "x1": 2, "tag": "gone"}, {"x1": 2, "x3": 1, "tag": "kept"}]
+    with no_witness():
+        sweep = check_against_the_oracle(matrix, 5)
+    assert sweep._appended == [{"x3": 0, "x1": 2, "tag": "gone"}]
+    assert sum("tag" in point for point in sweep) == 3 * 3 + 1  # x1 = 2, x3 = 1: x0 != 1, x2 != 3; then "gone"
+
+
+def test_an_include_matching_only_excluded_combinations_is_counted_not_refused():
+    """The benchmarks' "six" shape at n = 1000 (1000 exclude and 1000 include entries on random
+    pairs of six 1000-value axes): include 406 names exactly the values of an exclude entry, so no
+    survivor matches it. A depth-first search for one passed the budget and the matrix was
+    refused; counted with the filter as one more entry, it takes one state. The include is
+    appended, after the survivors of the matrix without includes."""
+    import random
+
+    generator = random.Random(1000)
+    matrix: dict = {f"x{i}": {"start": 0, "stop": 999} for i in range(6)}
+
+    def pair() -> dict:
+        return {axis: generator.randrange(1000) for axis in generator.sample(sorted(matrix), 2)}
+
+    matrix["exclude"] = [pair() for _ in range(1000)]
+    matrix["include"] = [{**pair(), "tag": i} for i in range(1000)]
+    sweep = from_matrix(matrix)
+    assert {"x3": 860, "x5": 687} in matrix["exclude"]
+    assert sweep.include[406] == {"x3": 860, "x5": 687, "tag": 406}
+    assert sweep.count == from_matrix({key: value for key, value in matrix.items() if key != "include"}).count + 1
+    assert sweep[sweep.count - 1] == {"x3": 860, "x5": 687, "tag": 406}
+
+
+@settings(max_examples=150, deadline=None)
+@given(overlapping_matrices(), st.sampled_from([0, 64]))
+def test_an_include_filter_counts_as_one_more_exclude_entry(matrix, terms):
+    """The count an include is decided by is exact: the survivors of the matrix with the filter
+    added to its exclude entries, whether the filter is taken by inclusion-exclusion or
+    conditioned on (no term allowed)."""
+    axes = {key: value for key, value in matrix.items() if key not in ("exclude", "include")}
+    try:
+        sweep = from_matrix(matrix)
+    except (SweepError, ValueError):
+        return
+    with mock.patch.object(fixed_module, "SUBSET_TERMS", terms):
+        for number, entry in enumerate(matrix["include"]):
+            bit = len(matrix["exclude"]) + number
+            filter_ = {key: value for key, value in entry.items() if key in axes}
+            if not filter_:  # an exclude entry names an axis
+                continue
+            sweep._fixed.memo.clear()
+            sweep._begin()
+            counted = sweep._free_count(sweep._everyone | 1 << bit, sweep._suffix[0], sweep._tails[0])
+            assert counted == from_matrix({**axes, "exclude": [*matrix["exclude"], filter_]}).count

@@ -18,8 +18,12 @@ benchmarks/README.md:
 import gc
 import os
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the command's start-up
+    from typing import NoReturn
 
-def console() -> None:
+
+def console() -> "NoReturn":
     """Run ``lazysweep`` on ``sys.argv`` and exit the process with its status."""
     gc.disable()
     try:

@@ -159,7 +159,7 @@ def finish(prog: str, status: int) -> int:
     try:
         flush()
     except BrokenPipeError:
-        _silence_stdout()
+        pass  # what is left in the buffer is dropped with the process
     except OutputError as error:
         status = fail(f"{prog}: error: {error}", 1)
     if sys.stderr is not None:

@@ -107,7 +107,10 @@ def mutated_text(data, config: dict) -> str:
     keys = data.draw(st.lists(st.sampled_from(sorted(config)), min_size=1, max_size=2, unique=True))
     mutated = {key: copy.deepcopy(config[key]) for key in keys}
     for _ in range(data.draw(st.integers(0, 3))):
-        *parents, key = data.draw(st.sampled_from(list(_paths(mutated))))
+        paths = list(_paths(mutated))
+        if not paths:  # every entry deleted: an empty mapping is itself a case to compare
+            break
+        *parents, key = data.draw(st.sampled_from(paths))
         node = mutated
         for parent in parents:
             node = node[parent]
